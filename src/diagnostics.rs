@@ -1,0 +1,381 @@
+//! Diagnostics: every problem the build finds, as a value.
+//!
+//! Owns the `Diagnostic` type, the `Sources` registry that keeps the text of
+//! every file read (so a diagnostic can quote its line), and printing.
+//! Stages never print: they return diagnostics, and `main` prints them all
+//! together at the end, rustc-style, with the file, line, column and a caret.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A file the build read, kept whole so diagnostics can quote it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    pub text: String,
+}
+
+/// Every file read in this build, addressed by `SourceId`.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<Arc<SourceFile>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId(usize);
+
+impl Sources {
+    pub fn add(&mut self, path: String, text: String) -> SourceId {
+        self.files.push(Arc::new(SourceFile { path, text }));
+        SourceId(self.files.len() - 1)
+    }
+
+    pub fn get(&self, id: SourceId) -> &SourceFile {
+        &self.files[id.0]
+    }
+
+    pub fn find(&self, path: &str) -> Option<SourceId> {
+        self.files.iter().position(|f| f.path == path).map(SourceId)
+    }
+}
+
+/// Where a problem is: a byte range in a file the build read, or just a
+/// file (for a file that could not be read as text at all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Span {
+        source: SourceId,
+        bytes: Range<usize>,
+    },
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub place: Option<Place>,
+    /// Short text under the caret.
+    pub label: Option<String>,
+    /// One sentence on how to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            place: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, source: SourceId, bytes: Range<usize>) -> Self {
+        self.place = Some(Place::Span { source, bytes });
+        self
+    }
+
+    pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.place = Some(Place::File(path.into()));
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// File, 1-based line and 1-based column (in characters) of the problem.
+    pub fn location(&self, sources: &Sources) -> Option<Location> {
+        match &self.place {
+            Some(Place::Span { source, bytes }) => {
+                let file = sources.get(*source);
+                let (line, column) = line_column(&file.text, bytes.start);
+                Some(Location {
+                    file: file.path.clone(),
+                    line,
+                    column,
+                })
+            }
+            Some(Place::File(path)) => Some(Location {
+                file: path.display().to_string(),
+                line: 0,
+                column: 0,
+            }),
+            None => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        }
+    }
+}
+
+/// 1-based line and column (counted in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Byte offset of a 1-based line and column (in characters), clamped to the text.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line.max(1) {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let rest = &text[start..];
+    let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    start
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The problems found by a stage or a whole build.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    /// Errors first, then by file and position, so the report reads in order
+    /// and is the same on every run.
+    pub fn sort(&mut self, sources: &Sources) {
+        self.items.sort_by_cached_key(|d| {
+            let location = d.location(sources);
+            (
+                std::cmp::Reverse(d.severity),
+                location.as_ref().map(|l| l.file.clone()),
+                location.as_ref().map_or(0, |l| l.line),
+                location.as_ref().map_or(0, |l| l.column),
+                d.message.clone(),
+            )
+        });
+        self.items.dedup();
+    }
+
+    /// Every diagnostic as rustc-style text: the message, the file, line and
+    /// column, the source line with a caret, and the fix.
+    pub fn render(&self, sources: &Sources, color: bool) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+        let mut out = String::new();
+        for diagnostic in &self.items {
+            let report = Report::new(diagnostic, sources);
+            if handler.render_report(&mut out, &report).is_err() {
+                out.push_str(&report.to_string());
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// Adapter from our `Diagnostic` to miette's reporting trait.
+#[derive(Debug)]
+struct Report {
+    heading: String,
+    help: Option<String>,
+    severity: Severity,
+    source: Option<NamedSource<String>>,
+    span: Option<(SourceSpan, Option<String>)>,
+}
+
+impl Report {
+    fn new(diagnostic: &Diagnostic, sources: &Sources) -> Self {
+        let location = diagnostic.location(sources);
+        let heading = match &location {
+            Some(location) => format!("{}\n  --> {location}", diagnostic.message),
+            None => diagnostic.message.clone(),
+        };
+        let (source, span) = match &diagnostic.place {
+            Some(Place::Span { source, bytes }) => {
+                let file = sources.get(*source);
+                let named = NamedSource::new(&file.path, file.text.clone());
+                let length = bytes.end.saturating_sub(bytes.start).max(1);
+                let start = bytes.start.min(file.text.len());
+                (
+                    Some(named),
+                    Some((
+                        SourceSpan::new(start.into(), length),
+                        diagnostic.label.clone(),
+                    )),
+                )
+            }
+            _ => (None, None),
+        };
+        Report {
+            heading,
+            help: diagnostic.help.clone(),
+            severity: diagnostic.severity,
+            source,
+            span,
+        }
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.heading)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (span, label) = self.span.clone()?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            label, span,
+        ))))
+    }
+}
+
+/// The site-root-relative path of `path`, with `/` separators, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters_not_bytes() {
+        let text = "a: 1\nname: “Tom”\n";
+        let offset = text.find('T').unwrap();
+        assert_eq!(line_column(text, offset), (2, 8));
+        assert_eq!(offset_of(text, 2, 8), offset);
+    }
+
+    #[test]
+    fn rendered_report_names_file_line_and_caret() {
+        let mut sources = Sources::default();
+        let id = sources.add(
+            "data/people.yaml".into(),
+            "- id: x\n  roles: [dls]\n".into(),
+        );
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(
+            Diagnostic::error("unknown role `dls`")
+                .at(id, 18..21)
+                .label("no role has this id")
+                .help("did you mean `dsl`?"),
+        );
+        let text = diagnostics.render(&sources, false);
+        assert!(text.contains("data/people.yaml:2:11"), "{text}");
+        assert!(text.contains("roles: [dls]"), "{text}");
+        assert!(text.contains("did you mean `dsl`?"), "{text}");
+    }
+}

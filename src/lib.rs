@@ -1,0 +1,167 @@
+//! policyweb: a school's online safety policy, kept as Markdown sections and
+//! YAML data, published as a static website with a view per audience.
+//!
+//! The pipeline runs one way; no stage reaches back:
+//! `load` (read files, keep offsets) → `validate` (every rule, the `Site`
+//! model) → `render` (pages per view, in parallel) → `links` (internal links
+//! and fragments) → `output` (minify, write beside, swap in).
+//! Problems are `Diagnostic` values carried to the end and printed by the
+//! caller, all at once.
+
+pub mod diagnostics;
+pub mod html;
+pub mod links;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod schedule;
+pub mod slug;
+pub mod urls;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use diagnostics::{Diagnostic, Diagnostics, Sources};
+use model::Site;
+use output::Tree;
+
+/// What `build` is asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root: content/, data/, themes/.
+    pub root: PathBuf,
+    /// Where the public site goes (replaced whole on success).
+    pub out: PathBuf,
+    /// The day to treat as today, for overdue reviews.
+    pub today: NaiveDate,
+}
+
+impl BuildOptions {
+    /// Restricted views go to restricted/ beside the output folder.
+    pub fn restricted_out(&self) -> PathBuf {
+        self.out
+            .parent()
+            .map_or_else(|| PathBuf::from("restricted"), |p| p.join("restricted"))
+    }
+}
+
+/// The rendered, checked site, ready to write.
+pub struct Generated {
+    pub public: Tree,
+    pub restricted: Tree,
+}
+
+/// What a build found and did.
+pub struct Outcome {
+    pub sources: Sources,
+    pub diagnostics: Diagnostics,
+    /// Pages written to the public output, when the build succeeded.
+    pub written: Option<Written>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub public_pages: usize,
+    pub restricted_pages: usize,
+}
+
+impl Outcome {
+    pub fn succeeded(&self) -> bool {
+        self.written.is_some()
+    }
+}
+
+/// Loads and validates a site root into the model.
+pub fn load_site(root: &Path, today: NaiveDate) -> (Option<Site>, Sources, Diagnostics) {
+    let (loaded, diagnostics) = load::load(root);
+    let sources = loaded.sources.clone();
+    let (site, diagnostics) = validate::validate(loaded, today, diagnostics);
+    (site, sources, diagnostics)
+}
+
+/// Renders and checks every page, in memory. Warnings for overdue reviews
+/// are added here, since every build should say so.
+pub fn generate(site: &Site) -> (Generated, Diagnostics) {
+    let rendered = render::render(site);
+    let mut diagnostics = rendered.diagnostics;
+    for sentence in schedule::overdue_sentences(&site.revision, site.today) {
+        diagnostics.push(
+            Diagnostic::warning(format!("overdue: {sentence}"))
+                .in_file("data/versions.yaml")
+                .help("carry out the review and record it (next_review in versions.yaml, last_done in reviews.yaml)"),
+        );
+    }
+    diagnostics.extend(links::internal::check(
+        &rendered.public,
+        &rendered.public_links,
+    ));
+    diagnostics.extend(links::internal::check(
+        &rendered.restricted,
+        &rendered.restricted_links,
+    ));
+    let mut generated = Generated {
+        public: rendered.public,
+        restricted: rendered.restricted,
+    };
+    generated.public.minify();
+    generated.restricted.minify();
+    (generated, diagnostics)
+}
+
+/// The whole build: load, validate, render, check, and only if nothing is
+/// wrong, write. On any error the output folders are left as they were.
+pub fn build(options: &BuildOptions) -> Outcome {
+    let (site, sources, mut diagnostics) = load_site(&options.root, options.today);
+    let Some(site) = site else {
+        diagnostics.sort(&sources);
+        return Outcome {
+            sources,
+            diagnostics,
+            written: None,
+        };
+    };
+    let (generated, more) = generate(&site);
+    diagnostics.extend(more);
+    diagnostics.sort(&sources);
+    if diagnostics.has_errors() {
+        return Outcome {
+            sources,
+            diagnostics,
+            written: None,
+        };
+    }
+    let restricted_out = options.restricted_out();
+    let result = output::write(&generated.public, &options.out).and_then(|()| {
+        if generated.restricted.files.is_empty() {
+            output::remove(&restricted_out)
+        } else {
+            output::write(&generated.restricted, &restricted_out)
+        }
+    });
+    if let Err(error) = result {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "cannot write the site to {}: {error}",
+                options.out.display()
+            ))
+            .help("check that the folder is writable and the disk has space"),
+        );
+        return Outcome {
+            sources,
+            diagnostics,
+            written: None,
+        };
+    }
+    Outcome {
+        sources,
+        diagnostics,
+        written: Some(Written {
+            public_pages: generated.public.html_pages(),
+            restricted_pages: generated.restricted.html_pages(),
+        }),
+    }
+}

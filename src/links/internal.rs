@@ -1,0 +1,99 @@
+//! The offline check of internal links: every `href` in every rendered page
+//! that points inside the site must reach a page or file that exists, and
+//! its `#fragment` an id on that page. A broken link from Markdown is
+//! reported at its line in content/; one from a template names the page.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostics::Diagnostic;
+use crate::html;
+use crate::output::Tree;
+use crate::urls;
+
+use super::Target;
+
+/// Where a Markdown link came from, by (page, href).
+pub type LinkSources = HashMap<(String, String), Vec<Diagnostic>>;
+
+pub fn check(tree: &Tree, sources: &LinkSources) -> Vec<Diagnostic> {
+    let pages: HashMap<&str, Vec<html::StartTag>> = tree
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| {
+            (
+                path.as_str(),
+                html::start_tags(&String::from_utf8_lossy(bytes)),
+            )
+        })
+        .collect();
+    let ids: HashMap<&str, HashSet<&str>> = pages
+        .iter()
+        .map(|(path, tags)| {
+            (
+                *path,
+                tags.iter().filter_map(|t| t.attribute("id")).collect(),
+            )
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut paths: Vec<&&str> = pages.keys().collect();
+    paths.sort();
+    for file in paths {
+        let page = file.strip_suffix("index.html").unwrap_or(file);
+        for tag in &pages[*file] {
+            let Some(href) = tag.attribute("href").or_else(|| tag.attribute("src")) else {
+                continue;
+            };
+            if super::classify(href, true) != Ok(Target::Internal) || tag.name == "base" {
+                continue;
+            }
+            let Some(problem) = broken(tree, &ids, page, href) else {
+                continue;
+            };
+            match sources.get(&(page.to_string(), href.to_string())) {
+                Some(placed) => problems.extend(placed.iter().map(|d| Diagnostic {
+                    message: format!("{} ({problem})", d.message),
+                    ..d.clone()
+                })),
+                None => problems.push(
+                    Diagnostic::error(format!("the page {file} links to `{href}`, which {problem}"))
+                        .help("this link comes from the theme's templates: check the template that writes it"),
+                ),
+            }
+        }
+    }
+    problems
+}
+
+/// Why `href` on `page` leads nowhere, or `None` if it is fine.
+fn broken(
+    tree: &Tree,
+    ids: &HashMap<&str, HashSet<&str>>,
+    page: &str,
+    href: &str,
+) -> Option<String> {
+    let Some((target, fragment)) = urls::resolve(page, href) else {
+        return Some("points outside the site".into());
+    };
+    let file = urls::file_for(&target);
+    let file = if tree.files.contains_key(&file) {
+        file
+    } else if tree.files.contains_key(&format!("{target}/index.html")) {
+        format!("{target}/index.html")
+    } else {
+        return Some(format!("leads to {target}, which the build does not write"));
+    };
+    match fragment.filter(|f| !f.is_empty()) {
+        Some(fragment)
+            if !ids
+                .get(file.as_str())
+                .is_some_and(|set| set.contains(fragment.as_str())) =>
+        {
+            Some(format!(
+                "has no heading or anchor `#{fragment}` on {target}"
+            ))
+        }
+        _ => None,
+    }
+}

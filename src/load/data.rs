@@ -1,0 +1,163 @@
+//! The data/ files as written, before any rule is checked: every id,
+//! reference, date and address keeps its place in the file (`Spanned`) so
+//! that validation can point at it.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::yaml::Document;
+
+pub type Text = Spanned<String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFile {
+    pub school: SchoolEntry,
+    pub policy: PolicyEntry,
+    pub base_url: Option<Text>,
+    pub language: Option<Text>,
+    pub theme: Option<Text>,
+    pub views: Vec<ViewEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolEntry {
+    pub name: Text,
+    pub website: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyEntry {
+    pub title: Text,
+    pub applies_from: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewEntry {
+    pub id: Text,
+    pub title: Text,
+    pub description: Text,
+    #[serde(default)]
+    pub restricted: bool,
+    #[serde(default)]
+    pub governance: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleEntry {
+    pub id: Text,
+    pub title: Text,
+    pub description: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonEntry {
+    pub id: Text,
+    pub name: Text,
+    pub roles: Spanned<Vec<Text>>,
+    pub organisation: Option<Text>,
+    pub contact: Option<ContactEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactEntry {
+    pub email: Option<Text>,
+    pub phone: Option<Text>,
+    pub views: Vec<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationEntry {
+    pub id: Text,
+    pub name: Text,
+    pub url: Option<Text>,
+    #[serde(default)]
+    pub allow_http: bool,
+    pub helps_with: Option<Text>,
+    pub category: Option<Text>,
+    pub views: Option<Vec<Text>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentEntry {
+    pub id: Text,
+    pub title: Text,
+    pub publisher: Option<Text>,
+    pub edition: Option<Spanned<u32>>,
+    pub url: Option<Text>,
+    pub superseded_by: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewsFile {
+    #[serde(default)]
+    pub dates: Vec<DateEntry>,
+    #[serde(default)]
+    pub checks: Vec<CheckEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateEntry {
+    pub id: Text,
+    pub title: Text,
+    pub date: Text,
+    #[serde(default)]
+    pub deadline: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckEntry {
+    pub id: Text,
+    pub title: Text,
+    pub owners: Vec<Text>,
+    pub every: Text,
+    pub last_done: Option<Text>,
+    pub notes: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionEntry {
+    pub id: Text,
+    pub status: Text,
+    pub approved: Option<Text>,
+    pub approved_by: Option<Text>,
+    pub minute: Option<Text>,
+    pub next_review: Option<Text>,
+    pub source: Option<Text>,
+}
+
+/// A section's front matter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Text,
+    pub summary: Option<Text>,
+    pub audiences: Option<Vec<Text>>,
+    pub owner: Option<Text>,
+    pub strands: Option<Vec<Text>>,
+}
+
+/// Every data file, parsed; a file that failed to parse is `None` here and
+/// its diagnostic is already recorded.
+#[derive(Debug, Default)]
+pub struct DataFiles {
+    pub site: Option<(Document, SiteFile)>,
+    pub roles: Option<(Document, Vec<RoleEntry>)>,
+    pub people: Option<(Document, Vec<PersonEntry>)>,
+    pub organisations: Option<(Document, Vec<OrganisationEntry>)>,
+    pub documents: Option<(Document, Vec<DocumentEntry>)>,
+    pub reviews: Option<(Document, ReviewsFile)>,
+    pub versions: Option<(Document, Vec<VersionEntry>)>,
+}

@@ -1,0 +1,580 @@
+//! Markdown: one section's body, as one view sees it, to HTML.
+//!
+//! Owns the pulldown-cmark event stream: audience filtering (`audience`),
+//! `[[kind:id]]` references (`references`), accessible tables with
+//! captions and header scopes, heading ids and levels, images from content/,
+//! highlighted code (`highlight`) and sanitised raw HTML (`sanitize`). Every
+//! problem is returned as a diagnostic pointing into the source file.
+//! Page layout is not its business: that is `render`.
+
+pub mod audience;
+pub mod highlight;
+pub mod references;
+pub mod sanitize;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+
+use crate::diagnostics::{Diagnostic, Sources};
+use crate::html::escape;
+use crate::links::{self, Target};
+use crate::load::Asset;
+use crate::model::{Revision, Section, Settings, View};
+use crate::slug::slug;
+use crate::urls;
+
+/// Which page the section is rendered into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Its own page: the title is the page's h1, body headings from h2.
+    Section,
+    /// The all-in-one print page: ids are prefixed with the section id and
+    /// headings sit below the section's own heading.
+    All,
+}
+
+/// Everything the renderer needs to know about where the HTML goes.
+pub struct Page<'a> {
+    pub settings: &'a Settings,
+    pub revision: &'a Revision,
+    pub view: &'a View,
+    pub section: &'a Section,
+    pub sources: &'a Sources,
+    pub assets: &'a [Asset],
+    /// The page the HTML is placed on (see `urls`).
+    pub path: &'a str,
+    pub mode: Mode,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link the section makes to another page of the site, with where it
+/// stands in the source, so a broken one can be reported there.
+#[derive(Debug, Clone)]
+pub struct InternalLink {
+    pub href: String,
+    pub source_bytes: Range<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<InternalLink>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Ids the page templates use; a heading never takes one of them.
+const PAGE_IDS: &[&str] = &[
+    "main",
+    "top",
+    "contents",
+    "site-header",
+    "site-footer",
+    "breadcrumbs",
+    "review-notice",
+    "draft-notice",
+    "section-nav",
+    "page-title",
+];
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_WIKILINKS
+}
+
+pub fn render(page: &Page) -> Rendered {
+    let section = page.section;
+    let text = &page.sources.get(section.source).text;
+    let filtered = audience::filter(text, section.body.clone(), &section.blocks, &page.view.id);
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&filtered.text, options())
+        .into_offset_iter()
+        .collect();
+    let mut renderer = Renderer {
+        page,
+        filtered: &filtered,
+        out: Rendered::default(),
+        used_ids: PAGE_IDS.iter().map(|s| s.to_string()).collect(),
+        raw_html: false,
+        footnotes: Vec::new(),
+    };
+    let mut html_events = Vec::with_capacity(events.len());
+    renderer.transform(&events, &mut html_events);
+    let mut html = String::with_capacity(filtered.text.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+    if renderer.raw_html {
+        html = sanitize::clean(&html);
+    }
+    renderer.out.html = html;
+    renderer.out
+}
+
+struct Renderer<'a> {
+    page: &'a Page<'a>,
+    filtered: &'a audience::Filtered,
+    out: Rendered,
+    used_ids: HashSet<String>,
+    raw_html: bool,
+    footnotes: Vec<String>,
+}
+
+/// Index of the event closing the one that opens at `start`.
+fn closing(events: &[(Event, Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, (event, _)) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+/// The plain text of a run of events (for alt text, heading ids, captions).
+fn plain_text(events: &[(Event, Range<usize>)]) -> String {
+    events
+        .iter()
+        .filter_map(|(event, _)| match event {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            Event::SoftBreak | Event::HardBreak => Some(" "),
+            _ => None,
+        })
+        .collect()
+}
+
+impl<'a> Renderer<'a> {
+    fn source(&self, range: &Range<usize>) -> Range<usize> {
+        self.filtered.source_range(range.clone())
+    }
+
+    fn error(&mut self, range: &Range<usize>, message: String, help: impl Into<String>) {
+        let span = self.source(range);
+        self.out.diagnostics.push(
+            Diagnostic::error(message)
+                .at(self.page.section.source, span)
+                .help(help),
+        );
+    }
+
+    fn warning(&mut self, range: &Range<usize>, message: String, help: impl Into<String>) {
+        let span = self.source(range);
+        self.out.diagnostics.push(
+            Diagnostic::warning(message)
+                .at(self.page.section.source, span)
+                .help(help),
+        );
+    }
+
+    /// An id unique on the page; on the print page, prefixed by the section.
+    fn claim_id(&mut self, wanted: &str) -> String {
+        let base = match self.page.mode {
+            Mode::Section => wanted.to_string(),
+            Mode::All => format!("{}--{wanted}", self.page.section.id),
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.used_ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn heading_level(&self, level: HeadingLevel) -> u8 {
+        let written = level as u8;
+        let shift = match self.page.mode {
+            Mode::Section => 0,
+            Mode::All => 1 + self.page.section.depth as u8,
+        };
+        (written + shift).clamp(2, 6)
+    }
+
+    fn transform(&mut self, events: &[(Event<'a>, Range<usize>)], out: &mut Vec<Event<'a>>) {
+        let mut caption: Option<String> = None;
+        let mut table = TableState::default();
+        let mut i = 0;
+        while i < events.len() {
+            let (event, range) = &events[i];
+            match event {
+                Event::Start(Tag::Link {
+                    link_type: LinkType::WikiLink { has_pothole },
+                    dest_url,
+                    ..
+                }) => {
+                    let end = closing(events, i);
+                    let label = has_pothole.then(|| plain_text(&events[i + 1..end]));
+                    out.push(Event::Html(
+                        self.reference(dest_url, label.as_deref(), range).into(),
+                    ));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest = self.link(*link_type, dest_url, range);
+                    out.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest.into(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => {
+                    let end = closing(events, i);
+                    let alt = plain_text(&events[i + 1..end]);
+                    out.push(Event::Html(self.image(dest_url, title, &alt, range).into()));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    let end = closing(events, i);
+                    let inner_events = &events[i + 1..end];
+                    let text = plain_text(inner_events);
+                    let wanted = id.as_ref().map_or_else(|| slug(&text), |id| id.to_string());
+                    let id = self.claim_id(&wanted);
+                    let level = self.heading_level(*level);
+                    let mut inner = Vec::new();
+                    self.transform(inner_events, &mut inner);
+                    let mut inner_html = String::new();
+                    pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+                    out.push(Event::Html(
+                        format!("<h{level} id=\"{}\">{inner_html}</h{level}>\n", escape(&id))
+                            .into(),
+                    ));
+                    self.out.headings.push(Heading {
+                        level,
+                        id: wanted,
+                        text,
+                    });
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::Paragraph) => {
+                    let end = closing(events, i);
+                    let inner_events = &events[i + 1..end];
+                    if let Some(text) = caption_text(inner_events)
+                        && matches!(events.get(end + 1), Some((Event::Start(Tag::Table(_)), _)))
+                    {
+                        let _ = text;
+                        let mut inner = Vec::new();
+                        self.transform(inner_events, &mut inner);
+                        strip_caption_prefix(&mut inner);
+                        let mut html = String::new();
+                        pulldown_cmark::html::push_html(&mut html, inner.into_iter());
+                        caption = Some(html);
+                        i = end + 1;
+                        continue;
+                    }
+                    if let [
+                        (
+                            Event::Start(Tag::Link {
+                                link_type: LinkType::WikiLink { .. },
+                                dest_url,
+                                ..
+                            }),
+                            link_range,
+                        ),
+                        ..,
+                        (Event::End(TagEnd::Link), _),
+                    ] = inner_events
+                        && closing(inner_events, 0) == inner_events.len() - 1
+                        && let Some(role) = dest_url.strip_prefix("holders:")
+                    {
+                        match references::holders_block(self.page, role) {
+                            Ok(html) => out.push(Event::Html(html.into())),
+                            Err(problem) => self.error(link_range, problem.message, problem.help),
+                        }
+                        i = end + 1;
+                        continue;
+                    }
+                    out.push(event.clone());
+                }
+                Event::Start(Tag::Table(alignments)) => {
+                    table = TableState {
+                        alignments: alignments.clone(),
+                        ..TableState::default()
+                    };
+                    let mut html = String::from("<div class=\"table-wrap\">\n<table>\n");
+                    match caption.take() {
+                        Some(caption) => {
+                            html.push_str(&format!("<caption>{}</caption>\n", caption.trim()))
+                        }
+                        None => self.warning(
+                            range,
+                            "this table has no caption".into(),
+                            "write a paragraph `Table: what the table shows` directly before it",
+                        ),
+                    }
+                    out.push(Event::Html(html.into()));
+                }
+                Event::Start(Tag::TableHead) => {
+                    table.in_head = true;
+                    table.cell = 0;
+                    out.push(Event::Html("<thead>\n<tr>".into()));
+                }
+                Event::End(TagEnd::TableHead) => {
+                    table.in_head = false;
+                    out.push(Event::Html("</tr>\n</thead>\n<tbody>\n".into()));
+                }
+                Event::Start(Tag::TableRow) => {
+                    table.cell = 0;
+                    out.push(Event::Html("<tr>".into()));
+                }
+                Event::End(TagEnd::TableRow) => out.push(Event::Html("</tr>\n".into())),
+                Event::Start(Tag::TableCell) => {
+                    let end = closing(events, i);
+                    let empty = end == i + 1;
+                    let (open, close) = table.cell_tags(empty);
+                    table.closing.push(close);
+                    out.push(Event::Html(open.into()));
+                }
+                Event::End(TagEnd::TableCell) => {
+                    table.cell += 1;
+                    let close = table.closing.pop().unwrap_or("</td>");
+                    out.push(Event::Html(close.into()));
+                }
+                Event::End(TagEnd::Table) => {
+                    out.push(Event::Html("</tbody>\n</table>\n</div>\n".into()))
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let end = closing(events, i);
+                    let code: String = events[i + 1..end]
+                        .iter()
+                        .filter_map(|(e, _)| match e {
+                            Event::Text(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    let language = match kind {
+                        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
+                        CodeBlockKind::Indented => "",
+                    };
+                    out.push(Event::Html(highlight::code_block(language, &code).into()));
+                    i = end + 1;
+                    continue;
+                }
+                Event::FootnoteReference(label) => {
+                    let number = self.footnote_number(label);
+                    let id = self.footnote_id(label);
+                    out.push(Event::Html(
+                        format!(
+                            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}\" aria-label=\"Note {number}\">{number}</a></sup>"
+                        )
+                        .into(),
+                    ));
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let number = self.footnote_number(label);
+                    let id = self.footnote_id(label);
+                    out.push(Event::Html(
+                        format!("<div class=\"footnote\" id=\"fn-{id}\">\n<p class=\"footnote-label\">Note {number}</p>\n")
+                            .into(),
+                    ));
+                }
+                Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>\n".into())),
+                Event::Html(fragment) | Event::InlineHtml(fragment) => {
+                    self.raw_html = true;
+                    for removed in sanitize::removed(fragment) {
+                        self.warning(
+                            range,
+                            format!("{removed} is not allowed and was removed"),
+                            "policy pages keep to plain Markdown; see docs/reference.md for the HTML that is kept",
+                        );
+                    }
+                    out.push(event.clone());
+                }
+                _ => out.push(event.clone()),
+            }
+            i += 1;
+        }
+    }
+
+    fn footnote_number(&mut self, label: &str) -> usize {
+        match self.footnotes.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.footnotes.push(label.to_string());
+                self.footnotes.len()
+            }
+        }
+    }
+
+    fn footnote_id(&self, label: &str) -> String {
+        let base = slug(label);
+        match self.page.mode {
+            Mode::Section => base,
+            Mode::All => format!("{}--{base}", self.page.section.id),
+        }
+    }
+
+    fn reference(&mut self, target: &str, label: Option<&str>, range: &Range<usize>) -> String {
+        match references::resolve(self.page, target, label) {
+            Ok(resolved) => {
+                if let Some(link) = resolved.link {
+                    self.out.links.push(InternalLink {
+                        href: link,
+                        source_bytes: self.source(range),
+                    });
+                }
+                if let Some((message, help)) = resolved.warning {
+                    self.warning(range, message, help);
+                }
+                resolved.html
+            }
+            Err(problem) => {
+                self.error(range, problem.message, problem.help);
+                escape(label.unwrap_or(target))
+            }
+        }
+    }
+
+    /// Checks a Markdown link's target and returns the address to publish.
+    fn link(&mut self, link_type: LinkType, dest: &CowStr, range: &Range<usize>) -> String {
+        if link_type == LinkType::Email {
+            return dest.to_string();
+        }
+        match links::classify(dest, false) {
+            Err(problem) => {
+                self.error(range, problem, links::help_for(dest));
+                String::new()
+            }
+            Ok(Target::External) => dest.to_string(),
+            Ok(Target::Internal) => {
+                let href = match (self.page.mode, dest.strip_prefix('#')) {
+                    (Mode::All, Some(fragment)) => format!("#{}--{fragment}", self.page.section.id),
+                    _ => dest.to_string(),
+                };
+                self.out.links.push(InternalLink {
+                    href: href.clone(),
+                    source_bytes: self.source(range),
+                });
+                href
+            }
+        }
+    }
+
+    fn image(&mut self, dest: &str, title: &str, alt: &str, range: &Range<usize>) -> String {
+        if alt.trim().is_empty() {
+            self.error(
+                range,
+                "this image has no alt text".into(),
+                "describe what the image shows between the brackets: ![Flowchart of how to report a concern](flowchart.png)",
+            );
+        }
+        let src = match links::classify(dest, false) {
+            Err(problem) => {
+                self.error(range, problem, links::help_for(dest));
+                String::new()
+            }
+            Ok(Target::External) => dest.to_string(),
+            Ok(Target::Internal) => {
+                let path = join_content_path(&self.page.section.dir, dest);
+                match path.filter(|p| self.page.assets.iter().any(|a| a.path == *p)) {
+                    Some(path) => urls::relative(self.page.path, &urls::content_asset(&path)),
+                    None => {
+                        self.error(
+                            range,
+                            format!("the image `{dest}` is not in content/"),
+                            "put the image beside the section's file and check the name's spelling and case",
+                        );
+                        String::new()
+                    }
+                }
+            }
+        };
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!(" title=\"{}\"", escape(title))
+        };
+        format!(
+            "<img src=\"{}\" alt=\"{}\"{title}>",
+            escape(&src),
+            escape(alt.trim())
+        )
+    }
+}
+
+/// `dir/dest` normalised, or `None` if it leaves content/.
+fn join_content_path(dir: &str, dest: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in dest.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The caption text when a paragraph starts `Table: `.
+fn caption_text(events: &[(Event, Range<usize>)]) -> Option<String> {
+    match events.first() {
+        Some((Event::Text(text), _)) if text.starts_with("Table:") => Some(plain_text(events)),
+        _ => None,
+    }
+}
+
+fn strip_caption_prefix(events: &mut [Event]) {
+    if let Some(Event::Text(text)) = events.first_mut() {
+        let rest = text.trim_start_matches("Table:").trim_start().to_string();
+        *text = rest.into();
+    }
+}
+
+#[derive(Default)]
+struct TableState {
+    alignments: Vec<pulldown_cmark::Alignment>,
+    in_head: bool,
+    cell: usize,
+    closing: Vec<&'static str>,
+}
+
+impl TableState {
+    /// Header row cells are column headers; the first cell of a body row is
+    /// its row header. An empty corner cell is an ordinary cell.
+    fn cell_tags(&self, empty: bool) -> (String, &'static str) {
+        let class = match self.alignments.get(self.cell) {
+            Some(pulldown_cmark::Alignment::Left) => " class=\"align-left\"",
+            Some(pulldown_cmark::Alignment::Center) => " class=\"align-center\"",
+            Some(pulldown_cmark::Alignment::Right) => " class=\"align-right\"",
+            _ => "",
+        };
+        if self.in_head && !empty {
+            (format!("<th scope=\"col\"{class}>"), "</th>")
+        } else if !self.in_head && self.cell == 0 && !empty {
+            (format!("<th scope=\"row\"{class}>"), "</th>")
+        } else {
+            (format!("<td{class}>"), "</td>")
+        }
+    }
+}

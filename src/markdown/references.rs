@@ -1,0 +1,305 @@
+//! `[[kind:id]]` references: a name, address or date typed once in data/
+//! and shown wherever a section mentions it. Resolution depends on the view
+//! (a section reference must point at a section the view shows).
+
+use crate::html::escape;
+use crate::model::{Approval, Revision};
+use crate::urls;
+
+use super::{Mode, Page};
+
+/// A reference that could not be resolved: what is wrong and how to fix it.
+pub struct Unresolved {
+    pub message: String,
+    pub help: String,
+}
+
+fn unknown(
+    kind: &str,
+    id: &str,
+    known: impl IntoIterator<Item = String>,
+    file: &str,
+) -> Unresolved {
+    let known: Vec<String> = known.into_iter().collect();
+    Unresolved {
+        message: format!("unknown {kind} `{id}`"),
+        help: crate::validate::unknown_help(id, known.iter().map(String::as_str), file),
+    }
+}
+
+/// What a resolved reference produced: inline HTML, and the internal link it
+/// makes (for the link check), if any.
+pub struct Resolved {
+    pub html: String,
+    pub link: Option<String>,
+    pub warning: Option<(String, String)>,
+}
+
+impl Resolved {
+    fn inline(html: String) -> Self {
+        Resolved {
+            html,
+            link: None,
+            warning: None,
+        }
+    }
+}
+
+/// Resolves `target` (`role:dsl`, `section:reporting#flowchart`, `school`)
+/// with an optional label.
+pub fn resolve(page: &Page, target: &str, label: Option<&str>) -> Result<Resolved, Unresolved> {
+    let (kind, id) = target.split_once(':').unwrap_or((target, ""));
+    let revision = page.revision;
+    let label = label.map(str::trim).filter(|l| !l.is_empty());
+    match kind {
+        "school" if id.is_empty() => Ok(Resolved::inline(escape(label.unwrap_or(&page.settings.school.name)))),
+        "role" => role(page, id, label),
+        "person" => person(page, id, label),
+        "holders" => {
+            let html = holders_inline(page, id)?;
+            Ok(Resolved::inline(html))
+        }
+        "org" => {
+            let org = revision.organisation(id).ok_or_else(|| {
+                unknown("organisation", id, revision.organisations.iter().map(|o| o.id.clone()), "data/organisations.yaml")
+            })?;
+            let text = escape(label.unwrap_or(&org.name));
+            Ok(Resolved::inline(match &org.url {
+                Some(url) => format!("<a class=\"ref-org\" href=\"{}\">{text}</a>", escape(url)),
+                None => text,
+            }))
+        }
+        "doc" => {
+            let doc = revision.document(id).ok_or_else(|| {
+                unknown("document", id, revision.documents.iter().map(|d| d.id.clone()), "data/documents.yaml")
+            })?;
+            let mut text = escape(label.unwrap_or(&doc.title));
+            if let (Some(edition), None) = (doc.edition, label) {
+                text.push_str(&format!(" ({edition})"));
+            }
+            let html = match &doc.url {
+                Some(url) => format!("<a class=\"ref-doc\" href=\"{}\">{text}</a>", escape(url)),
+                None => format!("<cite>{text}</cite>"),
+            };
+            let warning = doc.superseded_by.as_ref().and_then(|newer| revision.document(newer)).map(|newer| {
+                (
+                    format!("this cites {} {}, which {} replaces", doc.title, edition_text(doc.edition), edition_text(newer.edition)),
+                    format!("cite [[doc:{}]] instead, and check the wording against the new edition", newer.id),
+                )
+            });
+            Ok(Resolved {
+                html,
+                link: None,
+                warning,
+            })
+        }
+        "section" => section(page, id, label),
+        "date" => {
+            let date = revision.date(id).ok_or_else(|| {
+                if id == "approved" && revision.approval == Approval::Draft {
+                    return Unresolved {
+                        message: "[[date:approved]] names the approval date, but this revision is a draft".into(),
+                        help: "the date exists once governors approve the revision in versions.yaml".into(),
+                    };
+                }
+                let mut ids: Vec<String> = revision.dates.iter().map(|d| d.id.clone()).collect();
+                ids.extend(["approved".into(), "next-review".into()]);
+                unknown("date", id, ids, "data/reviews.yaml")
+            })?;
+            let text = escape(label.unwrap_or(&date.long()));
+            Ok(Resolved::inline(format!("<time datetime=\"{}\">{text}</time>", date.iso())))
+        }
+        _ => Err(Unresolved {
+            message: format!("`[[{target}]]` is not a kind of reference"),
+            help: "references are [[role:…]], [[person:…]], [[holders:…]], [[org:…]], [[doc:…]], [[section:…]], [[date:…]] and [[school]]".into(),
+        }),
+    }
+}
+
+fn edition_text(edition: Option<u32>) -> String {
+    edition.map_or("an earlier edition".into(), |e| format!("({e})"))
+}
+
+fn people_link(page: &Page, anchor: &str) -> String {
+    urls::relative(
+        page.path,
+        &format!("{}#{anchor}", urls::people(&page.view.id)),
+    )
+}
+
+fn role(page: &Page, id: &str, label: Option<&str>) -> Result<Resolved, Unresolved> {
+    let revision = page.revision;
+    let role = revision.role(id).ok_or_else(|| {
+        unknown(
+            "role",
+            id,
+            revision.roles.iter().map(|r| r.id.clone()),
+            "data/roles.yaml",
+        )
+    })?;
+    let names: Vec<&str> = revision.holders(id).map(|p| p.name.as_str()).collect();
+    let link = people_link(page, &urls::role_anchor(id));
+    let tooltip = if names.is_empty() {
+        role.title.clone()
+    } else {
+        format!("{}: {}", role.title, names.join(", "))
+    };
+    let text = match (label, names.is_empty()) {
+        (Some(label), _) => escape(label),
+        (None, true) => escape(&role.title),
+        (None, false) => format!("{} ({})", escape(&role.title), escape(&names.join(", "))),
+    };
+    Ok(Resolved {
+        html: format!(
+            "<a class=\"ref-role\" href=\"{}\" title=\"{}\">{text}</a>",
+            escape(&link),
+            escape(&tooltip)
+        ),
+        link: Some(link),
+        warning: None,
+    })
+}
+
+fn person(page: &Page, id: &str, label: Option<&str>) -> Result<Resolved, Unresolved> {
+    let revision = page.revision;
+    let person = revision.person(id).ok_or_else(|| {
+        unknown(
+            "person",
+            id,
+            revision.people.iter().map(|p| p.id.clone()),
+            "data/people.yaml",
+        )
+    })?;
+    let link = people_link(page, &urls::person_anchor(id));
+    Ok(Resolved {
+        html: format!(
+            "<a class=\"ref-person\" href=\"{}\" title=\"{}\">{}</a>",
+            escape(&link),
+            escape(&role_titles(revision, &person.roles, None)),
+            escape(label.unwrap_or(&person.name))
+        ),
+        link: Some(link),
+        warning: None,
+    })
+}
+
+/// "Acting Deputy Headteacher, Online Safety Lead"; `except` leaves out one
+/// role (the one a holders list is about).
+fn role_titles(revision: &Revision, roles: &[String], except: Option<&str>) -> String {
+    roles
+        .iter()
+        .filter(|r| Some(r.as_str()) != except)
+        .filter_map(|r| revision.role(r))
+        .map(|r| r.title.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Each holder of a role, linked, with their other roles: the pieces a
+/// holders list or sentence is made of.
+fn holder_items(page: &Page, id: &str) -> Result<Vec<String>, Unresolved> {
+    let revision = page.revision;
+    if revision.role(id).is_none() {
+        return Err(unknown(
+            "role",
+            id,
+            revision.roles.iter().map(|r| r.id.clone()),
+            "data/roles.yaml",
+        ));
+    }
+    Ok(revision
+        .holders(id)
+        .map(|person| {
+            let link = people_link(page, &urls::person_anchor(&person.id));
+            let others = role_titles(revision, &person.roles, Some(id));
+            let name = format!(
+                "<a class=\"ref-person\" href=\"{}\">{}</a>",
+                escape(&link),
+                escape(&person.name)
+            );
+            if others.is_empty() {
+                name
+            } else {
+                format!("{name} – {}", escape(&others))
+            }
+        })
+        .collect())
+}
+
+/// A holders reference alone in its paragraph: a list.
+pub fn holders_block(page: &Page, id: &str) -> Result<String, Unresolved> {
+    let items = holder_items(page, id)?;
+    if items.is_empty() {
+        return Ok(format!(
+            "<p class=\"vacant\">{}: no one is named yet.</p>\n",
+            escape(
+                &page
+                    .revision
+                    .role(id)
+                    .map_or(id.to_string(), |r| r.title.clone())
+            )
+        ));
+    }
+    let mut html = String::from("<ul class=\"holders\">\n");
+    for item in items {
+        html.push_str(&format!("<li>{item}</li>\n"));
+    }
+    html.push_str("</ul>\n");
+    Ok(html)
+}
+
+fn holders_inline(page: &Page, id: &str) -> Result<String, Unresolved> {
+    let items = holder_items(page, id)?;
+    Ok(match items.as_slice() {
+        [] => "no one yet".into(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join("; ")),
+    })
+}
+
+fn section(page: &Page, target: &str, label: Option<&str>) -> Result<Resolved, Unresolved> {
+    let revision = page.revision;
+    let (id, fragment) = match target.split_once('#') {
+        Some((id, fragment)) => (id, Some(fragment)),
+        None => (target, None),
+    };
+    let section = revision.section(id).ok_or_else(|| {
+        unknown(
+            "section",
+            id,
+            revision.sections.iter().map(|s| s.id.clone()),
+            "content/",
+        )
+    })?;
+    if !section.shown_in(&page.view.id) {
+        return Err(Unresolved {
+            message: format!(
+                "`[[section:{id}]]` points at \"{}\", which the {} view does not show",
+                section.title, page.view.id
+            ),
+            help: format!(
+                "wrap this sentence in an audience block for the views that show it (`::: {}`), or add {} to the section's audiences",
+                section.audiences.join(" "),
+                page.view.id
+            ),
+        });
+    }
+    let link = match (page.mode, fragment) {
+        (Mode::All, None) => format!("#{id}"),
+        (Mode::All, Some(fragment)) => format!("#{id}--{fragment}"),
+        (Mode::Section, None) => urls::relative(page.path, &urls::section(&page.view.id, id)),
+        (Mode::Section, Some(fragment)) => urls::relative(
+            page.path,
+            &format!("{}#{fragment}", urls::section(&page.view.id, id)),
+        ),
+    };
+    Ok(Resolved {
+        html: format!(
+            "<a class=\"ref-section\" href=\"{}\">{}</a>",
+            escape(&link),
+            escape(label.unwrap_or(&section.title))
+        ),
+        link: Some(link),
+        warning: None,
+    })
+}

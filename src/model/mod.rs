@@ -1,0 +1,242 @@
+//! The model: one immutable `Site`, built by `validate` from what `load`
+//! read, and only read after that. Plain data: what a policy is made of
+//! (revisions, sections, people, roles…), no rendering and no checking.
+
+pub mod date;
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+pub use date::{Interval, PolicyDate};
+
+use crate::diagnostics::{SourceId, Sources};
+use crate::load::Asset;
+
+/// A whole site: its settings and its revisions.
+#[derive(Debug)]
+pub struct Site {
+    pub root: std::path::PathBuf,
+    pub sources: Sources,
+    pub settings: Settings,
+    /// The revision in the working tree: the newest.
+    pub revision: Revision,
+    /// Files under content/ that sections use (images).
+    pub assets: Vec<Asset>,
+    /// The day the build treats as today, for overdue reviews.
+    pub today: NaiveDate,
+}
+
+/// From site.yaml: what stays the same across revisions.
+#[derive(Debug)]
+pub struct Settings {
+    pub school: School,
+    pub policy_title: String,
+    pub applies_from: Option<PolicyDate>,
+    /// Always starts and ends with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub views: Vec<View>,
+}
+
+#[derive(Debug)]
+pub struct School {
+    pub name: String,
+    pub website: Option<String>,
+}
+
+/// A way of reading the policy: parents and carers, staff, governors.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// Written to restricted/<id>/ beside the output, never into it.
+    pub restricted: bool,
+    /// Carries review dates, overdue notices and drafts (the governors).
+    pub governance: bool,
+}
+
+/// One revision of the policy: its approval record, its sections and the
+/// data (people, roles, dates…) as they stood in it.
+#[derive(Debug)]
+pub struct Revision {
+    pub id: String,
+    pub approval: Approval,
+    pub next_review: Option<PolicyDate>,
+    pub sections: Vec<Section>,
+    pub roles: Vec<Role>,
+    pub people: Vec<Person>,
+    pub organisations: Vec<Organisation>,
+    pub documents: Vec<Document>,
+    pub dates: Vec<NamedDate>,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Approval {
+    Draft,
+    Approved {
+        /// `None` when the school adopted the policy without a recorded date.
+        date: Option<PolicyDate>,
+        by: String,
+        minute: Option<String>,
+    },
+}
+
+impl Approval {
+    pub fn is_approved(&self) -> bool {
+        matches!(self, Approval::Approved { .. })
+    }
+}
+
+/// One section of the policy, in document order; nesting through `parent`.
+#[derive(Debug)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub summary: Option<String>,
+    /// View ids that show the section (its parent's audiences included).
+    pub audiences: Vec<String>,
+    pub owner: Option<String>,
+    pub strands: Vec<String>,
+    pub parent: Option<usize>,
+    pub depth: usize,
+    pub source: SourceId,
+    /// The Markdown body's byte range in the source file.
+    pub body: Range<usize>,
+    /// Audience blocks in the body, checked and ready for filtering.
+    pub blocks: Vec<AudienceBlock>,
+    /// The section's folder relative to content/, for its images.
+    pub dir: String,
+}
+
+impl Section {
+    pub fn shown_in(&self, view: &str) -> bool {
+        self.audiences.iter().any(|a| a == view)
+    }
+}
+
+/// Lines of a section body that only some views show. Byte ranges cover
+/// whole lines, from the opening marker line to the closing one.
+#[derive(Debug, Clone)]
+pub struct AudienceBlock {
+    pub views: Vec<String>,
+    /// The opening marker line.
+    pub open: Range<usize>,
+    /// The content between the markers.
+    pub inner: Range<usize>,
+    /// The closing marker line.
+    pub close: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub organisation: Option<String>,
+    pub contact: Option<Contact>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub views: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Organisation {
+    pub id: String,
+    pub name: String,
+    pub url: Option<String>,
+    pub helps_with: Option<String>,
+    pub category: Option<String>,
+    pub views: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub edition: Option<u32>,
+    pub url: Option<String>,
+    pub superseded_by: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NamedDate {
+    pub id: String,
+    pub title: String,
+    pub date: PolicyDate,
+    pub deadline: bool,
+}
+
+/// A recurring check the policy promises.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: String,
+    pub title: String,
+    pub owners: Vec<String>,
+    pub every: Interval,
+    pub last_done: Option<PolicyDate>,
+    pub notes: Option<String>,
+}
+
+impl Check {
+    pub fn next_due(&self) -> Option<PolicyDate> {
+        self.last_done.map(|done| done.after(self.every))
+    }
+}
+
+impl Revision {
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.id == id)
+    }
+
+    pub fn organisation(&self, id: &str) -> Option<&Organisation> {
+        self.organisations.iter().find(|o| o.id == id)
+    }
+
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// The dates `[[date:…]]` can name: reviews.yaml's, plus `approved` and
+    /// `next-review` from this revision's record in versions.yaml.
+    pub fn date(&self, id: &str) -> Option<PolicyDate> {
+        match id {
+            "approved" => match &self.approval {
+                Approval::Approved { date, .. } => *date,
+                Approval::Draft => None,
+            },
+            "next-review" => self.next_review,
+            _ => self.dates.iter().find(|d| d.id == id).map(|d| d.date),
+        }
+    }
+
+    /// Everyone holding a role, in people.yaml order.
+    pub fn holders<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a Person> + 'a {
+        self.people
+            .iter()
+            .filter(move |p| p.roles.iter().any(|r| r == role))
+    }
+}

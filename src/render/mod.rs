@@ -1,0 +1,142 @@
+//! Render: the `Site` to pages, one view at a time and views in parallel.
+//! Owns which pages exist (`pages`), what templates are given (`context`)
+//! and the theme (`theme`). Markdown bodies come from `markdown`; where a
+//! page is written comes from `urls`. Nothing is written to disk here.
+
+pub mod context;
+mod pages;
+pub mod theme;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceId};
+use crate::links::internal::LinkSources;
+use crate::markdown;
+use crate::model::{Site, View};
+use crate::output::Tree;
+use crate::urls;
+
+/// Everything rendered, not yet checked or written.
+pub struct Rendered {
+    /// What goes into the output folder.
+    pub public: Tree,
+    /// Restricted views, for restricted/ beside it.
+    pub restricted: Tree,
+    /// Where each internal link in Markdown came from, per tree.
+    pub public_links: LinkSources,
+    pub restricted_links: LinkSources,
+    pub diagnostics: Diagnostics,
+}
+
+pub fn render(site: &Site) -> Rendered {
+    let mut diagnostics = Diagnostics::default();
+    let theme = match theme::load(&site.root, &site.settings.theme) {
+        Ok(theme) => theme,
+        Err(problem) => {
+            diagnostics.push(problem);
+            return Rendered {
+                public: Tree::default(),
+                restricted: Tree::default(),
+                public_links: LinkSources::default(),
+                restricted_links: LinkSources::default(),
+                diagnostics,
+            };
+        }
+    };
+    let views: Vec<ViewOutput> = site
+        .settings
+        .views
+        .par_iter()
+        .map(|view| render_view(site, &theme, view))
+        .collect();
+
+    let mut public = Tree::default();
+    let mut restricted = Tree::default();
+    let mut public_links = LinkSources::default();
+    let mut restricted_links = LinkSources::default();
+    for (view, output) in site.settings.views.iter().zip(views) {
+        diagnostics.extend(output.diagnostics);
+        let (tree, links) = if view.restricted {
+            (&mut restricted, &mut restricted_links)
+        } else {
+            (&mut public, &mut public_links)
+        };
+        tree.files.extend(output.tree.files);
+        links.extend(output.links);
+    }
+    let shared = pages::shared(site, &theme, &mut diagnostics);
+    for (path, bytes) in &shared.files {
+        public.insert(path.clone(), bytes.clone());
+    }
+    if !restricted.files.is_empty() {
+        for (path, bytes) in shared
+            .files
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("assets/"))
+        {
+            restricted.insert(path, bytes);
+        }
+    }
+    pages::sitemap(site, &theme, &mut public, &mut diagnostics);
+    Rendered {
+        public,
+        restricted,
+        public_links,
+        restricted_links,
+        diagnostics,
+    }
+}
+
+struct ViewOutput {
+    tree: Tree,
+    links: LinkSources,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn render_view(site: &Site, theme: &theme::Theme, view: &View) -> ViewOutput {
+    let mut output = ViewOutput {
+        tree: Tree::default(),
+        links: LinkSources::default(),
+        diagnostics: Vec::new(),
+    };
+    // Unapproved text never reaches a view without governance: while the
+    // only revision is a draft, such a view says so instead.
+    if !site.revision.approval.is_approved() && !view.governance {
+        pages::unpublished(site, theme, view, &mut output);
+        return output;
+    }
+    pages::view_pages(site, theme, view, &mut output);
+    output
+}
+
+impl ViewOutput {
+    fn page(&mut self, theme: &theme::Theme, template: &str, path: &str, context: &tera::Context) {
+        match theme.tera.render(template, context) {
+            Ok(html) => self.tree.insert(urls::file_for(path), html),
+            Err(error) => self.diagnostics.push(
+                Diagnostic::error(format!(
+                    "the template {template} failed for {path}: {}",
+                    theme::describe(&error)
+                ))
+                .help("fix the template; the message names the line"),
+            ),
+        }
+    }
+
+    /// Keeps a section's diagnostics and where its links came from.
+    fn absorb(&mut self, path: &str, source: SourceId, rendered: &mut markdown::Rendered) {
+        self.diagnostics.append(&mut rendered.diagnostics);
+        for link in &rendered.links {
+            self.links
+                .entry((path.to_string(), link.href.clone()))
+                .or_default()
+                .push(
+                    Diagnostic::error(format!("the link `{}` is broken", link.href))
+                        .at(source, link.source_bytes.clone())
+                        .help(
+                            "point it at a section that exists, and a heading id that section has",
+                        ),
+                );
+        }
+    }
+}

@@ -1,0 +1,593 @@
+//! The pages of a site, one function per kind: landing, a view's contents,
+//! sections, the print page, who's who, organisations, reviews, 404,
+//! sitemap. Each builds its context and names its template.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::ViewOutput;
+use super::context::{Link, PageSpec, ViewPage, chrome, view_crumbs};
+use super::theme::Theme;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Mode, Page};
+use crate::model::{Section, Site, View};
+use crate::output::Tree;
+use crate::schedule::{self, Due};
+use crate::urls;
+
+fn page_context(site: &Site, spec: &PageSpec) -> Context {
+    let mut context = Context::new();
+    context.insert("page", &chrome(site, spec));
+    context
+}
+
+/// The sections a view shows, in document order.
+fn shown<'a>(site: &'a Site, view: &View) -> Vec<&'a Section> {
+    site.revision
+        .sections
+        .iter()
+        .filter(|s| s.shown_in(&view.id))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ContentsItem {
+    title: String,
+    url: String,
+    summary: Option<String>,
+    children: Vec<ContentsItem>,
+}
+
+fn contents(site: &Site, view: &View, from: &str, parent: Option<usize>) -> Vec<ContentsItem> {
+    site.revision
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.parent == parent && s.shown_in(&view.id))
+        .map(|(i, s)| ContentsItem {
+            title: s.title.clone(),
+            url: urls::relative(from, &urls::section(&view.id, &s.id)),
+            summary: s.summary.clone(),
+            children: contents(site, view, from, Some(i)),
+        })
+        .collect()
+}
+
+pub fn view_pages(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
+    contents_page(site, theme, view, output);
+    let sections = shown(site, view);
+    for position in 0..sections.len() {
+        section_page(site, theme, view, &sections, position, output);
+    }
+    all_page(site, theme, view, &sections, output);
+    people_page(site, theme, view, output);
+    organisations_page(site, theme, view, output);
+    if view.governance {
+        reviews_page(site, theme, view, output);
+    }
+}
+
+fn contents_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
+    let path = urls::view(&view.id);
+    let spec = PageSpec {
+        path: &path,
+        title: view.title.clone(),
+        description: view.description.clone(),
+        view: Some((view, ViewPage::Contents)),
+        breadcrumbs: view_crumbs(site, view, &path)[..usize::from(!view.restricted)].to_vec(),
+    };
+    let mut context = page_context(site, &spec);
+    context.insert("view_description", &view.description);
+    context.insert("contents", &contents(site, view, &path, None));
+    output.page(theme, "view.html", &path, &context);
+}
+
+#[derive(Serialize)]
+struct Owner {
+    title: String,
+    holders: Vec<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TocEntry {
+    id: String,
+    text: String,
+}
+
+fn section_page(
+    site: &Site,
+    theme: &Theme,
+    view: &View,
+    sections: &[&Section],
+    position: usize,
+    output: &mut ViewOutput,
+) {
+    let section = sections[position];
+    let path = urls::section(&view.id, &section.id);
+    let mut rendered = markdown::render(&Page {
+        settings: &site.settings,
+        revision: &site.revision,
+        view,
+        section,
+        sources: &site.sources,
+        assets: &site.assets,
+        path: &path,
+        mode: Mode::Section,
+    });
+    output.absorb(&path, section.source, &mut rendered);
+
+    let mut breadcrumbs = view_crumbs(site, view, &path);
+    let mut ancestors = Vec::new();
+    let mut parent = section.parent;
+    while let Some(index) = parent {
+        let ancestor = &site.revision.sections[index];
+        ancestors.push(Link {
+            title: ancestor.title.clone(),
+            url: urls::relative(&path, &urls::section(&view.id, &ancestor.id)),
+        });
+        parent = ancestor.parent;
+    }
+    breadcrumbs.extend(ancestors.into_iter().rev());
+
+    let link_to = |s: &Section| Link {
+        title: s.title.clone(),
+        url: urls::relative(&path, &urls::section(&view.id, &s.id)),
+    };
+    let index = site
+        .revision
+        .sections
+        .iter()
+        .position(|s| s.id == section.id);
+    let children: Vec<ContentsItem> = contents(site, view, &path, index);
+    let owner = section
+        .owner
+        .as_ref()
+        .and_then(|id| site.revision.role(id))
+        .map(|role| Owner {
+            title: role.title.clone(),
+            holders: site
+                .revision
+                .holders(&role.id)
+                .map(|p| p.name.clone())
+                .collect(),
+            url: urls::relative(
+                &path,
+                &format!("{}#{}", urls::people(&view.id), urls::role_anchor(&role.id)),
+            ),
+        });
+    let toc: Vec<TocEntry> = rendered
+        .headings
+        .iter()
+        .filter(|h| h.level == 2)
+        .map(|h| TocEntry {
+            id: h.id.clone(),
+            text: h.text.clone(),
+        })
+        .collect();
+
+    let spec = PageSpec {
+        path: &path,
+        title: section.title.clone(),
+        description: section
+            .summary
+            .clone()
+            .unwrap_or_else(|| view.description.clone()),
+        view: Some((view, ViewPage::Section)),
+        breadcrumbs,
+    };
+    let mut context = page_context(site, &spec);
+    context.insert("title", &section.title);
+    context.insert("summary", &section.summary);
+    context.insert("body", &rendered.html);
+    context.insert("owner", &owner);
+    context.insert("toc", &toc);
+    context.insert("children", &children);
+    context.insert(
+        "previous",
+        &position.checked_sub(1).map(|p| link_to(sections[p])),
+    );
+    context.insert("next", &sections.get(position + 1).map(|s| link_to(s)));
+    output.page(theme, "section.html", &path, &context);
+}
+
+#[derive(Serialize)]
+struct PrintSection {
+    id: String,
+    title: String,
+    level: usize,
+    body: String,
+}
+
+fn all_page(
+    site: &Site,
+    theme: &Theme,
+    view: &View,
+    sections: &[&Section],
+    output: &mut ViewOutput,
+) {
+    let path = urls::all_sections(&view.id);
+    let mut printed = Vec::new();
+    for section in sections {
+        let mut rendered = markdown::render(&Page {
+            settings: &site.settings,
+            revision: &site.revision,
+            view,
+            section,
+            sources: &site.sources,
+            assets: &site.assets,
+            path: &path,
+            mode: Mode::All,
+        });
+        output.absorb(&path, section.source, &mut rendered);
+        printed.push(PrintSection {
+            id: section.id.clone(),
+            title: section.title.clone(),
+            level: (2 + section.depth).min(6),
+            body: rendered.html,
+        });
+    }
+    let spec = PageSpec {
+        path: &path,
+        title: format!("{}: the whole policy", view.title),
+        description: format!(
+            "Every section of the {} for {}, on one page for printing.",
+            site.settings.policy_title, view.title
+        ),
+        view: Some((view, ViewPage::All)),
+        breadcrumbs: view_crumbs(site, view, &path),
+    };
+    let mut context = page_context(site, &spec);
+    context.insert("sections", &printed);
+    context.insert("contents", &contents_in_page(site, view, None));
+    output.page(theme, "all.html", &path, &context);
+}
+
+/// The contents list of the print page, linking within the page.
+fn contents_in_page(site: &Site, view: &View, parent: Option<usize>) -> Vec<ContentsItem> {
+    site.revision
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.parent == parent && s.shown_in(&view.id))
+        .map(|(i, s)| ContentsItem {
+            title: s.title.clone(),
+            url: format!("#{}", s.id),
+            summary: None,
+            children: contents_in_page(site, view, Some(i)),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct RoleEntry {
+    anchor: String,
+    title: String,
+    description: String,
+    holders: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct PersonEntry {
+    anchor: String,
+    name: String,
+    roles: Vec<Link>,
+    organisation: Option<Link>,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+fn people_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
+    let path = urls::people(&view.id);
+    let revision = &site.revision;
+    let roles: Vec<RoleEntry> = revision
+        .roles
+        .iter()
+        .map(|role| RoleEntry {
+            anchor: urls::role_anchor(&role.id),
+            title: role.title.clone(),
+            description: role.description.clone(),
+            holders: revision
+                .holders(&role.id)
+                .map(|p| Link {
+                    title: p.name.clone(),
+                    url: format!("#{}", urls::person_anchor(&p.id)),
+                })
+                .collect(),
+        })
+        .collect();
+    let people: Vec<PersonEntry> = revision
+        .people
+        .iter()
+        .map(|person| {
+            let contact = person
+                .contact
+                .as_ref()
+                .filter(|c| c.views.contains(&view.id));
+            PersonEntry {
+                anchor: urls::person_anchor(&person.id),
+                name: person.name.clone(),
+                roles: person
+                    .roles
+                    .iter()
+                    .filter_map(|r| revision.role(r))
+                    .map(|r| Link {
+                        title: r.title.clone(),
+                        url: format!("#{}", urls::role_anchor(&r.id)),
+                    })
+                    .collect(),
+                organisation: person
+                    .organisation
+                    .as_ref()
+                    .and_then(|o| revision.organisation(o))
+                    .map(|o| Link {
+                        title: o.name.clone(),
+                        url: o.url.clone().unwrap_or_default(),
+                    }),
+                email: contact.and_then(|c| c.email.clone()),
+                phone: contact.and_then(|c| c.phone.clone()),
+            }
+        })
+        .collect();
+    let spec = PageSpec {
+        path: &path,
+        title: "Who’s who".into(),
+        description: format!(
+            "Who holds each role named in the {}.",
+            site.settings.policy_title
+        ),
+        view: Some((view, ViewPage::People)),
+        breadcrumbs: view_crumbs(site, view, &path),
+    };
+    let mut context = page_context(site, &spec);
+    context.insert("roles", &roles);
+    context.insert("people", &people);
+    output.page(theme, "people.html", &path, &context);
+}
+
+#[derive(Serialize)]
+struct Category {
+    name: String,
+    id: String,
+    organisations: Vec<OrganisationEntry>,
+}
+
+#[derive(Serialize)]
+struct OrganisationEntry {
+    name: String,
+    url: Option<String>,
+    helps_with: Option<String>,
+}
+
+fn organisations_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
+    let path = urls::organisations(&view.id);
+    let mut categories: Vec<Category> = Vec::new();
+    for org in site
+        .revision
+        .organisations
+        .iter()
+        .filter(|o| o.views.contains(&view.id))
+    {
+        let name = org
+            .category
+            .clone()
+            .unwrap_or_else(|| "Other organisations".into());
+        let entry = OrganisationEntry {
+            name: org.name.clone(),
+            url: org.url.clone(),
+            helps_with: org.helps_with.clone(),
+        };
+        match categories.iter_mut().find(|c| c.name == name) {
+            Some(category) => category.organisations.push(entry),
+            None => categories.push(Category {
+                id: crate::slug::slug(&name),
+                name,
+                organisations: vec![entry],
+            }),
+        }
+    }
+    let spec = PageSpec {
+        path: &path,
+        title: "Organisations that can help".into(),
+        description: "Organisations, helplines and resources the policy refers to.".into(),
+        view: Some((view, ViewPage::Organisations)),
+        breadcrumbs: view_crumbs(site, view, &path),
+    };
+    let mut context = page_context(site, &spec);
+    context.insert("categories", &categories);
+    output.page(theme, "organisations.html", &path, &context);
+}
+
+#[derive(Serialize)]
+struct ScheduleEntry {
+    title: String,
+    due: Option<String>,
+    due_iso: Option<String>,
+    state: &'static str,
+    owners: Vec<String>,
+    every: Option<String>,
+    last_done: Option<String>,
+    notes: Option<String>,
+}
+
+fn reviews_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
+    let path = urls::reviews(&view.id);
+    let revision = &site.revision;
+    let items = schedule::items(revision, site.today);
+    let state = |due: &Due| match due {
+        Due::Overdue => "overdue",
+        Due::Upcoming => "upcoming",
+        Due::NotRecorded => "not-recorded",
+    };
+    let deadlines = items.len() - revision.checks.len();
+    let mut entries: Vec<ScheduleEntry> = items[..deadlines]
+        .iter()
+        .map(|item| ScheduleEntry {
+            title: item.title.clone(),
+            due: item.due.map(|d| d.long()),
+            due_iso: item.due.map(|d| d.iso()),
+            state: state(&item.state),
+            owners: Vec::new(),
+            every: None,
+            last_done: None,
+            notes: None,
+        })
+        .collect();
+    for (item, check) in items[deadlines..].iter().zip(&revision.checks) {
+        entries.push(ScheduleEntry {
+            title: item.title.clone(),
+            due: item.due.map(|d| d.long()),
+            due_iso: item.due.map(|d| d.iso()),
+            state: state(&item.state),
+            owners: check
+                .owners
+                .iter()
+                .filter_map(|o| revision.role(o))
+                .map(|r| r.title.clone())
+                .collect(),
+            every: Some(check.every.describe()),
+            last_done: check.last_done.map(|d| d.long()),
+            notes: check.notes.clone(),
+        });
+    }
+    let spec = PageSpec {
+        path: &path,
+        title: "Reviews and checks".into(),
+        description: "When the policy and the checks it promises were last done and fall due next."
+            .into(),
+        view: Some((view, ViewPage::Reviews)),
+        breadcrumbs: view_crumbs(site, view, &path),
+    };
+    let mut context = page_context(site, &spec);
+    context.insert("schedule", &entries);
+    context.insert(
+        "today",
+        &crate::model::PolicyDate::from_naive(site.today).long(),
+    );
+    output.page(theme, "reviews.html", &path, &context);
+}
+
+pub fn unpublished(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
+    let path = urls::view(&view.id);
+    let spec = PageSpec {
+        path: &path,
+        title: view.title.clone(),
+        description: view.description.clone(),
+        view: None,
+        breadcrumbs: view_crumbs(site, view, &path)[..usize::from(!view.restricted)].to_vec(),
+    };
+    let context = page_context(site, &spec);
+    output.page(theme, "unpublished.html", &path, &context);
+}
+
+#[derive(Serialize)]
+struct ViewCard {
+    title: String,
+    description: String,
+    url: String,
+}
+
+/// Pages and files outside any view: landing, 404 and assets.
+pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree {
+    let mut tree = Tree::default();
+    let mut render = |template: &str, path: &str, context: &Context| match theme
+        .tera
+        .render(template, context)
+    {
+        Ok(html) => tree.insert(urls::file_for(path), html),
+        Err(error) => diagnostics.push(Diagnostic::error(format!(
+            "the template {template} failed: {}",
+            super::theme::describe(&error)
+        ))),
+    };
+    let path = urls::landing();
+    let spec = PageSpec {
+        path: &path,
+        title: site.settings.policy_title.clone(),
+        description: format!(
+            "The {} of {}.",
+            site.settings.policy_title, site.settings.school.name
+        ),
+        view: None,
+        breadcrumbs: Vec::new(),
+    };
+    let mut context = page_context(site, &spec);
+    let views: Vec<ViewCard> = site
+        .settings
+        .views
+        .iter()
+        .filter(|v| !v.restricted)
+        .map(|v| ViewCard {
+            title: v.title.clone(),
+            description: v.description.clone(),
+            url: urls::relative(&path, &urls::view(&v.id)),
+        })
+        .collect();
+    context.insert("views", &views);
+    context.insert(
+        "applies_from",
+        &site.settings.applies_from.map(|d| d.long()),
+    );
+    render("landing.html", &path, &context);
+
+    // The 404 page is served at any depth, so its links are absolute from
+    // the base address.
+    let path = urls::not_found();
+    let spec = PageSpec {
+        path: &path,
+        title: "Page not found".into(),
+        description: "This page does not exist.".into(),
+        view: None,
+        breadcrumbs: Vec::new(),
+    };
+    let mut context = page_context(site, &spec);
+    context.insert("base", &site.settings.base_url);
+    render("404.html", &path, &context);
+
+    for (name, bytes) in &theme.assets {
+        tree.insert(urls::asset(name), bytes.clone());
+    }
+    tree.insert(
+        urls::asset("highlight.css"),
+        markdown::highlight::stylesheet(),
+    );
+    for asset in &site.assets {
+        match std::fs::read(&asset.absolute) {
+            Ok(bytes) => tree.insert(urls::content_asset(&asset.path), bytes),
+            Err(error) => diagnostics.push(
+                Diagnostic::error(format!("cannot read content/{}: {error}", asset.path))
+                    .in_file(format!("content/{}", asset.path)),
+            ),
+        }
+    }
+    tree
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    url: String,
+}
+
+pub fn sitemap(site: &Site, theme: &Theme, tree: &mut Tree, diagnostics: &mut Diagnostics) {
+    let entries: Vec<SitemapEntry> = tree
+        .files
+        .keys()
+        .filter(|p| p.ends_with("index.html"))
+        .map(|p| SitemapEntry {
+            url: format!(
+                "{}{}",
+                site.settings.base_url,
+                p.trim_end_matches("index.html")
+            ),
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert("entries", &entries);
+    match theme.tera.render("sitemap.xml", &context) {
+        Ok(xml) => tree.insert("sitemap.xml", xml),
+        Err(error) => diagnostics.push(Diagnostic::error(format!(
+            "the template sitemap.xml failed: {}",
+            super::theme::describe(&error)
+        ))),
+    }
+}

@@ -1,0 +1,139 @@
+//! The theme: Tera templates and static files. The default theme is built
+//! into the binary, so an installed `policyweb` needs no repository; a
+//! site's own `themes/<name>/` replaces it file by file.
+
+use std::path::Path;
+
+use tera::Tera;
+
+use crate::diagnostics::Diagnostic;
+
+/// The default theme's files, as (path under themes/default/, contents).
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../themes/default/templates/macros.html"),
+    ),
+    (
+        "landing.html",
+        include_str!("../../themes/default/templates/landing.html"),
+    ),
+    (
+        "view.html",
+        include_str!("../../themes/default/templates/view.html"),
+    ),
+    (
+        "section.html",
+        include_str!("../../themes/default/templates/section.html"),
+    ),
+    (
+        "all.html",
+        include_str!("../../themes/default/templates/all.html"),
+    ),
+    (
+        "people.html",
+        include_str!("../../themes/default/templates/people.html"),
+    ),
+    (
+        "organisations.html",
+        include_str!("../../themes/default/templates/organisations.html"),
+    ),
+    (
+        "reviews.html",
+        include_str!("../../themes/default/templates/reviews.html"),
+    ),
+    (
+        "unpublished.html",
+        include_str!("../../themes/default/templates/unpublished.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "sitemap.xml",
+        include_str!("../../themes/default/templates/sitemap.xml"),
+    ),
+];
+
+const DEFAULT_STATIC: &[(&str, &str)] = &[
+    (
+        "site.css",
+        include_str!("../../themes/default/static/site.css"),
+    ),
+    (
+        "print.css",
+        include_str!("../../themes/default/static/print.css"),
+    ),
+];
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Files copied to assets/, by name.
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+/// The theme named in site.yaml: the site's own files where it has them,
+/// the built-in default's otherwise.
+pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+    let folder = root.join("themes").join(name);
+    if name != "default" && !folder.is_dir() {
+        return Err(
+            Diagnostic::error(format!("the theme `{name}` is not in themes/"))
+                .in_file("data/site.yaml")
+                .help("create themes/<name>/templates/, or remove `theme:` to use the default"),
+        );
+    }
+    let read = |relative: &str, default: &str| -> Result<String, Diagnostic> {
+        let path = folder.join(relative);
+        if path.is_file() {
+            std::fs::read_to_string(&path).map_err(|e| {
+                Diagnostic::error(format!("cannot read themes/{name}/{relative}: {e}"))
+                    .in_file(format!("themes/{name}/{relative}"))
+            })
+        } else {
+            Ok(default.to_string())
+        }
+    };
+    let mut templates = Vec::new();
+    for (file, default) in DEFAULT_TEMPLATES {
+        templates.push((
+            file.to_string(),
+            read(&format!("templates/{file}"), default)?,
+        ));
+    }
+    let mut tera = Tera::default();
+    tera.add_raw_templates(templates).map_err(|e| {
+        Diagnostic::error(format!(
+            "the theme's templates do not parse: {}",
+            describe(&e)
+        ))
+        .in_file(format!("themes/{name}/templates/"))
+        .help("fix the template named in the message")
+    })?;
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let mut assets = Vec::new();
+    for (file, default) in DEFAULT_STATIC {
+        assets.push((
+            file.to_string(),
+            read(&format!("static/{file}"), default)?.into_bytes(),
+        ));
+    }
+    Ok(Theme { tera, assets })
+}
+
+/// A Tera error with its causes, which hold the useful part.
+pub fn describe(error: &tera::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

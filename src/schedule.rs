@@ -1,0 +1,69 @@
+//! What falls due when: the policy's deadlines and recurring checks against
+//! today. Used by the governors' pages, the build's warnings and `status`.
+
+use chrono::NaiveDate;
+
+use crate::model::{PolicyDate, Revision};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Due {
+    Overdue,
+    Upcoming,
+    /// A check with no record of ever being done.
+    NotRecorded,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub title: String,
+    pub due: Option<PolicyDate>,
+    pub state: Due,
+}
+
+/// Every deadline and check, in the order the data lists them, with the
+/// policy's own next review first.
+pub fn items(revision: &Revision, today: NaiveDate) -> Vec<Item> {
+    let state = |date: PolicyDate| {
+        if date.last_day() < today {
+            Due::Overdue
+        } else {
+            Due::Upcoming
+        }
+    };
+    let mut items = Vec::new();
+    if let Some(date) = revision.next_review {
+        items.push(Item {
+            title: "Review of this policy".into(),
+            due: Some(date),
+            state: state(date),
+        });
+    }
+    for date in revision.dates.iter().filter(|d| d.deadline) {
+        items.push(Item {
+            title: date.title.clone(),
+            due: Some(date.date),
+            state: state(date.date),
+        });
+    }
+    for check in &revision.checks {
+        let due = check.next_due();
+        items.push(Item {
+            title: check.title.clone(),
+            due,
+            state: due.map_or(Due::NotRecorded, state),
+        });
+    }
+    items
+}
+
+/// "Review of this policy was due by September 2024."
+pub fn overdue_sentences(revision: &Revision, today: NaiveDate) -> Vec<String> {
+    items(revision, today)
+        .into_iter()
+        .filter(|item| item.state == Due::Overdue)
+        .filter_map(|item| {
+            item.due
+                .map(|due| format!("{} was due by {}.", item.title, due.long()))
+        })
+        .collect()
+}

@@ -1,0 +1,139 @@
+//! Where every page lives and how one page links to another: the only place
+//! output paths are spelled. Paths are relative to the output root, with
+//! `/` separators, and name folders (`parents/reporting/`), written out as
+//! `parents/reporting/index.html`. Links between pages are relative, so a
+//! site works under any base address and from any folder.
+
+/// A page's address within the output: `""` for the landing page, else a
+/// folder path ending in `/` (`parents/people/`), or a file (`sitemap.xml`).
+pub type PagePath = String;
+
+pub fn landing() -> PagePath {
+    String::new()
+}
+
+pub fn view(view: &str) -> PagePath {
+    format!("{view}/")
+}
+
+pub fn section(view: &str, section: &str) -> PagePath {
+    format!("{view}/{section}/")
+}
+
+pub fn all_sections(view: &str) -> PagePath {
+    format!("{view}/all/")
+}
+
+pub fn people(view: &str) -> PagePath {
+    format!("{view}/people/")
+}
+
+pub fn organisations(view: &str) -> PagePath {
+    format!("{view}/organisations/")
+}
+
+pub fn reviews(view: &str) -> PagePath {
+    format!("{view}/reviews/")
+}
+
+pub fn not_found() -> PagePath {
+    "404.html".into()
+}
+
+pub fn asset(name: &str) -> PagePath {
+    format!("assets/{name}")
+}
+
+/// A file from content/ (an image), copied under assets/content/.
+pub fn content_asset(path: &str) -> PagePath {
+    format!("assets/content/{path}")
+}
+
+/// Anchors on the who's who page.
+pub fn role_anchor(role: &str) -> String {
+    format!("role-{role}")
+}
+
+pub fn person_anchor(person: &str) -> String {
+    format!("person-{person}")
+}
+
+/// The file a page path is written to.
+pub fn file_for(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// A link from the page at `from` to `to` (which may carry a `#fragment`).
+pub fn relative(from: &str, to: &str) -> String {
+    let depth = from.matches('/').count();
+    let up = "../".repeat(depth);
+    let link = format!("{up}{to}");
+    if link.is_empty() { "./".into() } else { link }
+}
+
+/// The page path a relative link from `from` points at, with its fragment,
+/// or `None` when it climbs out of the site.
+pub fn resolve(from: &str, link: &str) -> Option<(PagePath, Option<String>)> {
+    let (path, fragment) = match link.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (link, None),
+    };
+    let path = path.split(['?']).next().unwrap_or(path);
+    if path.is_empty() {
+        return Some((from.to_string(), fragment));
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop(); // the file name or the empty part after the last '/'
+    for segment in path.split('/') {
+        match segment {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut resolved = parts.join("/");
+    if path.ends_with('/') && !resolved.is_empty() {
+        resolved.push('/');
+    }
+    if resolved.ends_with("index.html") {
+        resolved.truncate(resolved.len() - "index.html".len());
+    }
+    Some((resolved, fragment))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_relative_and_resolve_back() {
+        let from = section("parents", "reporting");
+        let link = relative(
+            &from,
+            &format!("{}#{}", people("parents"), role_anchor("dsl")),
+        );
+        assert_eq!(link, "../../parents/people/#role-dsl");
+        assert_eq!(
+            resolve(&from, &link),
+            Some(("parents/people/".into(), Some("role-dsl".into())))
+        );
+        assert_eq!(relative(&landing(), &view("staff")), "staff/");
+        assert_eq!(resolve("", "staff/"), Some(("staff/".into(), None)));
+        assert_eq!(
+            resolve(&from, "#top"),
+            Some((from.clone(), Some("top".into())))
+        );
+        assert_eq!(
+            resolve(&from, "../../assets/site.css"),
+            Some(("assets/site.css".into(), None))
+        );
+        assert_eq!(resolve(&from, "../../../outside"), None);
+        assert_eq!(file_for(&from), "parents/reporting/index.html");
+    }
+}

@@ -1,0 +1,560 @@
+//! Rules for data/: shapes are checked by the YAML schema in `load`; here,
+//! ids (valid, unique), references between files, dates, intervals and
+//! addresses.
+
+use std::collections::HashMap;
+
+use super::{Checker, is_valid_id, unknown_help};
+use crate::links;
+use crate::load::data::{DataFiles, Text};
+use crate::load::yaml::Document;
+use crate::model::{
+    Approval, Check, Contact, Document as Publication, Interval, NamedDate, Organisation, Person,
+    PolicyDate, Role, School, Settings, View,
+};
+
+/// Checks that each entry's id is well formed and used once; returns the ids.
+fn claim_ids<'e>(
+    check: &mut Checker,
+    document: &Document,
+    ids: impl IntoIterator<Item = &'e Text>,
+    kind: &str,
+) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for id in ids {
+        let line = id.referenced.line() as usize;
+        if !is_valid_id(&id.value) {
+            check.error(
+                document,
+                id,
+                format!("`{}` is not a valid {kind} id", id.value),
+                "ids use lower-case letters, digits and hyphens, such as `online-safety-lead`",
+            );
+        } else if let Some(first) = seen.get(&id.value) {
+            check.error(
+                document,
+                id,
+                format!(
+                    "the {kind} id `{}` is used twice (first on line {first})",
+                    id.value
+                ),
+                format!("give each {kind} its own id"),
+            );
+        } else {
+            seen.insert(id.value.clone(), line);
+        }
+        out.push(id.value.clone());
+    }
+    out
+}
+
+/// Every id in `refs` must be one of `known`, defined in `file`.
+fn check_refs<'e>(
+    check: &mut Checker,
+    document: &Document,
+    refs: impl IntoIterator<Item = &'e Text>,
+    known: &[String],
+    kind: &str,
+    file: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for reference in refs {
+        if !known.iter().any(|k| *k == reference.value) {
+            let help = unknown_help(&reference.value, known.iter().map(String::as_str), file);
+            check.error(
+                document,
+                reference,
+                format!("unknown {kind} `{}`", reference.value),
+                help,
+            );
+        }
+        out.push(reference.value.clone());
+    }
+    out
+}
+
+fn check_url(check: &mut Checker, document: &Document, url: &Text, allow_http: bool) -> String {
+    if let Err(problem) = links::classify(&url.value, allow_http) {
+        check.error(document, url, problem, links::help_for(&url.value));
+    } else if links::classify(&url.value, false) == Ok(links::Target::Internal) {
+        check.error(
+            document,
+            url,
+            format!("`{}` is not a full address", url.value),
+            "write the whole address, starting https://",
+        );
+    }
+    url.value.trim().to_string()
+}
+
+fn parse_date(check: &mut Checker, document: &Document, value: &Text) -> Option<PolicyDate> {
+    match PolicyDate::parse(&value.value) {
+        Ok(date) => Some(date),
+        Err(problem) => {
+            check.error(
+                document,
+                value,
+                problem,
+                "dates are written YYYY-MM-DD, or YYYY-MM for a month",
+            );
+            None
+        }
+    }
+}
+
+pub fn settings(check: &mut Checker, data: &DataFiles) -> Option<Settings> {
+    let (document, site) = data.site.as_ref()?;
+    let school = School {
+        name: check.text(document, &site.school.name, "school name"),
+        website: site
+            .school
+            .website
+            .as_ref()
+            .map(|w| check_url(check, document, w, false)),
+    };
+    let ids = claim_ids(check, document, site.views.iter().map(|v| &v.id), "view");
+    if site.views.is_empty() {
+        check.diagnostics.push(
+            crate::diagnostics::Diagnostic::error("site.yaml lists no views")
+                .at(document.source, 0..0)
+                .help("add views, such as parents, staff and governors; see docs/reference.md"),
+        );
+    }
+    let reserved = [
+        "all",
+        "people",
+        "assets",
+        "changes",
+        "versions",
+        "curriculum",
+        "restricted",
+        "reviews",
+    ];
+    for view in &site.views {
+        if reserved.contains(&view.id.value.as_str()) {
+            check.error(
+                document,
+                &view.id,
+                format!(
+                    "`{}` cannot be a view id: the site uses that address",
+                    view.id.value
+                ),
+                "choose another id, such as `parents`",
+            );
+        }
+    }
+    let views = site
+        .views
+        .iter()
+        .zip(ids)
+        .map(|(view, id)| View {
+            id,
+            title: check.text(document, &view.title, "view title"),
+            description: view.description.value.trim().to_string(),
+            restricted: view.restricted,
+            governance: view.governance,
+        })
+        .collect();
+    let base_url = match &site.base_url {
+        None => "/".to_string(),
+        Some(url) => {
+            let value = url.value.trim();
+            let ok = value.starts_with('/')
+                || value.starts_with("https://")
+                || value.starts_with("http://localhost");
+            if !ok {
+                check.error(
+                    document,
+                    url,
+                    format!("`{value}` is not a base address"),
+                    "write the address the site is served from, such as https://school.example/online-safety/ or /",
+                );
+            }
+            format!("{}/", value.trim_end_matches('/'))
+        }
+    };
+    Some(Settings {
+        school,
+        policy_title: check.text(document, &site.policy.title, "policy title"),
+        applies_from: site
+            .policy
+            .applies_from
+            .as_ref()
+            .and_then(|d| parse_date(check, document, d)),
+        base_url,
+        language: site
+            .language
+            .as_ref()
+            .map_or("en-GB".into(), |l| l.value.trim().to_string()),
+        theme: site
+            .theme
+            .as_ref()
+            .map_or("default".into(), |t| t.value.trim().to_string()),
+        views,
+    })
+}
+
+pub struct PolicyData {
+    pub roles: Vec<Role>,
+    pub people: Vec<Person>,
+    pub organisations: Vec<Organisation>,
+    pub documents: Vec<Publication>,
+    pub dates: Vec<NamedDate>,
+    pub checks: Vec<Check>,
+}
+
+pub fn policy_data(check: &mut Checker, data: &DataFiles, views: &[String]) -> PolicyData {
+    let roles = roles(check, data);
+    let role_ids: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
+    let organisations = organisations(check, data, views);
+    let organisation_ids: Vec<String> = organisations.iter().map(|o| o.id.clone()).collect();
+    PolicyData {
+        people: people(check, data, &role_ids, &organisation_ids, views),
+        documents: documents(check, data),
+        dates: dates(check, data),
+        checks: checks(check, data, &role_ids),
+        roles,
+        organisations,
+    }
+}
+
+fn roles(check: &mut Checker, data: &DataFiles) -> Vec<Role> {
+    let Some((document, entries)) = &data.roles else {
+        return Vec::new();
+    };
+    let ids = claim_ids(check, document, entries.iter().map(|e| &e.id), "role");
+    entries
+        .iter()
+        .zip(ids)
+        .map(|(entry, id)| Role {
+            id,
+            title: check.text(document, &entry.title, "role title"),
+            description: entry.description.value.trim().to_string(),
+        })
+        .collect()
+}
+
+fn people(
+    check: &mut Checker,
+    data: &DataFiles,
+    roles: &[String],
+    organisations: &[String],
+    views: &[String],
+) -> Vec<Person> {
+    let Some((document, entries)) = &data.people else {
+        return Vec::new();
+    };
+    let ids = claim_ids(check, document, entries.iter().map(|e| &e.id), "person");
+    let mut people = Vec::new();
+    for (entry, id) in entries.iter().zip(ids) {
+        if entry.roles.value.is_empty() {
+            let span = document.point(check.sources, &entry.roles);
+            check.diagnostics.push(
+                crate::diagnostics::Diagnostic::error(format!(
+                    "{} holds no role",
+                    entry.name.value
+                ))
+                .at(document.source, span)
+                .help("list at least one role id from roles.yaml"),
+            );
+        }
+        let person_roles = check_refs(
+            check,
+            document,
+            &entry.roles.value,
+            roles,
+            "role",
+            "data/roles.yaml",
+        );
+        let organisation = entry.organisation.as_ref().map(|o| {
+            check_refs(
+                check,
+                document,
+                [o],
+                organisations,
+                "organisation",
+                "data/organisations.yaml",
+            )
+            .remove(0)
+        });
+        let contact = entry.contact.as_ref().map(|c| {
+            let email = c.email.as_ref().map(|e| {
+                let address = e.value.trim().to_string();
+                if !address.contains('@') || address.contains(char::is_whitespace) {
+                    check.error(
+                        document,
+                        e,
+                        format!("`{address}` is not an email address"),
+                        "write it as name@school.example",
+                    );
+                }
+                address
+            });
+            Contact {
+                email,
+                phone: c.phone.as_ref().map(|p| p.value.trim().to_string()),
+                views: check_refs(check, document, &c.views, views, "view", "data/site.yaml"),
+            }
+        });
+        people.push(Person {
+            id,
+            name: check.text(document, &entry.name, "name"),
+            roles: person_roles,
+            organisation,
+            contact,
+        });
+    }
+    people
+}
+
+fn organisations(check: &mut Checker, data: &DataFiles, views: &[String]) -> Vec<Organisation> {
+    let Some((document, entries)) = &data.organisations else {
+        return Vec::new();
+    };
+    let ids = claim_ids(
+        check,
+        document,
+        entries.iter().map(|e| &e.id),
+        "organisation",
+    );
+    let mut out = Vec::new();
+    for (entry, id) in entries.iter().zip(ids) {
+        if let Some(url) = &entry.url
+            && entry.allow_http
+            && url.value.trim().starts_with("https:")
+        {
+            check.warning(
+                document,
+                url,
+                "allow_http is set but the address already uses https".into(),
+                "remove allow_http: true",
+            );
+        }
+        out.push(Organisation {
+            id,
+            name: check.text(document, &entry.name, "organisation name"),
+            url: entry
+                .url
+                .as_ref()
+                .map(|u| check_url(check, document, u, entry.allow_http)),
+            helps_with: entry
+                .helps_with
+                .as_ref()
+                .map(|h| h.value.trim().to_string()),
+            category: entry.category.as_ref().map(|c| c.value.trim().to_string()),
+            views: match &entry.views {
+                Some(list) => check_refs(check, document, list, views, "view", "data/site.yaml"),
+                None => views.to_vec(),
+            },
+        });
+    }
+    out
+}
+
+fn documents(check: &mut Checker, data: &DataFiles) -> Vec<Publication> {
+    let Some((document, entries)) = &data.documents else {
+        return Vec::new();
+    };
+    let ids = claim_ids(check, document, entries.iter().map(|e| &e.id), "document");
+    let mut out = Vec::new();
+    for (entry, id) in entries.iter().zip(ids.iter()) {
+        let superseded_by = entry.superseded_by.as_ref().map(|s| {
+            check_refs(
+                check,
+                document,
+                [s],
+                &ids,
+                "document",
+                "data/documents.yaml",
+            )
+            .remove(0)
+        });
+        if let Some(edition) = &entry.edition
+            && !(1800..=2200).contains(&edition.value)
+        {
+            let span = document.point(check.sources, edition);
+            check.diagnostics.push(
+                crate::diagnostics::Diagnostic::error(format!(
+                    "{} is not an edition year",
+                    edition.value
+                ))
+                .at(document.source, span)
+                .help("write the year of the edition, such as 2024"),
+            );
+        }
+        out.push(Publication {
+            id: id.clone(),
+            title: check.text(document, &entry.title, "document title"),
+            publisher: entry.publisher.as_ref().map(|p| p.value.trim().to_string()),
+            edition: entry.edition.as_ref().map(|e| e.value),
+            url: entry
+                .url
+                .as_ref()
+                .map(|u| check_url(check, document, u, false)),
+            superseded_by,
+        });
+    }
+    out
+}
+
+/// Date ids that come from versions.yaml and so cannot be redefined.
+const REVISION_DATES: [&str; 2] = ["approved", "next-review"];
+
+fn dates(check: &mut Checker, data: &DataFiles) -> Vec<NamedDate> {
+    let Some((document, file)) = &data.reviews else {
+        return Vec::new();
+    };
+    let ids = claim_ids(check, document, file.dates.iter().map(|e| &e.id), "date");
+    let mut out = Vec::new();
+    for (entry, id) in file.dates.iter().zip(ids) {
+        if REVISION_DATES.contains(&id.as_str()) {
+            check.error(
+                document,
+                &entry.id,
+                format!("the date id `{id}` is taken from versions.yaml"),
+                "record the approval and next review in data/versions.yaml; [[date:approved]] and [[date:next-review]] read them from there",
+            );
+        }
+        let title = check.text(document, &entry.title, "date title");
+        if let Some(date) = parse_date(check, document, &entry.date) {
+            out.push(NamedDate {
+                id,
+                title,
+                date,
+                deadline: entry.deadline,
+            });
+        }
+    }
+    out
+}
+
+fn checks(check: &mut Checker, data: &DataFiles, roles: &[String]) -> Vec<Check> {
+    let Some((document, file)) = &data.reviews else {
+        return Vec::new();
+    };
+    let ids = claim_ids(check, document, file.checks.iter().map(|e| &e.id), "check");
+    let mut out = Vec::new();
+    for (entry, id) in file.checks.iter().zip(ids) {
+        let owners = check_refs(
+            check,
+            document,
+            &entry.owners,
+            roles,
+            "role",
+            "data/roles.yaml",
+        );
+        let every = match Interval::parse(&entry.every.value) {
+            Ok(interval) => interval,
+            Err(problem) => {
+                check.error(
+                    document,
+                    &entry.every,
+                    problem,
+                    "write how often, such as `12 months`",
+                );
+                continue;
+            }
+        };
+        out.push(Check {
+            id,
+            title: check.text(document, &entry.title, "check title"),
+            owners,
+            every,
+            last_done: entry
+                .last_done
+                .as_ref()
+                .and_then(|d| parse_date(check, document, d)),
+            notes: entry.notes.as_ref().map(|n| n.value.trim().to_string()),
+        });
+    }
+    out
+}
+
+/// The working tree's record in versions.yaml: the last entry.
+pub struct RevisionRecord {
+    pub id: String,
+    pub approval: Approval,
+    pub next_review: Option<PolicyDate>,
+}
+
+pub fn working_revision(check: &mut Checker, data: &DataFiles) -> Option<RevisionRecord> {
+    let (document, entries) = data.versions.as_ref()?;
+    let ids = claim_ids(check, document, entries.iter().map(|e| &e.id), "revision");
+    let mut records = Vec::new();
+    for (entry, id) in entries.iter().zip(ids) {
+        let approval = match entry.status.value.trim() {
+            "draft" => Approval::Draft,
+            "approved" => {
+                let date = match &entry.approved {
+                    None => {
+                        check.error(
+                            document,
+                            &entry.status,
+                            format!("revision {id} is approved but has no approval date"),
+                            "add `approved: YYYY-MM-DD`, or `approved: unrecorded` if the date is not known",
+                        );
+                        None
+                    }
+                    Some(text) if text.value.trim() == "unrecorded" => None,
+                    Some(text) => parse_date(check, document, text),
+                };
+                let by = match &entry.approved_by {
+                    Some(by) => check.text(document, by, "approving body"),
+                    None => {
+                        check.error(
+                            document,
+                            &entry.status,
+                            format!("revision {id} is approved but does not say by whom"),
+                            "add `approved_by:`, such as `Full Governing Body`",
+                        );
+                        String::new()
+                    }
+                };
+                Approval::Approved {
+                    date,
+                    by,
+                    minute: entry.minute.as_ref().map(|m| m.value.trim().to_string()),
+                }
+            }
+            other => {
+                check.error(
+                    document,
+                    &entry.status,
+                    format!("`{other}` is not a revision status"),
+                    "write `draft` or `approved`",
+                );
+                Approval::Draft
+            }
+        };
+        if let Some(source) = &entry.source
+            && source.value.trim() != "working"
+        {
+            check.error(
+                document,
+                source,
+                format!(
+                    "`{}` is not a revision source this version of policyweb reads",
+                    source.value
+                ),
+                "the newest revision is read from content/ and data/: write `source: working`",
+            );
+        }
+        records.push(RevisionRecord {
+            id,
+            approval,
+            next_review: entry
+                .next_review
+                .as_ref()
+                .and_then(|d| parse_date(check, document, d)),
+        });
+    }
+    if records.is_empty() {
+        check.diagnostics.push(
+            crate::diagnostics::Diagnostic::error("versions.yaml lists no revision")
+                .at(document.source, 0..0)
+                .help("add the current revision: id, status, approved, approved_by, next_review"),
+        );
+    }
+    records.pop()
+}

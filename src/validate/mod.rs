@@ -1,0 +1,195 @@
+//! Validate: every rule about what the site root means, and the building of
+//! the immutable `Site` model. Collects every problem instead of stopping at
+//! the first; a site with errors yields no model.
+//!
+//! Rules about references inside Markdown (`[[role:…]]`) depend on the view
+//! being rendered and are checked by `markdown` while rendering.
+
+mod data;
+mod sections;
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
+use crate::load::Loaded;
+use crate::load::data::Text;
+use crate::load::yaml::Document;
+use crate::model::{Revision, Site};
+
+/// Checks everything `load` read and builds the `Site`. Returns the
+/// diagnostics (warnings too) and the site when there were no errors.
+pub fn validate(
+    loaded: Loaded,
+    today: NaiveDate,
+    mut diagnostics: Diagnostics,
+) -> (Option<Site>, Diagnostics) {
+    let mut check = Checker {
+        sources: &loaded.sources,
+        diagnostics: &mut diagnostics,
+    };
+    let settings = data::settings(&mut check, &loaded.data);
+    let view_ids: Vec<String> = settings
+        .as_ref()
+        .map(|s| s.views.iter().map(|v| v.id.clone()).collect())
+        .unwrap_or_default();
+    let policy = data::policy_data(&mut check, &loaded.data, &view_ids);
+    let record = data::working_revision(&mut check, &loaded.data);
+    let sections = sections::sections(
+        &mut check,
+        &loaded.content.sections,
+        &view_ids,
+        &policy.roles,
+    );
+
+    let failed = diagnostics.has_errors();
+    let (Some(settings), Some(record), false) = (settings, record, failed) else {
+        return (None, diagnostics);
+    };
+    let revision = Revision {
+        id: record.id,
+        approval: record.approval,
+        next_review: record.next_review,
+        sections,
+        roles: policy.roles,
+        people: policy.people,
+        organisations: policy.organisations,
+        documents: policy.documents,
+        dates: policy.dates,
+        checks: policy.checks,
+    };
+    let site = Site {
+        root: loaded.root,
+        sources: loaded.sources,
+        settings,
+        revision,
+        assets: loaded.content.assets,
+        today,
+    };
+    (Some(site), diagnostics)
+}
+
+/// What every rule needs: the files, to place a problem, and the list to
+/// add it to.
+struct Checker<'a> {
+    sources: &'a Sources,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Checker<'_> {
+    fn error(
+        &mut self,
+        document: &Document,
+        value: &Text,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        let span = document.span_of(self.sources, value);
+        self.diagnostics.push(
+            Diagnostic::error(message)
+                .at(document.source, span)
+                .help(help),
+        );
+    }
+
+    fn warning(
+        &mut self,
+        document: &Document,
+        value: &Text,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        let span = document.span_of(self.sources, value);
+        self.diagnostics.push(
+            Diagnostic::warning(message)
+                .at(document.source, span)
+                .help(help),
+        );
+    }
+
+    /// A required piece of text must not be blank.
+    fn text(&mut self, document: &Document, value: &Text, what: &str) -> String {
+        let text = value.value.trim().to_string();
+        if text.is_empty() {
+            self.error(
+                document,
+                value,
+                format!("{what} is empty"),
+                format!("write the {what}"),
+            );
+        }
+        text
+    }
+}
+
+/// Lower-case letters, digits and single hyphens: safe in a URL and in YAML.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The id nearest to `wrong` among `known`, for "did you mean" hints.
+pub fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (edit_distance(wrong, k), k))
+        .filter(|(d, k)| *d <= (k.len().max(wrong.len()) / 3).max(1))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitute.min(previous + 1).min(row[j] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// "did you mean `dsl`?" or a pointer to where the ids are defined.
+pub fn unknown_help<'a>(
+    wrong: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    file: &str,
+) -> String {
+    match closest(wrong, known) {
+        Some(near) => format!("did you mean `{near}`? The ids are defined in {file}"),
+        None => format!("use an id defined in {file}, or add an entry there"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_url_safe() {
+        assert!(is_valid_id("online-safety-lead"));
+        assert!(is_valid_id("year-1-teacher"));
+        assert!(!is_valid_id("Online Safety"));
+        assert!(!is_valid_id("dsl-"));
+        assert!(!is_valid_id("a--b"));
+        assert!(!is_valid_id(""));
+    }
+
+    #[test]
+    fn suggests_the_nearest_id() {
+        assert_eq!(closest("dls", ["dsl", "headteacher"]), Some("dsl"));
+        assert_eq!(
+            closest("tom-clark", ["tom-clarke", "vicky-hodgson"]),
+            Some("tom-clarke")
+        );
+        assert_eq!(closest("zzz", ["dsl"]), None);
+    }
+}

@@ -1,0 +1,129 @@
+//! Rules for content/: front matter, section ids, audiences (a nested
+//! section is shown only where its parent is), owners and audience blocks.
+
+use std::collections::HashMap;
+
+use super::{Checker, is_valid_id, unknown_help};
+use crate::diagnostics::Diagnostic;
+use crate::load::RawSection;
+use crate::markdown::audience;
+use crate::model::{Role, Section};
+
+pub fn sections(
+    check: &mut Checker,
+    raw: &[RawSection],
+    views: &[String],
+    roles: &[Role],
+) -> Vec<Section> {
+    let role_ids: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut sections: Vec<Section> = Vec::new();
+    for section in raw {
+        let file = check.sources.get(section.source);
+        let name_span = file_name_span(&file.path);
+        if !is_valid_id(&section.id) {
+            check.diagnostics.push(
+                Diagnostic::error(format!("`{}` is not a valid section id", section.id))
+                    .at(section.source, 0..0)
+                    .label(name_span)
+                    .help("name section files like 030-reporting-and-responding.md: lower-case letters, digits and hyphens"),
+            );
+        } else if let Some(first) = seen.get(section.id.as_str()) {
+            check.diagnostics.push(
+                Diagnostic::error(format!("two sections have the id `{}` (the other is {first})", section.id))
+                    .at(section.source, 0..0)
+                    .help("section ids must be unique across content/, nested or not: rename one of the files"),
+            );
+        } else {
+            seen.insert(&section.id, &file.path);
+        }
+        let Some((document, front)) = &section.front else {
+            continue;
+        };
+        let title = check.text(document, &front.title, "section title");
+        let mut audiences = match &front.audiences {
+            None => views.to_vec(),
+            Some(list) => {
+                let mut out = Vec::new();
+                for view in list {
+                    if views.contains(&view.value) {
+                        out.push(view.value.clone());
+                    } else {
+                        let help = unknown_help(
+                            &view.value,
+                            views.iter().map(String::as_str),
+                            "data/site.yaml",
+                        );
+                        check.error(
+                            document,
+                            view,
+                            format!("`{}` is not a view", view.value),
+                            help,
+                        );
+                    }
+                }
+                if list.is_empty() {
+                    check.error(
+                        document,
+                        &front.title,
+                        format!("the section `{}` is in no view", section.id),
+                        "list at least one view in `audiences:`, or remove the key to show it in every view",
+                    );
+                }
+                out
+            }
+        };
+        if let Some(parent) = section.parent.and_then(|p| sections.get(p)) {
+            audiences.retain(|a| parent.audiences.contains(a));
+        }
+        let owner = front.owner.as_ref().map(|owner| {
+            if !role_ids.contains(&owner.value.as_str()) {
+                let help = unknown_help(&owner.value, role_ids.iter().copied(), "data/roles.yaml");
+                check.error(
+                    document,
+                    owner,
+                    format!("unknown role `{}`", owner.value),
+                    help,
+                );
+            }
+            owner.value.clone()
+        });
+        let body = section.body_start..file.text.len();
+        let (blocks, problems) = audience::scan(&file.text, body.clone(), views);
+        for (span, message, help) in problems {
+            check.diagnostics.push(
+                Diagnostic::error(message)
+                    .at(section.source, span)
+                    .help(help),
+            );
+        }
+        sections.push(Section {
+            id: section.id.clone(),
+            title,
+            summary: front.summary.as_ref().map(|s| s.value.trim().to_string()),
+            audiences,
+            owner,
+            strands: front
+                .strands
+                .as_ref()
+                .map(|s| s.iter().map(|x| x.value.clone()).collect())
+                .unwrap_or_default(),
+            parent: section.parent,
+            depth: section.depth,
+            source: section.source,
+            body,
+            blocks,
+            dir: section.dir.to_string_lossy().replace('\\', "/"),
+        });
+    }
+    if sections.len() < raw.len() {
+        // A section without front matter was skipped; parent indices would
+        // no longer line up. Its error is already recorded and the build fails.
+        return Vec::new();
+    }
+    sections
+}
+
+fn file_name_span(path: &str) -> String {
+    format!("the id comes from the file name {path}")
+}
