@@ -52,7 +52,7 @@ impl Sources {
 
 /// Where a problem is: a byte range in a file the build read, or just a
 /// file (for a file that could not be read as text at all).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Place {
     Span {
         source: SourceId,

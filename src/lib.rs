@@ -117,6 +117,7 @@ pub fn generate(site: &Site) -> (Generated, Diagnostics) {
 pub fn build(options: &BuildOptions) -> Outcome {
     let (site, sources, mut diagnostics) = load_site(&options.root, options.today);
     let Some(site) = site else {
+        // Without site.yaml or versions.yaml there is nothing to render.
         diagnostics.sort(&sources);
         return Outcome {
             sources,

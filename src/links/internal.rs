@@ -38,7 +38,9 @@ pub fn check(tree: &Tree, sources: &LinkSources) -> Vec<Diagnostic> {
         .collect();
     let mut problems = Vec::new();
     let mut paths: Vec<&&str> = pages.keys().collect();
-    paths.sort();
+    // Section pages before print pages: a broken link is reported once, and
+    // reads best as its section page has it (no section-id prefixes).
+    paths.sort_by_key(|p| (p.contains("/all/"), **p));
     for file in paths {
         let page = file.strip_suffix("index.html").unwrap_or(file);
         for tag in &pages[*file] {
@@ -63,6 +65,10 @@ pub fn check(tree: &Tree, sources: &LinkSources) -> Vec<Diagnostic> {
             }
         }
     }
+    // The same Markdown link appears on several pages (each view, and the
+    // print page); report it once, where it is written.
+    let mut seen = HashSet::new();
+    problems.retain(|d| d.place.is_none() || seen.insert(d.place.clone()));
     problems
 }
 

@@ -160,4 +160,8 @@ pub struct DataFiles {
     pub documents: Option<(Document, Vec<DocumentEntry>)>,
     pub reviews: Option<(Document, ReviewsFile)>,
     pub versions: Option<(Document, Vec<VersionEntry>)>,
+    /// Data files that exist but could not be parsed, by name (`roles`).
+    /// References to what they define are not checked, so that one broken
+    /// file does not bury the report under "unknown role" errors.
+    pub unreadable: Vec<&'static str>,
 }

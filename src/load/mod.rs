@@ -27,15 +27,23 @@ pub struct Loaded {
 pub fn load(root: &Path) -> (Loaded, Diagnostics) {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
-    let data = DataFiles {
-        site: data_file(root, "site", true, &mut sources, &mut diagnostics),
-        roles: data_file(root, "roles", false, &mut sources, &mut diagnostics),
-        people: data_file(root, "people", false, &mut sources, &mut diagnostics),
-        organisations: data_file(root, "organisations", false, &mut sources, &mut diagnostics),
-        documents: data_file(root, "documents", false, &mut sources, &mut diagnostics),
-        reviews: data_file(root, "reviews", false, &mut sources, &mut diagnostics),
-        versions: data_file(root, "versions", true, &mut sources, &mut diagnostics),
+    let mut files = DataReader {
+        root,
+        sources: &mut sources,
+        diagnostics: &mut diagnostics,
+        unreadable: Vec::new(),
     };
+    let mut data = DataFiles {
+        site: files.read("site", true),
+        roles: files.read("roles", false),
+        people: files.read("people", false),
+        organisations: files.read("organisations", false),
+        documents: files.read("documents", false),
+        reviews: files.read("reviews", false),
+        versions: files.read("versions", true),
+        unreadable: Vec::new(),
+    };
+    data.unreadable = files.unreadable;
     let content = content::load(root, &mut sources, &mut diagnostics);
     let loaded = Loaded {
         root: root.to_path_buf(),
@@ -46,45 +54,57 @@ pub fn load(root: &Path) -> (Loaded, Diagnostics) {
     (loaded, diagnostics)
 }
 
-/// Reads and parses data/NAME.yaml. A missing optional file is `None` and
-/// means "nothing of this kind"; a missing required one is an error.
-fn data_file<T: DeserializeOwned>(
-    root: &Path,
-    name: &str,
-    required: bool,
-    sources: &mut Sources,
-    diagnostics: &mut Diagnostics,
-) -> Option<(Document, T)> {
-    let path = root.join("data").join(format!("{name}.yaml"));
-    if !path.is_file() {
-        if required {
-            diagnostics.push(
-                Diagnostic::error(format!("data/{name}.yaml is missing"))
-                    .in_file(format!("data/{name}.yaml"))
-                    .help(format!(
-                        "create data/{name}.yaml; docs/reference.md describes its keys"
-                    )),
-            );
+struct DataReader<'a> {
+    root: &'a Path,
+    sources: &'a mut Sources,
+    diagnostics: &'a mut Diagnostics,
+    unreadable: Vec<&'static str>,
+}
+
+impl DataReader<'_> {
+    /// Reads and parses data/NAME.yaml. A missing optional file is `None`
+    /// and means "nothing of this kind"; a missing required one is an error.
+    fn read<T: DeserializeOwned>(
+        &mut self,
+        name: &'static str,
+        required: bool,
+    ) -> Option<(Document, T)> {
+        let path = self.root.join("data").join(format!("{name}.yaml"));
+        if !path.is_file() {
+            if required {
+                self.diagnostics.push(
+                    Diagnostic::error(format!("data/{name}.yaml is missing"))
+                        .in_file(format!("data/{name}.yaml"))
+                        .help(format!(
+                            "create data/{name}.yaml; docs/reference.md describes its keys"
+                        )),
+                );
+            }
+            return None;
         }
-        return None;
-    }
-    let source = content::read_text(root, &path, sources, diagnostics)?;
-    let document = Document::whole(sources, source);
-    if sources.get(source).text.trim().is_empty() {
-        if required {
-            diagnostics.push(
-                Diagnostic::error(format!("data/{name}.yaml is empty"))
-                    .at(source, 0..0)
-                    .help("docs/reference.md describes what it must hold"),
-            );
+        let Some(source) = content::read_text(self.root, &path, self.sources, self.diagnostics)
+        else {
+            self.unreadable.push(name);
+            return None;
+        };
+        let document = Document::whole(self.sources, source);
+        if self.sources.get(source).text.trim().is_empty() {
+            if required {
+                self.diagnostics.push(
+                    Diagnostic::error(format!("data/{name}.yaml is empty"))
+                        .at(source, 0..0)
+                        .help("docs/reference.md describes what it must hold"),
+                );
+            }
+            return None;
         }
-        return None;
-    }
-    match document.parse::<T>(sources) {
-        Ok(value) => Some((document, value)),
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            None
+        match document.parse::<T>(self.sources) {
+            Ok(value) => Some((document, value)),
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
+                self.unreadable.push(name);
+                None
+            }
         }
     }
 }

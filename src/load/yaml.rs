@@ -41,7 +41,10 @@ impl Document {
     fn diagnostic(&self, sources: &Sources, error: &serde_saphyr::Error) -> Diagnostic {
         let message = plain_message(error);
         let mut diagnostic = Diagnostic::error(describe(&message));
-        if let Some(location) = error.location().filter(|l| l.line() > 0) {
+        // A missing key is reported where the block starts; the library
+        // points at the end of the mapping, which reads as the wrong line.
+        let missing = message.starts_with("missing field ") && self.start > 0;
+        if let Some(location) = error.location().filter(|l| l.line() > 0 && !missing) {
             diagnostic = diagnostic.at(self.source, self.range(sources, &location, 1));
         } else {
             diagnostic = diagnostic.at(self.source, self.start..self.start);

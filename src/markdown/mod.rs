@@ -45,6 +45,8 @@ pub struct Page<'a> {
     pub section: &'a Section,
     pub sources: &'a Sources,
     pub assets: &'a [Asset],
+    /// Data files that could not be read (see `Site::unreadable`).
+    pub unreadable: &'a [String],
     /// The page the HTML is placed on (see `urls`).
     pub path: &'a str,
     pub mode: Mode,

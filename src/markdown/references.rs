@@ -49,6 +49,32 @@ impl Resolved {
 /// with an optional label.
 pub fn resolve(page: &Page, target: &str, label: Option<&str>) -> Result<Resolved, Unresolved> {
     let (kind, id) = target.split_once(':').unwrap_or((target, ""));
+    let defined_in = match kind {
+        "role" | "holders" => "roles",
+        "person" => "people",
+        "org" => "organisations",
+        "doc" => "documents",
+        "date" => "reviews",
+        _ => "",
+    };
+    if page.unreadable.iter().any(|f| f == defined_in) {
+        return resolve_known(page, kind, id, label)
+            .or_else(|_| Ok(Resolved::inline(escape(label.unwrap_or(id)))));
+    }
+    resolve_known(page, kind, id, label)
+}
+
+fn resolve_known(
+    page: &Page,
+    kind: &str,
+    id: &str,
+    label: Option<&str>,
+) -> Result<Resolved, Unresolved> {
+    let target = if id.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}:{id}")
+    };
     let revision = page.revision;
     let label = label.map(str::trim).filter(|l| !l.is_empty());
     match kind {

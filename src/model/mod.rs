@@ -23,6 +23,9 @@ pub struct Site {
     pub revision: Revision,
     /// Files under content/ that sections use (images).
     pub assets: Vec<Asset>,
+    /// Data files that could not be read (`roles`): references to what they
+    /// define are not reported as unknown, since the file's own error is.
+    pub unreadable: Vec<String>,
     /// The day the build treats as today, for overdue reviews.
     pub today: NaiveDate,
 }

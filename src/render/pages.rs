@@ -112,6 +112,7 @@ fn section_page(
         section,
         sources: &site.sources,
         assets: &site.assets,
+        unreadable: &site.unreadable,
         path: &path,
         mode: Mode::Section,
     });
@@ -216,6 +217,7 @@ fn all_page(
             section,
             sources: &site.sources,
             assets: &site.assets,
+            unreadable: &site.unreadable,
             path: &path,
             mode: Mode::All,
         });

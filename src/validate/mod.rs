@@ -26,6 +26,7 @@ pub fn validate(
     let mut check = Checker {
         sources: &loaded.sources,
         diagnostics: &mut diagnostics,
+        unreadable: &loaded.data.unreadable,
     };
     let settings = data::settings(&mut check, &loaded.data);
     let view_ids: Vec<String> = settings
@@ -41,8 +42,9 @@ pub fn validate(
         &policy.roles,
     );
 
-    let failed = diagnostics.has_errors();
-    let (Some(settings), Some(record), false) = (settings, record, failed) else {
+    // With errors the model is still built where it can be, so that
+    // rendering finds the problems in Markdown too; it is never written.
+    let (Some(settings), Some(record)) = (settings, record) else {
         return (None, diagnostics);
     };
     let revision = Revision {
@@ -63,6 +65,12 @@ pub fn validate(
         settings,
         revision,
         assets: loaded.content.assets,
+        unreadable: loaded
+            .data
+            .unreadable
+            .iter()
+            .map(|n| n.to_string())
+            .collect(),
         today,
     };
     (Some(site), diagnostics)
@@ -73,9 +81,19 @@ pub fn validate(
 struct Checker<'a> {
     sources: &'a Sources,
     diagnostics: &'a mut Diagnostics,
+    unreadable: &'a [&'static str],
 }
 
 impl Checker<'_> {
+    /// Whether ids defined in `file` (`data/roles.yaml`) can be checked: not
+    /// when the file itself could not be read.
+    fn can_check(&self, file: &str) -> bool {
+        !self
+            .unreadable
+            .iter()
+            .any(|name| file == format!("data/{name}.yaml"))
+    }
+
     fn error(
         &mut self,
         document: &Document,

@@ -38,6 +38,22 @@ pub fn sections(
             seen.insert(&section.id, &file.path);
         }
         let Some((document, front)) = &section.front else {
+            // Its error is recorded; a stand-in shown nowhere keeps the
+            // nesting of the sections after it.
+            sections.push(Section {
+                id: section.id.clone(),
+                title: section.id.clone(),
+                summary: None,
+                audiences: Vec::new(),
+                owner: None,
+                strands: Vec::new(),
+                parent: section.parent,
+                depth: section.depth,
+                source: section.source,
+                body: section.body_start..section.body_start,
+                blocks: Vec::new(),
+                dir: String::new(),
+            });
             continue;
         };
         let title = check.text(document, &front.title, "section title");
@@ -77,7 +93,7 @@ pub fn sections(
             audiences.retain(|a| parent.audiences.contains(a));
         }
         let owner = front.owner.as_ref().map(|owner| {
-            if !role_ids.contains(&owner.value.as_str()) {
+            if check.can_check("data/roles.yaml") && !role_ids.contains(&owner.value.as_str()) {
                 let help = unknown_help(&owner.value, role_ids.iter().copied(), "data/roles.yaml");
                 check.error(
                     document,
@@ -115,11 +131,6 @@ pub fn sections(
             blocks,
             dir: section.dir.to_string_lossy().replace('\\', "/"),
         });
-    }
-    if sections.len() < raw.len() {
-        // A section without front matter was skipped; parent indices would
-        // no longer line up. Its error is already recorded and the build fails.
-        return Vec::new();
     }
     sections
 }

@@ -1,0 +1,484 @@
+//! Bad input: each case breaks the minimal fixture site in one way and
+//! expects exit code 1, an error naming the file, line and column with the
+//! right message, no panic, and the last good public/ left byte-identical.
+
+mod common;
+
+use common::Site;
+
+struct Case {
+    name: &'static str,
+    edit: fn(&Site),
+    /// `file:line:col`, or just the file for a problem with a whole file.
+    location: &'static str,
+    message: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "malformed YAML",
+        edit: |s| {
+            s.replace(
+                "data/people.yaml",
+                "roles: [online-safety-lead, online-safety-group]",
+                "roles: [online-safety-lead, online-safety-group",
+            )
+        },
+        location: "data/people.yaml:",
+        message: "error",
+    },
+    Case {
+        name: "unknown key",
+        edit: |s| {
+            s.replace(
+                "data/roles.yaml",
+                "  title: Headteacher\n",
+                "  title: Headteacher\n  colour: red\n",
+            )
+        },
+        location: "data/roles.yaml:12:3",
+        message: "unknown key `colour`",
+    },
+    Case {
+        name: "missing title",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "title: Reporting a concern\n",
+                "",
+            )
+        },
+        location: "content/020-reporting.md:2:1",
+        message: "missing required key `title`",
+    },
+    Case {
+        name: "duplicate section id",
+        edit: |s| {
+            s.write(
+                "content/025-reporting.md",
+                "---\ntitle: Reporting again\n---\nText.\n",
+            )
+        },
+        location: "content/025-reporting.md:1:1",
+        message: "two sections have the id `reporting`",
+    },
+    Case {
+        name: "unknown role reference",
+        edit: |s| {
+            s.replace(
+                "content/010-introduction.md",
+                "[[role:dsl]]",
+                "[[role:dls]]",
+            )
+        },
+        location: "content/010-introduction.md:8:5",
+        message: "unknown role `dls`",
+    },
+    Case {
+        name: "unknown person reference",
+        edit: |s| {
+            s.replace(
+                "content/010-introduction.md",
+                "[[person:ben-okafor]]",
+                "[[person:ben-okafr]]",
+            )
+        },
+        location: "content/010-introduction.md:9:1",
+        message: "unknown person `ben-okafr`",
+    },
+    Case {
+        name: "unknown organisation reference",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "[[org:ceop]]",
+                "[[org:ceop-uk]]",
+            )
+        },
+        location: "content/020-reporting.md:8:38",
+        message: "unknown organisation `ceop-uk`",
+    },
+    Case {
+        name: "unknown section reference",
+        edit: |s| {
+            s.replace(
+                "content/010-introduction.md",
+                "[[section:reporting#how-to-report]]",
+                "[[section:reportin]]",
+            )
+        },
+        location: "content/010-introduction.md:15:5",
+        message: "unknown section `reportin`",
+    },
+    Case {
+        name: "unknown date reference",
+        edit: |s| {
+            s.replace(
+                "content/010-introduction.md",
+                "[[date:policy-created]]",
+                "[[date:created]]",
+            )
+        },
+        location: "content/010-introduction.md:6:1",
+        message: "unknown date `created`",
+    },
+    Case {
+        name: "unclosed audience block",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "See [[section:checking-devices]].\n:::\n",
+                "See [[section:checking-devices]].\n",
+            )
+        },
+        location: "content/020-reporting.md:10:1",
+        message: "this audience block is never closed",
+    },
+    Case {
+        name: "unknown view in an audience block",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "::: staff governors",
+                "::: staff teachers",
+            )
+        },
+        location: "content/020-reporting.md:10:11",
+        message: "`teachers` is not a view",
+    },
+    Case {
+        name: "stray closing marker",
+        edit: |s| {
+            s.replace(
+                "content/010-introduction.md",
+                "The Online Safety Group:\n",
+                "The Online Safety Group:\n:::\n",
+            )
+        },
+        location: "content/010-introduction.md:12:1",
+        message: "`:::` closes an audience block, but none is open",
+    },
+    Case {
+        name: "placeholder link",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "contact [[org:ceop]]",
+                "contact [CEOP](#)",
+            )
+        },
+        location: "content/020-reporting.md:8:38",
+        message: "`#` is a placeholder, not a link target",
+    },
+    Case {
+        name: "javascript: link in Markdown",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "contact [[org:ceop]]",
+                "contact [CEOP](javascript:alert(1))",
+            )
+        },
+        location: "content/020-reporting.md:8:38",
+        message: "uses the javascript: scheme",
+    },
+    Case {
+        name: "javascript: address in data",
+        edit: |s| {
+            s.replace(
+                "data/organisations.yaml",
+                "https://www.ceop.police.uk/",
+                "javascript:alert(1)",
+            )
+        },
+        location: "data/organisations.yaml:3:8",
+        message: "uses the javascript: scheme",
+    },
+    Case {
+        name: "http address without allow_http",
+        edit: |s| {
+            s.replace(
+                "data/organisations.yaml",
+                "https://www.ceop.police.uk/",
+                "http://www.ceop.police.uk/",
+            )
+        },
+        location: "data/organisations.yaml:3:8",
+        message: "uses http:, which is not secure",
+    },
+    Case {
+        name: "a date that does not exist",
+        edit: |s| {
+            s.replace(
+                "data/versions.yaml",
+                "approved: 2024-03-13",
+                "approved: 2024-02-30",
+            )
+        },
+        location: "data/versions.yaml:3:13",
+        message: "`2024-02-30` is not a date: February 2024 has no day 30",
+    },
+    Case {
+        name: "non-UTF-8 file",
+        edit: |s| s.write("content/040-latin1.md", b"---\ntitle: Caf\xe9\n---\n"),
+        location: "content/040-latin1.md",
+        message: "is not UTF-8 text (line 2",
+    },
+    Case {
+        name: "empty content folder",
+        edit: |s| {
+            s.remove("content");
+            std::fs::create_dir(s.path("content")).unwrap();
+        },
+        location: "content/",
+        message: "content/ has no sections",
+    },
+    Case {
+        name: "a section reference the view hides",
+        edit: |s| {
+            s.replace(
+                "content/010-introduction.md",
+                "to raise a concern.",
+                "to raise a concern, and [[section:checking-devices]].",
+            )
+        },
+        location: "content/010-introduction.md:15:65",
+        message: "which the parents view does not show",
+    },
+    Case {
+        name: "broken fragment",
+        edit: |s| {
+            s.replace(
+                "content/010-introduction.md",
+                "[[section:reporting#how-to-report]]",
+                "[[section:reporting#how-to-complain]]",
+            )
+        },
+        location: "content/010-introduction.md:15:5",
+        message: "has no heading or anchor `#how-to-complain`",
+    },
+    Case {
+        name: "broken plain link",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "Staff follow",
+                "See [the log](../incident-log/). Staff follow",
+            )
+        },
+        location: "content/020-reporting.md:24:5",
+        message: "the link `../incident-log/` is broken",
+    },
+    Case {
+        name: "unknown role in people.yaml",
+        edit: |s| {
+            s.replace(
+                "data/people.yaml",
+                "roles: [dsl, online-safety-group]",
+                "roles: [dls, online-safety-group]",
+            )
+        },
+        location: "data/people.yaml:3:11",
+        message: "unknown role `dls`",
+    },
+    Case {
+        name: "duplicate person id",
+        edit: |s| s.replace("data/people.yaml", "- id: ben-okafor", "- id: asha-patel"),
+        location: "data/people.yaml:7:7",
+        message: "the person id `asha-patel` is used twice (first on line 1)",
+    },
+    Case {
+        name: "invalid id",
+        edit: |s| s.replace("data/roles.yaml", "- id: headteacher", "- id: Head Teacher"),
+        location: "data/roles.yaml:10:7",
+        message: "`Head Teacher` is not a valid role id",
+    },
+    Case {
+        name: "image without alt text",
+        edit: |s| {
+            s.write("content/flowchart.png", b"\x89PNG\r\n\x1a\n");
+            s.replace(
+                "content/020-reporting.md",
+                "## Who is told",
+                "![](flowchart.png)\n\n## Who is told",
+            );
+        },
+        location: "content/020-reporting.md:15:1",
+        message: "this image has no alt text",
+    },
+    Case {
+        name: "missing image",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "## Who is told",
+                "![The flowchart](flowchrt.png)\n\n## Who is told",
+            )
+        },
+        location: "content/020-reporting.md:15:1",
+        message: "the image `flowchrt.png` is not in content/",
+    },
+    Case {
+        name: "unknown audience in front matter",
+        edit: |s| {
+            s.replace(
+                "content/030-procedures/_index.md",
+                "audiences: [staff, governors]",
+                "audiences: [staff, governers]",
+            )
+        },
+        location: "content/030-procedures/_index.md:4:20",
+        message: "`governers` is not a view",
+    },
+    Case {
+        name: "unknown owner role",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "owner: dsl",
+                "owner: safeguarding",
+            )
+        },
+        location: "content/020-reporting.md:4:8",
+        message: "unknown role `safeguarding`",
+    },
+    Case {
+        name: "interval that is not an interval",
+        edit: |s| s.replace("data/reviews.yaml", "every: 12 months", "every: yearly"),
+        location: "data/reviews.yaml:9:12",
+        message: "`yearly` is not an interval",
+    },
+    Case {
+        name: "missing site.yaml",
+        edit: |s| s.remove("data/site.yaml"),
+        location: "data/site.yaml",
+        message: "data/site.yaml is missing",
+    },
+    Case {
+        name: "unknown view for a contact",
+        edit: |s| {
+            s.replace(
+                "data/people.yaml",
+                "views: [staff, governors]",
+                "views: [staff, parent]",
+            )
+        },
+        location: "data/people.yaml:6:20",
+        message: "unknown view `parent`",
+    },
+    Case {
+        name: "approved revision without a date",
+        edit: |s| s.replace("data/versions.yaml", "  approved: 2024-03-13\n", ""),
+        location: "data/versions.yaml:2:11",
+        message: "revision 2024-25 is approved but has no approval date",
+    },
+];
+
+fn check(case: &Case) {
+    let site = Site::copy_of("minimal");
+    site.build().assert_success();
+    let before = site.snapshot();
+    assert!(!before.is_empty());
+
+    (case.edit)(&site);
+    let run = site.build();
+    let stderr = &run.stderr;
+    assert_eq!(run.code, 1, "{}: expected exit 1\n{stderr}", case.name);
+    assert!(
+        !stderr.contains("panicked"),
+        "{}: panicked\n{stderr}",
+        case.name
+    );
+    assert!(
+        stderr.contains(case.location),
+        "{}: expected location {}\n{stderr}",
+        case.name,
+        case.location
+    );
+    assert!(
+        stderr.contains(case.message),
+        "{}: expected message {}\n{stderr}",
+        case.name,
+        case.message
+    );
+    assert!(
+        stderr.contains("public was not changed") || stderr.contains("was not changed"),
+        "{stderr}"
+    );
+    assert_eq!(
+        site.snapshot(),
+        before,
+        "{}: public/ changed after a failed build",
+        case.name
+    );
+}
+
+#[test]
+fn every_bad_input_is_reported_where_it_is_and_loses_nothing() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        if let Err(panic) = std::panic::catch_unwind(|| check(case)) {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            failures.push(message);
+        }
+    }
+    assert!(CASES.len() >= 25);
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn every_problem_is_listed_not_only_the_first() {
+    let site = Site::copy_of("minimal");
+    site.replace(
+        "data/people.yaml",
+        "roles: [dsl, online-safety-group]",
+        "roles: [dls, online-safety-group]",
+    );
+    site.replace(
+        "content/010-introduction.md",
+        "[[date:policy-created]]",
+        "[[date:created]]",
+    );
+    site.replace(
+        "content/020-reporting.md",
+        "contact [[org:ceop]]",
+        "contact [CEOP](#)",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 1);
+    for expected in [
+        "unknown role `dls`",
+        "unknown date `created`",
+        "is a placeholder",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected}:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("The build failed with 3 errors"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_usage_error_exits_2() {
+    let site = Site::copy_of("minimal");
+    let run = site.run(&["build", "--today", "yesterday"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let run = site.run(&["publish"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
