@@ -47,7 +47,12 @@ pub fn check(tree: &Tree, sources: &LinkSources) -> Vec<Diagnostic> {
             let Some(href) = tag.attribute("href").or_else(|| tag.attribute("src")) else {
                 continue;
             };
-            if super::classify(href, true) != Ok(Target::Internal) || tag.name == "base" {
+            // The canonical address names the page itself under base_url.
+            let canonical = tag.name == "link" && tag.attribute("rel") == Some("canonical");
+            if super::classify(href, true) != Ok(Target::Internal)
+                || tag.name == "base"
+                || canonical
+            {
                 continue;
             }
             let Some(problem) = broken(tree, &ids, page, href) else {
@@ -79,7 +84,11 @@ fn broken(
     page: &str,
     href: &str,
 ) -> Option<String> {
-    let Some((target, fragment)) = urls::resolve(page, href) else {
+    let resolved = match href.strip_prefix('/') {
+        Some(from_root) => urls::resolve("", from_root),
+        None => urls::resolve(page, href),
+    };
+    let Some((target, fragment)) = resolved else {
         return Some("points outside the site".into());
     };
     let file = urls::file_for(&target);

@@ -116,6 +116,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
         .help("fix the template named in the message")
     })?;
     tera.autoescape_on(vec![".html", ".xml"]);
+    // The same escaping as Markdown output: `<>&"'` only, so addresses keep
+    // their slashes in links and the sitemap.
+    tera.set_escape_fn(crate::html::escape);
     let mut assets = Vec::new();
     for (file, default) in DEFAULT_STATIC {
         assets.push((

@@ -155,7 +155,7 @@ pub fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Opt
     known
         .into_iter()
         .map(|k| (edit_distance(wrong, k), k))
-        .filter(|(d, k)| *d <= (k.len().max(wrong.len()) / 3).max(1))
+        .filter(|(d, k)| *d <= (k.len().max(wrong.len()) / 3).max(2))
         .min()
         .map(|(_, k)| k)
 }
