@@ -207,6 +207,10 @@ fn tables_have_captions_and_header_scopes() {
         page.contains("<caption>Who is told about each kind of incident</caption>"),
         "{page}"
     );
+    assert!(
+        page.contains("aria-label=\"Who is told about each kind of incident\""),
+        "{page}"
+    );
     assert!(page.contains("<th scope=col>Class teacher</th>"), "{page}");
     assert!(
         page.contains("<th scope=row>Online bullying</th>"),

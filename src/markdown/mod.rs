@@ -212,7 +212,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn transform(&mut self, events: &[(Event<'a>, Range<usize>)], out: &mut Vec<Event<'a>>) {
-        let mut caption: Option<String> = None;
+        let mut caption: Option<(String, String)> = None;
         let mut table = TableState::default();
         let mut i = 0;
         while i < events.len() {
@@ -283,13 +283,12 @@ impl<'a> Renderer<'a> {
                     if let Some(text) = caption_text(inner_events)
                         && matches!(events.get(end + 1), Some((Event::Start(Tag::Table(_)), _)))
                     {
-                        let _ = text;
                         let mut inner = Vec::new();
                         self.transform(inner_events, &mut inner);
                         strip_caption_prefix(&mut inner);
                         let mut html = String::new();
                         pulldown_cmark::html::push_html(&mut html, inner.into_iter());
-                        caption = Some(html);
+                        caption = Some((html, text));
                         i = end + 1;
                         continue;
                     }
@@ -322,9 +321,18 @@ impl<'a> Renderer<'a> {
                         alignments: alignments.clone(),
                         ..TableState::default()
                     };
-                    let mut html = String::from("<div class=\"table-wrap\">\n<table>\n");
+                    // The wrapper scrolls a wide table on a phone; as a named,
+                    // focusable region a keyboard user can scroll it too.
+                    let label = match &caption {
+                        Some((_, text)) => text.trim_start_matches("Table:").trim().to_string(),
+                        None => "Table".to_string(),
+                    };
+                    let mut html = format!(
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table>\n",
+                        escape(&label)
+                    );
                     match caption.take() {
-                        Some(caption) => {
+                        Some((caption, _)) => {
                             html.push_str(&format!("<caption>{}</caption>\n", caption.trim()))
                         }
                         None => self.warning(

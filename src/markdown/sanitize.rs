@@ -66,6 +66,7 @@ const GENERIC: &[&str] = &["class", "id", "lang", "title"];
 /// Attributes allowed on particular tags.
 const BY_TAG: &[(&str, &[&str])] = &[
     ("a", &["href"]),
+    ("div", &["role", "tabindex", "aria-label"]),
     ("img", &["src", "alt", "width", "height"]),
     ("th", &["scope", "colspan", "rowspan"]),
     ("td", &["colspan", "rowspan"]),

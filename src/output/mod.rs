@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 /// Output files by path relative to the output folder (`parents/index.html`).
 /// A `BTreeMap`, so writing order and listings are the same on every run.
 #[derive(Debug, Default, Clone)]
@@ -52,13 +54,18 @@ pub fn write(tree: &Tree, destination: &Path) -> io::Result<()> {
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(&parent)?;
-    for (path, bytes) in &tree.files {
-        let file = staging.path().join(path);
-        if let Some(folder) = file.parent() {
-            std::fs::create_dir_all(folder)?;
-        }
-        std::fs::write(&file, bytes)?;
+    let folders: std::collections::BTreeSet<PathBuf> = tree
+        .files
+        .keys()
+        .filter_map(|path| staging.path().join(path).parent().map(Path::to_path_buf))
+        .collect();
+    for folder in &folders {
+        std::fs::create_dir_all(folder)?;
     }
+    // Many small files: written in parallel, the wait on the disk overlaps.
+    tree.files
+        .par_iter()
+        .try_for_each(|(path, bytes)| std::fs::write(staging.path().join(path), bytes))?;
     let staged = staging.keep();
     if destination.exists() {
         let old = tempfile::Builder::new()

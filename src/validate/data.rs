@@ -61,7 +61,7 @@ fn check_refs<'e>(
     let mut out = Vec::new();
     let checkable = check.can_check(file);
     for reference in refs {
-        if checkable && !known.iter().any(|k| *k == reference.value) {
+        if checkable && !known.contains(&reference.value) {
             let help = unknown_help(&reference.value, known.iter().map(String::as_str), file);
             check.error(
                 document,
