@@ -23,7 +23,7 @@ use crate::diagnostics::{Diagnostic, Sources};
 use crate::html::escape;
 use crate::links::{self, Target};
 use crate::load::Asset;
-use crate::model::{Revision, Section, Settings, View};
+use crate::model::{Revision, Section, Settings, Site, View};
 use crate::slug::slug;
 use crate::urls;
 
@@ -50,6 +50,29 @@ pub struct Page<'a> {
     /// The page the HTML is placed on (see `urls`).
     pub path: &'a str,
     pub mode: Mode,
+}
+
+impl<'a> Page<'a> {
+    /// The section `section` as `view` shows it, on the page at `path`.
+    pub fn new(
+        site: &'a Site,
+        view: &'a View,
+        section: &'a Section,
+        path: &'a str,
+        mode: Mode,
+    ) -> Self {
+        Page {
+            settings: &site.settings,
+            revision: &site.revision,
+            view,
+            section,
+            sources: &site.sources,
+            assets: &site.assets,
+            unreadable: &site.unreadable,
+            path,
+            mode,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -105,17 +105,7 @@ fn section_page(
 ) {
     let section = sections[position];
     let path = urls::section(&view.id, &section.id);
-    let mut rendered = markdown::render(&Page {
-        settings: &site.settings,
-        revision: &site.revision,
-        view,
-        section,
-        sources: &site.sources,
-        assets: &site.assets,
-        unreadable: &site.unreadable,
-        path: &path,
-        mode: Mode::Section,
-    });
+    let mut rendered = markdown::render(&Page::new(site, view, section, &path, Mode::Section));
     output.absorb(&path, section.source, &mut rendered);
 
     let mut breadcrumbs = view_crumbs(site, view, &path);
@@ -210,17 +200,7 @@ fn all_page(
     let path = urls::all_sections(&view.id);
     let mut printed = Vec::new();
     for section in sections {
-        let mut rendered = markdown::render(&Page {
-            settings: &site.settings,
-            revision: &site.revision,
-            view,
-            section,
-            sources: &site.sources,
-            assets: &site.assets,
-            unreadable: &site.unreadable,
-            path: &path,
-            mode: Mode::All,
-        });
+        let mut rendered = markdown::render(&Page::new(site, view, section, &path, Mode::All));
         output.absorb(&path, section.source, &mut rendered);
         printed.push(PrintSection {
             id: section.id.clone(),

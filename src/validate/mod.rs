@@ -101,12 +101,7 @@ impl Checker<'_> {
         message: String,
         help: impl Into<String>,
     ) {
-        let span = document.span_of(self.sources, value);
-        self.diagnostics.push(
-            Diagnostic::error(message)
-                .at(document.source, span)
-                .help(help),
-        );
+        self.report(Diagnostic::error(message), document, value, help.into());
     }
 
     fn warning(
@@ -116,12 +111,13 @@ impl Checker<'_> {
         message: String,
         help: impl Into<String>,
     ) {
+        self.report(Diagnostic::warning(message), document, value, help.into());
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic, document: &Document, value: &Text, help: String) {
         let span = document.span_of(self.sources, value);
-        self.diagnostics.push(
-            Diagnostic::warning(message)
-                .at(document.source, span)
-                .help(help),
-        );
+        self.diagnostics
+            .push(diagnostic.at(document.source, span).help(help));
     }
 
     /// A required piece of text must not be blank.
