@@ -67,6 +67,8 @@ pub struct Outcome {
 pub struct Written {
     pub public_pages: usize,
     pub restricted_pages: usize,
+    /// Each view's id with the number of pages written for it.
+    pub views: Vec<(String, usize)>,
 }
 
 impl Outcome {
@@ -163,6 +165,25 @@ pub fn build(options: &BuildOptions) -> Outcome {
         written: Some(Written {
             public_pages: generated.public.html_pages(),
             restricted_pages: generated.restricted.html_pages(),
+            views: site
+                .settings
+                .views
+                .iter()
+                .map(|view| {
+                    let tree = if view.restricted {
+                        &generated.restricted
+                    } else {
+                        &generated.public
+                    };
+                    let prefix = urls::view(&view.id);
+                    let pages = tree
+                        .files
+                        .keys()
+                        .filter(|p| p.starts_with(&prefix) && p.ends_with(".html"))
+                        .count();
+                    (view.id.clone(), pages)
+                })
+                .collect(),
         }),
     }
 }

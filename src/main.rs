@@ -91,6 +91,11 @@ fn main() -> ExitCode {
                             started.elapsed().as_millis(),
                             plural(warnings, " with", "warning"),
                         );
+                        if cli.verbose {
+                            for (view, pages) in &written.views {
+                                eprintln!("  {view}: {pages} pages");
+                            }
+                        }
                         if written.restricted_pages > 0 {
                             eprintln!(
                                 "Restricted views: {} pages in {} (never published).",

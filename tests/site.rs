@@ -22,6 +22,10 @@ fn the_example_policy_builds_without_warnings() {
     run.assert_success();
     assert!(!run.stderr.contains('⚠'), "warnings:\n{}", run.stderr);
     assert!(run.stderr.contains("Built "), "{}", run.stderr);
+    let verbose = site.run(&["build", "--today", common::TODAY, "--verbose"]);
+    assert!(verbose.stderr.contains("  parents: "), "{}", verbose.stderr);
+    let quiet = site.run(&["build", "--today", common::TODAY, "--quiet"]);
+    assert_eq!(quiet.stderr, "", "--quiet prints nothing on success");
     let landing = visible_text(&site.page("index.html"));
     for expected in [
         "Westgate Primary School",
