@@ -17,7 +17,7 @@ pub struct RawSection {
     pub source: SourceId,
     /// The id from the file or folder name, without its numeric prefix.
     pub id: String,
-    /// Where the id is written: the file name in the path, for diagnostics.
+    /// The enclosing folder section, as an index into the list.
     pub parent: Option<usize>,
     pub depth: usize,
     pub front: Option<(Document, FrontMatter)>,
