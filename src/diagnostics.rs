@@ -44,10 +44,6 @@ impl Sources {
     pub fn get(&self, id: SourceId) -> &SourceFile {
         &self.files[id.0]
     }
-
-    pub fn find(&self, path: &str) -> Option<SourceId> {
-        self.files.iter().position(|f| f.path == path).map(SourceId)
-    }
 }
 
 /// Where a problem is: a byte range in a file the build read, or just a

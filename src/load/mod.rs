@@ -33,7 +33,7 @@ pub fn load(root: &Path) -> (Loaded, Diagnostics) {
         diagnostics: &mut diagnostics,
         unreadable: Vec::new(),
     };
-    let mut data = DataFiles {
+    let data = DataFiles {
         site: files.read("site", true),
         roles: files.read("roles", false),
         people: files.read("people", false),
@@ -41,9 +41,8 @@ pub fn load(root: &Path) -> (Loaded, Diagnostics) {
         documents: files.read("documents", false),
         reviews: files.read("reviews", false),
         versions: files.read("versions", true),
-        unreadable: Vec::new(),
+        unreadable: files.unreadable,
     };
-    data.unreadable = files.unreadable;
     let content = content::load(root, &mut sources, &mut diagnostics);
     let loaded = Loaded {
         root: root.to_path_buf(),

@@ -46,7 +46,7 @@ pub struct Page<'a> {
     pub sources: &'a Sources,
     pub assets: &'a [Asset],
     /// Data files that could not be read (see `Site::unreadable`).
-    pub unreadable: &'a [String],
+    pub unreadable: &'a [&'static str],
     /// The page the HTML is placed on (see `urls`).
     pub path: &'a str,
     pub mode: Mode,

@@ -57,7 +57,7 @@ pub fn resolve(page: &Page, target: &str, label: Option<&str>) -> Result<Resolve
         "date" => "reviews",
         _ => "",
     };
-    if page.unreadable.iter().any(|f| f == defined_in) {
+    if page.unreadable.contains(&defined_in) {
         return resolve_known(page, kind, id, label)
             .or_else(|_| Ok(Resolved::inline(escape(label.unwrap_or(id)))));
     }

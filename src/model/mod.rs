@@ -25,7 +25,7 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Data files that could not be read (`roles`): references to what they
     /// define are not reported as unknown, since the file's own error is.
-    pub unreadable: Vec<String>,
+    pub unreadable: Vec<&'static str>,
     /// The day the build treats as today, for overdue reviews.
     pub today: NaiveDate,
 }

@@ -65,12 +65,7 @@ pub fn validate(
         settings,
         revision,
         assets: loaded.content.assets,
-        unreadable: loaded
-            .data
-            .unreadable
-            .iter()
-            .map(|n| n.to_string())
-            .collect(),
+        unreadable: loaded.data.unreadable,
         today,
     };
     (Some(site), diagnostics)
