@@ -8,6 +8,7 @@
 //! Problems are `Diagnostic` values carried to the end and printed by the
 //! caller, all at once.
 
+pub mod changes;
 pub mod diagnostics;
 pub mod html;
 pub mod links;
@@ -90,7 +91,7 @@ pub fn load_site(root: &Path, today: NaiveDate) -> (Option<Site>, Sources, Diagn
 pub fn generate(site: &Site) -> (Generated, Diagnostics) {
     let rendered = render::render(site);
     let mut diagnostics = rendered.diagnostics;
-    for sentence in schedule::overdue_sentences(&site.revision, site.today) {
+    for sentence in schedule::overdue_sentences(site) {
         diagnostics.push(
             Diagnostic::warning(format!("overdue: {sentence}"))
                 .in_file("data/versions.yaml")

@@ -1,9 +1,7 @@
 //! What falls due when: the policy's deadlines and recurring checks against
 //! today. Used by the governors' pages, the build's warnings and `status`.
 
-use chrono::NaiveDate;
-
-use crate::model::{PolicyDate, Revision};
+use crate::model::{PolicyDate, Site};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Due {
@@ -21,8 +19,13 @@ pub struct Item {
 }
 
 /// Every deadline and check, in the order the data lists them, with the
-/// policy's own next review first.
-pub fn items(revision: &Revision, today: NaiveDate) -> Vec<Item> {
+/// policy's own next review first. The review date is the approved
+/// revision's (a draft does not move it until it is approved); deadlines
+/// and checks come from the newest revision, where the lead records them.
+pub fn items(site: &Site) -> Vec<Item> {
+    let today = site.today;
+    let revision = site.newest();
+    let next_review = site.current().unwrap_or(revision).next_review;
     let state = |date: PolicyDate| {
         if date.last_day() < today {
             Due::Overdue
@@ -31,7 +34,7 @@ pub fn items(revision: &Revision, today: NaiveDate) -> Vec<Item> {
         }
     };
     let mut items = Vec::new();
-    if let Some(date) = revision.next_review {
+    if let Some(date) = next_review {
         items.push(Item {
             title: "Review of this policy".into(),
             due: Some(date),
@@ -57,8 +60,8 @@ pub fn items(revision: &Revision, today: NaiveDate) -> Vec<Item> {
 }
 
 /// "Review of this policy was due by September 2024."
-pub fn overdue_sentences(revision: &Revision, today: NaiveDate) -> Vec<String> {
-    items(revision, today)
+pub fn overdue_sentences(site: &Site) -> Vec<String> {
+    items(site)
         .into_iter()
         .filter(|item| item.state == Due::Overdue)
         .filter_map(|item| {

@@ -12,6 +12,28 @@ pub fn landing() -> PagePath {
     String::new()
 }
 
+/// Where a revision other than the one in force is published for a view:
+/// `versions/2023-24/parents`. The functions below take such a base or a
+/// view id (`parents`) alike.
+pub fn edition_base(revision: &str, view: &str) -> String {
+    format!("versions/{revision}/{view}")
+}
+
+/// The governance view's timeline of revisions and approvals.
+pub fn revisions(view: &str) -> PagePath {
+    format!("{view}/revisions/")
+}
+
+/// What changed from revision `old` to `new`, with changes marked.
+pub fn changes(view: &str, old: &str, new: &str) -> PagePath {
+    format!("{view}/changes/{old}...{new}/")
+}
+
+/// The same, old and new side by side.
+pub fn changes_side_by_side(view: &str, old: &str, new: &str) -> PagePath {
+    format!("{view}/changes/{old}...{new}/side-by-side/")
+}
+
 pub fn view(view: &str) -> PagePath {
     format!("{view}/")
 }
@@ -44,9 +66,11 @@ pub fn asset(name: &str) -> PagePath {
     format!("assets/{name}")
 }
 
-/// A file from content/ (an image), copied under assets/content/.
-pub fn content_asset(path: &str) -> PagePath {
-    format!("assets/content/{path}")
+/// A file from a revision's content/ (an image), copied under
+/// assets/content/<revision>/ so that revisions never overwrite each
+/// other's images.
+pub fn content_asset(revision: &str, path: &str) -> PagePath {
+    format!("assets/content/{revision}/{path}")
 }
 
 /// Anchors on the who's who page.

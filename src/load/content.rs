@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use super::TreeRoot;
 use super::data::FrontMatter;
 use super::yaml::Document;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId, Sources, display_path};
@@ -40,22 +41,23 @@ pub struct Content {
     pub assets: Vec<Asset>,
 }
 
-pub fn load(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -> Content {
-    let content_dir = root.join("content");
+pub fn load(tree: &TreeRoot, sources: &mut Sources, diagnostics: &mut Diagnostics) -> Content {
+    let content_dir = tree.dir.join("content");
+    let shown = tree.display(&content_dir);
     let mut content = Content {
         sections: Vec::new(),
         assets: Vec::new(),
     };
     if !content_dir.is_dir() {
         diagnostics.push(
-            Diagnostic::error("there is no content/ folder")
-                .in_file("content/")
+            Diagnostic::error(format!("there is no {shown}/ folder"))
+                .in_file(format!("{shown}/"))
                 .help("create content/ with one Markdown file per section, such as content/010-introduction.md"),
         );
         return content;
     }
     walk_folder(
-        root,
+        tree,
         &content_dir,
         None,
         0,
@@ -65,8 +67,8 @@ pub fn load(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -
     );
     if content.sections.is_empty() && !diagnostics.has_errors() {
         diagnostics.push(
-            Diagnostic::error("content/ has no sections")
-                .in_file("content/")
+            Diagnostic::error(format!("{shown}/ has no sections"))
+                .in_file(format!("{shown}/"))
                 .help("add one Markdown file per section, such as content/010-introduction.md"),
         );
     }
@@ -109,7 +111,7 @@ pub fn section_id(name: &str) -> String {
 
 #[allow(clippy::too_many_arguments)]
 fn walk_folder(
-    root: &Path,
+    tree: &TreeRoot,
     dir: &Path,
     parent: Option<usize>,
     depth: usize,
@@ -117,7 +119,7 @@ fn walk_folder(
     diagnostics: &mut Diagnostics,
     content: &mut Content,
 ) {
-    let content_dir = root.join("content");
+    let content_dir = tree.dir.join("content");
     for entry in sorted_entries(dir) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -127,27 +129,28 @@ fn walk_folder(
                 diagnostics.push(
                     Diagnostic::error(format!(
                         "the section folder {} has no _index.md",
-                        display_path(root, path)
+                        tree.display(path)
                     ))
-                    .in_file(display_path(root, path))
+                    .in_file(tree.display(path))
                     .help("add _index.md with the folder section's title and front matter"),
                 );
                 continue;
             }
-            let Some(source) = read_text(root, &index, sources, diagnostics) else {
+            let Some(source) = read_text(tree, &index, sources, diagnostics) else {
                 continue;
             };
             let position = content.sections.len();
             content.sections.push(raw_section(
                 sources,
                 source,
+                folder_of(&content_dir, &index),
                 section_id(&name),
                 parent,
                 depth,
                 diagnostics,
             ));
             walk_folder(
-                root,
+                tree,
                 path,
                 Some(position),
                 depth + 1,
@@ -158,12 +161,13 @@ fn walk_folder(
         } else if name == "_index.md" {
             // Read with its folder.
         } else if name.ends_with(".md") {
-            let Some(source) = read_text(root, path, sources, diagnostics) else {
+            let Some(source) = read_text(tree, path, sources, diagnostics) else {
                 continue;
             };
             let section = raw_section(
                 sources,
                 source,
+                folder_of(&content_dir, path),
                 section_id(&name),
                 parent,
                 depth,
@@ -179,13 +183,21 @@ fn walk_folder(
     }
 }
 
+/// The folder holding a section file, relative to content/.
+fn folder_of(content_dir: &Path, file: &Path) -> PathBuf {
+    file.parent()
+        .and_then(|p| p.strip_prefix(content_dir).ok())
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
 pub(super) fn read_text(
-    root: &Path,
+    tree: &TreeRoot,
     path: &Path,
     sources: &mut Sources,
     diagnostics: &mut Diagnostics,
 ) -> Option<SourceId> {
-    let shown = display_path(root, path);
+    let shown = tree.display(path);
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
@@ -220,17 +232,13 @@ pub(super) fn read_text(
 fn raw_section(
     sources: &Sources,
     source: SourceId,
+    dir: PathBuf,
     id: String,
     parent: Option<usize>,
     depth: usize,
     diagnostics: &mut Diagnostics,
 ) -> RawSection {
     let file = sources.get(source);
-    let dir = Path::new(&file.path)
-        .parent()
-        .and_then(|p| p.strip_prefix("content").ok())
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
     let mut section = RawSection {
         source,
         id,

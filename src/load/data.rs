@@ -149,17 +149,16 @@ pub struct FrontMatter {
     pub strands: Option<Vec<Text>>,
 }
 
-/// Every data file, parsed; a file that failed to parse is `None` here and
-/// its diagnostic is already recorded.
+/// One revision's data files, parsed; a file that failed to parse is `None`
+/// here and its diagnostic is already recorded. site.yaml and versions.yaml
+/// belong to the whole site and are read once, from the working tree.
 #[derive(Debug, Default)]
 pub struct DataFiles {
-    pub site: Option<(Document, SiteFile)>,
     pub roles: Option<(Document, Vec<RoleEntry>)>,
     pub people: Option<(Document, Vec<PersonEntry>)>,
     pub organisations: Option<(Document, Vec<OrganisationEntry>)>,
     pub documents: Option<(Document, Vec<DocumentEntry>)>,
     pub reviews: Option<(Document, ReviewsFile)>,
-    pub versions: Option<(Document, Vec<VersionEntry>)>,
     /// Data files that exist but could not be parsed, by name (`roles`).
     /// References to what they define are not checked, so that one broken
     /// file does not bury the report under "unknown role" errors.

@@ -1,60 +1,315 @@
-//! Load: read the site root into memory. Walks content/, splits front
-//! matter, parses every data/ file with spans kept. Checks only what it must
-//! to read (UTF-8, YAML syntax, the shape of each file); every rule about
-//! meaning belongs to `validate`.
+//! Load: read the site root into memory. Reads site.yaml and versions.yaml
+//! from the working tree, then each revision's content/ and data/ from where
+//! versions.yaml says it lives (the working tree, a folder under versions/,
+//! or a git ref). Walks content/, splits front matter, parses every data/
+//! file with spans kept. Checks only what it must to read (UTF-8, YAML
+//! syntax, the shape of each file, where a revision's files are); every rule
+//! about meaning belongs to `validate`.
 
 pub mod content;
 pub mod data;
+pub mod git;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
+use tempfile::TempDir;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
+use crate::diagnostics::{Diagnostic, Diagnostics, Sources, display_path};
 pub use content::{Asset, Content, RawSection};
-use data::DataFiles;
+use data::{DataFiles, SiteFile, Text, VersionEntry};
 use yaml::Document;
 
 /// Everything read from one site root.
 pub struct Loaded {
     pub root: PathBuf,
     pub sources: Sources,
+    pub site: Option<(Document, SiteFile)>,
+    pub versions: Option<(Document, Vec<VersionEntry>)>,
+    /// The revisions whose files could be found, in versions.yaml order.
+    pub revisions: Vec<LoadedRevision>,
+    /// Folders holding revisions copied out of git; they must outlive the
+    /// build, since images are copied from them when the site is written.
+    pub scratch: Vec<TempDir>,
+}
+
+/// One revision's files, as read.
+pub struct LoadedRevision {
+    /// Its entry's position in versions.yaml; `None` for the working tree
+    /// read only so that its problems are reported when versions.yaml
+    /// could not be read.
+    pub entry: Option<usize>,
+    pub source: RevisionSource,
     pub data: DataFiles,
     pub content: Content,
+}
+
+/// Where a revision's content/ and data/ live, from `source:` in
+/// versions.yaml. Without `source:`, the last revision is the working tree
+/// and an earlier one is the folder versions/<id>/.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevisionSource {
+    /// content/ and data/ in the site root.
+    Working,
+    /// A folder relative to the site root, usually `versions/<id>`.
+    Folder(String),
+    /// A tag, branch or commit of the repository holding the site.
+    Git(String),
+}
+
+impl RevisionSource {
+    /// How versions.yaml spells it.
+    pub fn spelled(&self) -> String {
+        match self {
+            RevisionSource::Working => "working".into(),
+            RevisionSource::Folder(path) => path.clone(),
+            RevisionSource::Git(reference) => format!("git:{reference}"),
+        }
+    }
+}
+
+/// A folder holding content/ and data/, and how its files are named in
+/// messages: `content/scope.md`, `versions/2023-24/content/scope.md`, or
+/// `v2023-24:content/scope.md` for a git ref.
+#[derive(Debug, Clone)]
+pub struct TreeRoot {
+    pub dir: PathBuf,
+    pub shown: String,
+}
+
+impl TreeRoot {
+    pub fn display(&self, path: &Path) -> String {
+        format!("{}{}", self.shown, display_path(&self.dir, path))
+    }
 }
 
 pub fn load(root: &Path) -> (Loaded, Diagnostics) {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
+    let working = TreeRoot {
+        dir: root.to_path_buf(),
+        shown: String::new(),
+    };
     let mut files = DataReader {
-        root,
+        tree: &working,
         sources: &mut sources,
         diagnostics: &mut diagnostics,
         unreadable: Vec::new(),
     };
-    let data = DataFiles {
-        site: files.read("site", true),
+    let site = files.read("site", true);
+    let versions = files.read::<Vec<VersionEntry>>("versions", true);
+    let mut loaded = Loaded {
+        root: root.to_path_buf(),
+        sources,
+        site,
+        versions: None,
+        revisions: Vec::new(),
+        scratch: Vec::new(),
+    };
+    if let Some((document, entries)) = &versions {
+        let count = entries.len();
+        let mut working_claimed = false;
+        for (index, entry) in entries.iter().enumerate() {
+            let Some(source) = source_of(
+                &loaded.sources,
+                document,
+                entry,
+                index + 1 == count,
+                &mut working_claimed,
+                &mut diagnostics,
+            ) else {
+                continue;
+            };
+            let Some(tree) = tree_for(&mut loaded, document, entry, &source, &mut diagnostics)
+            else {
+                continue;
+            };
+            let (data, content) = read_tree(&tree, &mut loaded.sources, &mut diagnostics);
+            loaded.revisions.push(LoadedRevision {
+                entry: Some(index),
+                source,
+                data,
+                content,
+            });
+        }
+    } else {
+        // versions.yaml could not be read: still read the working tree, so
+        // its own problems are reported in the same run.
+        let (data, content) = read_tree(&working, &mut loaded.sources, &mut diagnostics);
+        loaded.revisions.push(LoadedRevision {
+            entry: None,
+            source: RevisionSource::Working,
+            data,
+            content,
+        });
+    }
+    loaded.versions = versions;
+    (loaded, diagnostics)
+}
+
+/// Reads one revision's data/ files and content/.
+fn read_tree(
+    tree: &TreeRoot,
+    sources: &mut Sources,
+    diagnostics: &mut Diagnostics,
+) -> (DataFiles, Content) {
+    let mut files = DataReader {
+        tree,
+        sources,
+        diagnostics,
+        unreadable: Vec::new(),
+    };
+    let mut data = DataFiles {
         roles: files.read("roles", false),
         people: files.read("people", false),
         organisations: files.read("organisations", false),
         documents: files.read("documents", false),
         reviews: files.read("reviews", false),
-        versions: files.read("versions", true),
-        unreadable: files.unreadable,
+        unreadable: Vec::new(),
     };
-    let content = content::load(root, &mut sources, &mut diagnostics);
-    let loaded = Loaded {
-        root: root.to_path_buf(),
-        sources,
-        data,
-        content,
+    data.unreadable = files.unreadable;
+    let content = content::load(tree, sources, diagnostics);
+    (data, content)
+}
+
+/// Where an entry's files live, with the rules that decide it: only the
+/// newest revision reads the working tree, and only one does.
+fn source_of(
+    sources: &Sources,
+    document: &Document,
+    entry: &VersionEntry,
+    last: bool,
+    working_claimed: &mut bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<RevisionSource> {
+    let id = entry.id.value.trim();
+    let error = |value: &Text, message: String, help: &str| {
+        Diagnostic::error(message)
+            .at(document.source, document.span_of(sources, value))
+            .help(help.to_string())
     };
-    (loaded, diagnostics)
+    let source = match &entry.source {
+        None if last => RevisionSource::Working,
+        None => RevisionSource::Folder(format!("versions/{id}")),
+        Some(text) => {
+            let value = text.value.trim();
+            if value == "working" {
+                RevisionSource::Working
+            } else if let Some(reference) = value.strip_prefix("git:") {
+                let reference = reference.trim();
+                if reference.is_empty() {
+                    diagnostics.push(error(
+                        text,
+                        "`git:` needs a tag, branch or commit after it".into(),
+                        "write, for example, `source: git:policy-2023-24`",
+                    ));
+                    return None;
+                }
+                RevisionSource::Git(reference.to_string())
+            } else {
+                let path = Path::new(value);
+                if value.is_empty()
+                    || path.is_absolute()
+                    || path
+                        .components()
+                        .any(|c| matches!(c, std::path::Component::ParentDir))
+                {
+                    diagnostics.push(error(
+                        text,
+                        format!("`{value}` is not a revision source"),
+                        "write `working`, a folder inside the site such as `versions/2023-24`, or `git:` and a tag, branch or commit",
+                    ));
+                    return None;
+                }
+                RevisionSource::Folder(value.trim_end_matches('/').to_string())
+            }
+        }
+    };
+    if source == RevisionSource::Working {
+        let at = entry.source.as_ref().unwrap_or(&entry.id);
+        if !last {
+            diagnostics.push(error(
+                at,
+                format!("revision {id} reads the working tree, but it is not the newest revision"),
+                "only the last revision in versions.yaml is content/ and data/; freeze earlier ones with `policyweb release` or point them at `versions/<id>`",
+            ));
+            return None;
+        }
+        if *working_claimed {
+            return None;
+        }
+        *working_claimed = true;
+    }
+    Some(source)
+}
+
+/// The folder to read a revision from; a git ref is copied out first.
+fn tree_for(
+    loaded: &mut Loaded,
+    document: &Document,
+    entry: &VersionEntry,
+    source: &RevisionSource,
+    diagnostics: &mut Diagnostics,
+) -> Option<TreeRoot> {
+    let at = entry.source.as_ref().unwrap_or(&entry.id);
+    let place = document.span_of(&loaded.sources, at);
+    let id = entry.id.value.trim();
+    match source {
+        RevisionSource::Working => Some(TreeRoot {
+            dir: loaded.root.clone(),
+            shown: String::new(),
+        }),
+        RevisionSource::Folder(path) => {
+            let dir = loaded.root.join(path);
+            if !dir.is_dir() {
+                diagnostics.push(
+                    Diagnostic::error(format!("revision {id} should be in {path}/, which does not exist"))
+                        .at(document.source, place)
+                        .help(format!(
+                            "restore the frozen copy (content/ and data/) to {path}/, or set `source:` to where revision {id} is kept (a folder, or `git:` and a tag)"
+                        )),
+                );
+                return None;
+            }
+            Some(TreeRoot {
+                dir,
+                shown: format!("{path}/"),
+            })
+        }
+        RevisionSource::Git(reference) => {
+            let scratch = match tempfile::Builder::new().prefix(".policyweb-git-").tempdir() {
+                Ok(dir) => dir,
+                Err(error) => {
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "cannot make a folder to read `{reference}` into: {error}"
+                        ))
+                        .at(document.source, place),
+                    );
+                    return None;
+                }
+            };
+            if let Err(problem) = git::extract(&loaded.root, reference, scratch.path()) {
+                diagnostics.push(
+                    Diagnostic::error(format!("revision {id}: {}", problem.message))
+                        .at(document.source, place)
+                        .help(problem.help),
+                );
+                return None;
+            }
+            let tree = TreeRoot {
+                dir: scratch.path().to_path_buf(),
+                shown: format!("{reference}:"),
+            };
+            loaded.scratch.push(scratch);
+            Some(tree)
+        }
+    }
 }
 
 struct DataReader<'a> {
-    root: &'a Path,
+    tree: &'a TreeRoot,
     sources: &'a mut Sources,
     diagnostics: &'a mut Diagnostics,
     unreadable: Vec<&'static str>,
@@ -68,20 +323,21 @@ impl DataReader<'_> {
         name: &'static str,
         required: bool,
     ) -> Option<(Document, T)> {
-        let path = self.root.join("data").join(format!("{name}.yaml"));
+        let path = self.tree.dir.join("data").join(format!("{name}.yaml"));
+        let shown = self.tree.display(&path);
         if !path.is_file() {
             if required {
                 self.diagnostics.push(
-                    Diagnostic::error(format!("data/{name}.yaml is missing"))
-                        .in_file(format!("data/{name}.yaml"))
+                    Diagnostic::error(format!("{shown} is missing"))
+                        .in_file(&shown)
                         .help(format!(
-                            "create data/{name}.yaml; docs/reference.md describes its keys"
+                            "create {shown}; docs/reference.md describes its keys"
                         )),
                 );
             }
             return None;
         }
-        let Some(source) = content::read_text(self.root, &path, self.sources, self.diagnostics)
+        let Some(source) = content::read_text(self.tree, &path, self.sources, self.diagnostics)
         else {
             self.unreadable.push(name);
             return None;
@@ -90,7 +346,7 @@ impl DataReader<'_> {
         if self.sources.get(source).text.trim().is_empty() {
             if required {
                 self.diagnostics.push(
-                    Diagnostic::error(format!("data/{name}.yaml is empty"))
+                    Diagnostic::error(format!("{shown} is empty"))
                         .at(source, 0..0)
                         .help("docs/reference.md describes what it must hold"),
                 );

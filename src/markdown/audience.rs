@@ -108,13 +108,18 @@ impl Filtered {
 }
 
 /// The body as `view` sees it: marker lines always dropped, blocks for
-/// other views dropped whole.
-pub fn filter(text: &str, body: Range<usize>, blocks: &[AudienceBlock], view: &str) -> Filtered {
+/// other views dropped whole. With no view, every block is kept.
+pub fn filter(
+    text: &str,
+    body: Range<usize>,
+    blocks: &[AudienceBlock],
+    view: Option<&str>,
+) -> Filtered {
     let mut kept: Vec<Range<usize>> = Vec::new();
     let mut cursor = body.start;
     for block in blocks {
         kept.push(cursor..block.open.start);
-        if block.views.iter().any(|v| v == view) {
+        if view.is_none_or(|view| block.views.iter().any(|v| v == view)) {
             kept.push(block.inner.clone());
         }
         cursor = block.close.end;
@@ -198,9 +203,9 @@ mod tests {
         let text = "Everyone.\n\n::: staff governors\nStaff only.\n:::\n\nEveryone again.\n";
         let (blocks, problems) = scan(text, 0..text.len(), &views());
         assert!(problems.is_empty());
-        let parents = filter(text, 0..text.len(), &blocks, "parents");
+        let parents = filter(text, 0..text.len(), &blocks, Some("parents"));
         assert_eq!(parents.text, "Everyone.\n\n\nEveryone again.\n");
-        let staff = filter(text, 0..text.len(), &blocks, "staff");
+        let staff = filter(text, 0..text.len(), &blocks, Some("staff"));
         assert_eq!(staff.text, "Everyone.\n\nStaff only.\n\nEveryone again.\n");
         let at = staff.text.find("Staff only").unwrap();
         assert_eq!(staff.source_offset(at), text.find("Staff only").unwrap());

@@ -24,6 +24,7 @@ use crate::html::escape;
 use crate::links::{self, Target};
 use crate::load::Asset;
 use crate::model::{Revision, Section, Settings, Site, View};
+use crate::render::context::Edition;
 use crate::slug::slug;
 use crate::urls;
 
@@ -42,10 +43,12 @@ pub struct Page<'a> {
     pub settings: &'a Settings,
     pub revision: &'a Revision,
     pub view: &'a View,
+    /// Where the view's pages start for this revision (see `urls::edition_base`).
+    pub base: &'a str,
     pub section: &'a Section,
     pub sources: &'a Sources,
     pub assets: &'a [Asset],
-    /// Data files that could not be read (see `Site::unreadable`).
+    /// Data files that could not be read (see `Revision::unreadable`).
     pub unreadable: &'a [&'static str],
     /// The page the HTML is placed on (see `urls`).
     pub path: &'a str,
@@ -53,22 +56,24 @@ pub struct Page<'a> {
 }
 
 impl<'a> Page<'a> {
-    /// The section `section` as `view` shows it, on the page at `path`.
+    /// The section `section` as the edition's view shows it, on the page
+    /// at `path`.
     pub fn new(
         site: &'a Site,
-        view: &'a View,
+        edition: &'a Edition<'a>,
         section: &'a Section,
         path: &'a str,
         mode: Mode,
     ) -> Self {
         Page {
             settings: &site.settings,
-            revision: &site.revision,
-            view,
+            revision: edition.revision,
+            view: edition.view,
+            base: &edition.base,
             section,
             sources: &site.sources,
-            assets: &site.assets,
-            unreadable: &site.unreadable,
+            assets: &edition.revision.assets,
+            unreadable: &edition.revision.unreadable,
             path,
             mode,
         }
@@ -125,7 +130,12 @@ pub fn options() -> Options {
 pub fn render(page: &Page) -> Rendered {
     let section = page.section;
     let text = &page.sources.get(section.source).text;
-    let filtered = audience::filter(text, section.body.clone(), &section.blocks, &page.view.id);
+    let filtered = audience::filter(
+        text,
+        section.body.clone(),
+        &section.blocks,
+        Some(&page.view.id),
+    );
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&filtered.text, options())
         .into_offset_iter()
         .collect();
@@ -529,7 +539,10 @@ impl<'a> Renderer<'a> {
             Ok(Target::Internal) => {
                 let path = join_content_path(&self.page.section.dir, dest);
                 match path.filter(|p| self.page.assets.iter().any(|a| a.path == *p)) {
-                    Some(path) => urls::relative(self.page.path, &urls::content_asset(&path)),
+                    Some(path) => urls::relative(
+                        self.page.path,
+                        &urls::content_asset(&self.page.revision.id, &path),
+                    ),
                     None => {
                         self.error(
                             range,

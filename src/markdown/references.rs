@@ -121,13 +121,19 @@ fn resolve_known(
         }
         "section" => section(page, id, label),
         "date" => {
+            if id == "approved" && revision.date(id).is_none() {
+                // A draft is written before its approval; an adopted policy
+                // may have no recorded date. Both say so in place.
+                let words = if revision.approval == Approval::Draft {
+                    "(date of approval: not yet approved)"
+                } else {
+                    "(date of approval not recorded)"
+                };
+                return Ok(Resolved::inline(format!(
+                    "<span class=\"date-pending\">{words}</span>"
+                )));
+            }
             let date = revision.date(id).ok_or_else(|| {
-                if id == "approved" && revision.approval == Approval::Draft {
-                    return Unresolved {
-                        message: "[[date:approved]] names the approval date, but this revision is a draft".into(),
-                        help: "the date exists once governors approve the revision in versions.yaml".into(),
-                    };
-                }
                 let mut ids: Vec<String> = revision.dates.iter().map(|d| d.id.clone()).collect();
                 ids.extend(["approved".into(), "next-review".into()]);
                 unknown("date", id, ids, "data/reviews.yaml")
@@ -147,10 +153,7 @@ fn edition_text(edition: Option<u32>) -> String {
 }
 
 fn people_link(page: &Page, anchor: &str) -> String {
-    urls::relative(
-        page.path,
-        &format!("{}#{anchor}", urls::people(&page.view.id)),
-    )
+    urls::relative(page.path, &format!("{}#{anchor}", urls::people(page.base)))
 }
 
 fn role(page: &Page, id: &str, label: Option<&str>) -> Result<Resolved, Unresolved> {
@@ -313,10 +316,10 @@ fn section(page: &Page, target: &str, label: Option<&str>) -> Result<Resolved, U
     let link = match (page.mode, fragment) {
         (Mode::All, None) => format!("#{id}"),
         (Mode::All, Some(fragment)) => format!("#{id}--{fragment}"),
-        (Mode::Section, None) => urls::relative(page.path, &urls::section(&page.view.id, id)),
+        (Mode::Section, None) => urls::relative(page.path, &urls::section(page.base, id)),
         (Mode::Section, Some(fragment)) => urls::relative(
             page.path,
-            &format!("{}#{fragment}", urls::section(&page.view.id, id)),
+            &format!("{}#{fragment}", urls::section(page.base, id)),
         ),
     };
     Ok(Resolved {

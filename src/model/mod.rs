@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 pub use date::{Interval, PolicyDate};
 
 use crate::diagnostics::{SourceId, Sources};
-use crate::load::Asset;
+use crate::load::{Asset, RevisionSource};
 
 /// A whole site: its settings and its revisions.
 #[derive(Debug)]
@@ -19,15 +19,49 @@ pub struct Site {
     pub root: std::path::PathBuf,
     pub sources: Sources,
     pub settings: Settings,
-    /// The revision in the working tree: the newest.
-    pub revision: Revision,
-    /// Files under content/ that sections use (images).
-    pub assets: Vec<Asset>,
-    /// Data files that could not be read (`roles`): references to what they
-    /// define are not reported as unknown, since the file's own error is.
-    pub unreadable: Vec<&'static str>,
+    /// Every revision, oldest first, as versions.yaml lists them; never
+    /// empty. Only the last may be a draft.
+    pub revisions: Vec<Revision>,
     /// The day the build treats as today, for overdue reviews.
     pub today: NaiveDate,
+    /// Folders holding revisions read from git, removed when the site is
+    /// dropped.
+    pub scratch: Vec<tempfile::TempDir>,
+}
+
+impl Site {
+    /// The revision in force, which parents and staff read: the newest
+    /// approved one. `None` while the only revision is a draft.
+    pub fn current(&self) -> Option<&Revision> {
+        self.revisions
+            .iter()
+            .rev()
+            .find(|r| r.approval.is_approved())
+    }
+
+    /// The newest revision: the draft when there is one.
+    pub fn newest(&self) -> &Revision {
+        self.revisions
+            .last()
+            .expect("validate builds a site only with a revision")
+    }
+
+    /// The draft awaiting approval, if the newest revision is one.
+    pub fn draft(&self) -> Option<&Revision> {
+        Some(self.newest()).filter(|r| !r.approval.is_approved())
+    }
+
+    pub fn revision(&self, id: &str) -> Option<&Revision> {
+        self.revisions.iter().find(|r| r.id == id)
+    }
+
+    /// The revision whose pages are at a view's own address (`parents/`):
+    /// the current one, or for a governance view with nothing approved
+    /// yet, the draft.
+    pub fn main_revision(&self, view: &View) -> Option<&Revision> {
+        self.current()
+            .or_else(|| view.governance.then(|| self.newest()))
+    }
 }
 
 /// From site.yaml: what stays the same across revisions.
@@ -68,6 +102,8 @@ pub struct Revision {
     pub id: String,
     pub approval: Approval,
     pub next_review: Option<PolicyDate>,
+    /// Where its files were read from.
+    pub source: RevisionSource,
     pub sections: Vec<Section>,
     pub roles: Vec<Role>,
     pub people: Vec<Person>,
@@ -75,6 +111,11 @@ pub struct Revision {
     pub documents: Vec<Document>,
     pub dates: Vec<NamedDate>,
     pub checks: Vec<Check>,
+    /// Files under its content/ that sections use (images).
+    pub assets: Vec<Asset>,
+    /// Its data files that could not be read (`roles`): references to what
+    /// they define are not reported as unknown, since the file's own error is.
+    pub unreadable: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

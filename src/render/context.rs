@@ -4,9 +4,41 @@
 
 use serde::Serialize;
 
-use crate::model::{Approval, Revision, Settings, Site, View};
+use crate::model::{Approval, Revision, Section, Settings, Site, View};
 use crate::schedule;
 use crate::urls;
+
+/// One revision as one view shows it, at one place in the output.
+pub struct Edition<'a> {
+    pub revision: &'a Revision,
+    pub view: &'a View,
+    /// Where the view's pages start: `parents`, or `versions/2023-24/parents`
+    /// for a revision other than the one at the view's own address.
+    pub base: String,
+    pub standing: Standing,
+}
+
+/// How a revision stands to the policy in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// The approved policy in force.
+    Current,
+    /// An approved revision that a later one replaced.
+    Earlier,
+    /// Not yet approved; governance views only.
+    Draft,
+}
+
+impl Edition<'_> {
+    /// The sections the view shows, in document order.
+    pub fn shown(&self) -> Vec<&Section> {
+        self.revision
+            .sections
+            .iter()
+            .filter(|s| s.shown_in(&self.view.id))
+            .collect()
+    }
+}
 
 #[derive(Serialize, Clone)]
 pub struct Link {
@@ -31,9 +63,16 @@ pub struct Chrome {
     pub revision: RevisionInfo,
     /// Overdue reviews, on the governance view.
     pub overdue: Vec<String>,
+    /// `current`, `earlier` or `draft`: how the page's revision stands.
+    pub standing: &'static str,
     pub draft: bool,
+    /// On a page of an earlier revision or the draft: the same page in the
+    /// policy in force, or the view's contents when it has no such page.
+    pub in_force: Option<String>,
     pub restricted: bool,
     pub canonical: String,
+    /// Pages of revisions not in force ask search engines not to list them.
+    pub noindex: bool,
 }
 
 #[derive(Serialize)]
@@ -45,6 +84,8 @@ pub struct ViewNav {
     pub people: String,
     pub organisations: String,
     pub reviews: Option<String>,
+    /// The timeline of revisions, on governance views.
+    pub revisions: Option<String>,
     /// Which of the view's pages this is, for `aria-current`.
     pub current: &'static str,
 }
@@ -106,41 +147,58 @@ pub enum ViewPage {
     People,
     Organisations,
     Reviews,
+    Revisions,
 }
 
 pub struct PageSpec<'a> {
     pub path: &'a str,
     pub title: String,
     pub description: String,
-    pub view: Option<(&'a View, ViewPage)>,
+    pub view: Option<(&'a Edition<'a>, ViewPage)>,
     pub breadcrumbs: Vec<Link>,
 }
 
 pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
     let settings: &Settings = &site.settings;
-    let revision = &site.revision;
-    let restricted = spec.view.is_some_and(|(v, _)| v.restricted);
+    let edition = spec.view.map(|(edition, _)| edition);
+    let revision = edition.map_or_else(
+        || site.current().unwrap_or_else(|| site.newest()),
+        |e| e.revision,
+    );
+    let standing = edition.map_or(Standing::Current, |e| e.standing);
+    let restricted = edition.is_some_and(|e| e.view.restricted);
+    let governance = edition.is_some_and(|e| e.view.governance);
     let home = (!restricted).then(|| urls::relative(spec.path, &urls::landing()));
-    let view = spec.view.map(|(view, page)| ViewNav {
-        id: view.id.clone(),
-        title: view.title.clone(),
-        contents: urls::relative(spec.path, &urls::view(&view.id)),
-        print: urls::relative(spec.path, &urls::all_sections(&view.id)),
-        people: urls::relative(spec.path, &urls::people(&view.id)),
-        organisations: urls::relative(spec.path, &urls::organisations(&view.id)),
-        reviews: view
-            .governance
-            .then(|| urls::relative(spec.path, &urls::reviews(&view.id))),
-        current: match page {
-            ViewPage::Contents => "contents",
-            ViewPage::Section => "section",
-            ViewPage::All => "all",
-            ViewPage::People => "people",
-            ViewPage::Organisations => "organisations",
-            ViewPage::Reviews => "reviews",
-        },
+    let view = spec.view.map(|(edition, page)| {
+        let (view, base) = (edition.view, edition.base.as_str());
+        ViewNav {
+            id: view.id.clone(),
+            title: view.title.clone(),
+            contents: urls::relative(spec.path, &urls::view(base)),
+            print: urls::relative(spec.path, &urls::all_sections(base)),
+            people: urls::relative(spec.path, &urls::people(base)),
+            organisations: urls::relative(spec.path, &urls::organisations(base)),
+            reviews: (view.governance && standing != Standing::Earlier)
+                .then(|| urls::relative(spec.path, &urls::reviews(&view.id))),
+            revisions: view
+                .governance
+                .then(|| urls::relative(spec.path, &urls::revisions(&view.id))),
+            current: match page {
+                ViewPage::Contents => "contents",
+                ViewPage::Section => "section",
+                ViewPage::All => "all",
+                ViewPage::People => "people",
+                ViewPage::Organisations => "organisations",
+                ViewPage::Reviews => "reviews",
+                ViewPage::Revisions => "revisions",
+            },
+        }
     });
-    let governance = spec.view.is_some_and(|(v, _)| v.governance);
+    let in_force = spec
+        .view
+        .filter(|(e, _)| e.standing != Standing::Current)
+        .and_then(|(edition, page)| in_force(site, edition, page, spec.path))
+        .map(|path| urls::relative(spec.path, &path));
     Chrome {
         lang: settings.language.clone(),
         school: settings.school.name.clone(),
@@ -154,19 +212,43 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
         view,
         breadcrumbs: spec.breadcrumbs.clone(),
         revision: revision_info(revision),
-        overdue: if governance {
-            schedule::overdue_sentences(revision, site.today)
+        overdue: if governance && standing != Standing::Earlier {
+            schedule::overdue_sentences(site)
         } else {
             Vec::new()
         },
-        draft: !revision.approval.is_approved(),
+        standing: match standing {
+            Standing::Current => "current",
+            Standing::Earlier => "earlier",
+            Standing::Draft => "draft",
+        },
+        draft: standing == Standing::Draft,
+        in_force,
         restricted,
         canonical: format!("{}{}", settings.base_url, spec.path),
+        noindex: standing != Standing::Current,
     }
 }
 
+/// The page of the policy in force matching a page of another revision:
+/// the same section when the view still shows it, else the view's contents.
+fn in_force(site: &Site, edition: &Edition, page: ViewPage, path: &str) -> Option<String> {
+    let current = site.current()?;
+    let view = &edition.view.id;
+    let rest = path.strip_prefix(edition.base.as_str())?;
+    if page == ViewPage::Section {
+        let id = rest.trim_matches('/');
+        return Some(match current.section(id) {
+            Some(section) if section.shown_in(view) => urls::section(view, id),
+            _ => urls::view(view),
+        });
+    }
+    Some(format!("{view}{rest}"))
+}
+
 /// The breadcrumb trail to a view's contents page.
-pub fn view_crumbs(site: &Site, view: &View, from: &str) -> Vec<Link> {
+pub fn view_crumbs(site: &Site, edition: &Edition, from: &str) -> Vec<Link> {
+    let view = edition.view;
     let mut crumbs = Vec::new();
     if !view.restricted {
         crumbs.push(Link {
@@ -174,9 +256,19 @@ pub fn view_crumbs(site: &Site, view: &View, from: &str) -> Vec<Link> {
             url: urls::relative(from, &urls::landing()),
         });
     }
+    if edition.standing != Standing::Current && view.governance {
+        crumbs.push(Link {
+            title: "Revisions".into(),
+            url: urls::relative(from, &urls::revisions(&view.id)),
+        });
+    }
     crumbs.push(Link {
-        title: view.title.clone(),
-        url: urls::relative(from, &urls::view(&view.id)),
+        title: match edition.standing {
+            Standing::Current => view.title.clone(),
+            Standing::Earlier => format!("{} (revision {})", view.title, edition.revision.id),
+            Standing::Draft => format!("{} (draft {})", view.title, edition.revision.id),
+        },
+        url: urls::relative(from, &urls::view(&edition.base)),
     });
     crumbs
 }

@@ -5,6 +5,7 @@
 
 pub mod context;
 mod pages;
+mod revisions;
 pub mod theme;
 
 use rayon::prelude::*;
@@ -15,6 +16,7 @@ use crate::markdown;
 use crate::model::{Site, View};
 use crate::output::Tree;
 use crate::urls;
+use context::{Edition, Standing};
 
 /// Everything rendered, not yet checked or written.
 pub struct Rendered {
@@ -93,6 +95,9 @@ struct ViewOutput {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Every page of one view: the revision in force at the view's own
+/// address, each other revision under versions/<id>/, and on a governance
+/// view the draft, the timeline of revisions and what changed.
 fn render_view(site: &Site, theme: &theme::Theme, view: &View) -> ViewOutput {
     let mut output = ViewOutput {
         tree: Tree::default(),
@@ -101,11 +106,45 @@ fn render_view(site: &Site, theme: &theme::Theme, view: &View) -> ViewOutput {
     };
     // Unapproved text never reaches a view without governance: while the
     // only revision is a draft, such a view says so instead.
-    if !site.revision.approval.is_approved() && !view.governance {
-        pages::unpublished(site, theme, view, &mut output);
-        return output;
+    let main = site.main_revision(view);
+    match main {
+        Some(revision) => {
+            let edition = Edition {
+                revision,
+                view,
+                base: view.id.clone(),
+                standing: if revision.approval.is_approved() {
+                    Standing::Current
+                } else {
+                    Standing::Draft
+                },
+            };
+            pages::edition_pages(site, theme, &edition, &mut output);
+        }
+        None => pages::unpublished(site, theme, view, &mut output),
     }
-    pages::view_pages(site, theme, view, &mut output);
+    for revision in &site.revisions {
+        if main.is_some_and(|m| m.id == revision.id) {
+            continue;
+        }
+        let standing = if revision.approval.is_approved() {
+            Standing::Earlier
+        } else if view.governance {
+            Standing::Draft
+        } else {
+            continue;
+        };
+        let edition = Edition {
+            revision,
+            view,
+            base: urls::edition_base(&revision.id, &view.id),
+            standing,
+        };
+        pages::edition_pages(site, theme, &edition, &mut output);
+    }
+    if view.governance {
+        revisions::pages(site, theme, view, &mut output);
+    }
     output
 }
 

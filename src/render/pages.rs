@@ -6,7 +6,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::ViewOutput;
-use super::context::{Link, PageSpec, ViewPage, chrome, view_crumbs};
+use super::context::{Edition, Link, PageSpec, Standing, ViewPage, chrome, view_crumbs};
 use super::theme::Theme;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Mode, Page};
@@ -21,15 +21,6 @@ fn page_context(site: &Site, spec: &PageSpec) -> Context {
     context
 }
 
-/// The sections a view shows, in document order.
-fn shown<'a>(site: &'a Site, view: &View) -> Vec<&'a Section> {
-    site.revision
-        .sections
-        .iter()
-        .filter(|s| s.shown_in(&view.id))
-        .collect()
-}
-
 #[derive(Serialize)]
 struct ContentsItem {
     title: String,
@@ -38,47 +29,72 @@ struct ContentsItem {
     children: Vec<ContentsItem>,
 }
 
-fn contents(site: &Site, view: &View, from: &str, parent: Option<usize>) -> Vec<ContentsItem> {
-    site.revision
+fn contents(edition: &Edition, from: &str, parent: Option<usize>) -> Vec<ContentsItem> {
+    edition
+        .revision
         .sections
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.parent == parent && s.shown_in(&view.id))
+        .filter(|(_, s)| s.parent == parent && s.shown_in(&edition.view.id))
         .map(|(i, s)| ContentsItem {
             title: s.title.clone(),
-            url: urls::relative(from, &urls::section(&view.id, &s.id)),
+            url: urls::relative(from, &urls::section(&edition.base, &s.id)),
             summary: s.summary.clone(),
-            children: contents(site, view, from, Some(i)),
+            children: contents(edition, from, Some(i)),
         })
         .collect()
 }
 
-pub fn view_pages(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
-    contents_page(site, theme, view, output);
-    let sections = shown(site, view);
+/// Every page of one revision in one view, and the images it shows.
+pub fn edition_pages(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+    contents_page(site, theme, edition, output);
+    let sections = edition.shown();
     for position in 0..sections.len() {
-        section_page(site, theme, view, &sections, position, output);
+        section_page(site, theme, edition, &sections, position, output);
     }
-    all_page(site, theme, view, &sections, output);
-    people_page(site, theme, view, output);
-    organisations_page(site, theme, view, output);
-    if view.governance {
-        reviews_page(site, theme, view, output);
+    all_page(site, theme, edition, &sections, output);
+    people_page(site, theme, edition, output);
+    organisations_page(site, theme, edition, output);
+    if edition.view.governance && edition.base == edition.view.id {
+        reviews_page(site, theme, edition, output);
+    }
+    for asset in &edition.revision.assets {
+        let path = urls::content_asset(&edition.revision.id, &asset.path);
+        if output.tree.files.contains_key(&path) {
+            continue;
+        }
+        match std::fs::read(&asset.absolute) {
+            Ok(bytes) => output.tree.insert(path, bytes),
+            Err(error) => output.diagnostics.push(
+                Diagnostic::error(format!("cannot read content/{}: {error}", asset.path))
+                    .in_file(format!("content/{}", asset.path)),
+            ),
+        }
     }
 }
 
-fn contents_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
-    let path = urls::view(&view.id);
+fn contents_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+    let view = edition.view;
+    let path = urls::view(&edition.base);
+    let mut breadcrumbs = view_crumbs(site, edition, &path);
+    breadcrumbs.pop();
     let spec = PageSpec {
         path: &path,
-        title: view.title.clone(),
+        title: match edition.standing {
+            Standing::Current => view.title.clone(),
+            Standing::Earlier => format!("{}: revision {}", view.title, edition.revision.id),
+            Standing::Draft => format!("{}: draft revision {}", view.title, edition.revision.id),
+        },
         description: view.description.clone(),
-        view: Some((view, ViewPage::Contents)),
-        breadcrumbs: view_crumbs(site, view, &path)[..usize::from(!view.restricted)].to_vec(),
+        view: Some((edition, ViewPage::Contents)),
+        breadcrumbs,
     };
     let mut context = page_context(site, &spec);
     context.insert("view_description", &view.description);
-    context.insert("contents", &contents(site, view, &path, None));
+    context.insert("contents", &contents(edition, &path, None));
+    if view.governance && edition.standing == Standing::Current {
+        context.insert("pending", &super::revisions::pending(site, view, &path));
+    }
     output.page(theme, "view.html", &path, &context);
 }
 
@@ -98,24 +114,25 @@ struct TocEntry {
 fn section_page(
     site: &Site,
     theme: &Theme,
-    view: &View,
+    edition: &Edition,
     sections: &[&Section],
     position: usize,
     output: &mut ViewOutput,
 ) {
+    let (view, revision, base) = (edition.view, edition.revision, edition.base.as_str());
     let section = sections[position];
-    let path = urls::section(&view.id, &section.id);
-    let mut rendered = markdown::render(&Page::new(site, view, section, &path, Mode::Section));
+    let path = urls::section(base, &section.id);
+    let mut rendered = markdown::render(&Page::new(site, edition, section, &path, Mode::Section));
     output.absorb(&path, section.source, &mut rendered);
 
-    let mut breadcrumbs = view_crumbs(site, view, &path);
+    let mut breadcrumbs = view_crumbs(site, edition, &path);
     let mut ancestors = Vec::new();
     let mut parent = section.parent;
     while let Some(index) = parent {
-        let ancestor = &site.revision.sections[index];
+        let ancestor = &revision.sections[index];
         ancestors.push(Link {
             title: ancestor.title.clone(),
-            url: urls::relative(&path, &urls::section(&view.id, &ancestor.id)),
+            url: urls::relative(&path, &urls::section(base, &ancestor.id)),
         });
         parent = ancestor.parent;
     }
@@ -123,28 +140,20 @@ fn section_page(
 
     let link_to = |s: &Section| Link {
         title: s.title.clone(),
-        url: urls::relative(&path, &urls::section(&view.id, &s.id)),
+        url: urls::relative(&path, &urls::section(base, &s.id)),
     };
-    let index = site
-        .revision
-        .sections
-        .iter()
-        .position(|s| s.id == section.id);
-    let children: Vec<ContentsItem> = contents(site, view, &path, index);
+    let index = revision.sections.iter().position(|s| s.id == section.id);
+    let children: Vec<ContentsItem> = contents(edition, &path, index);
     let owner = section
         .owner
         .as_ref()
-        .and_then(|id| site.revision.role(id))
+        .and_then(|id| revision.role(id))
         .map(|role| Owner {
             title: role.title.clone(),
-            holders: site
-                .revision
-                .holders(&role.id)
-                .map(|p| p.name.clone())
-                .collect(),
+            holders: revision.holders(&role.id).map(|p| p.name.clone()).collect(),
             url: urls::relative(
                 &path,
-                &format!("{}#{}", urls::people(&view.id), urls::role_anchor(&role.id)),
+                &format!("{}#{}", urls::people(base), urls::role_anchor(&role.id)),
             ),
         });
     let toc: Vec<TocEntry> = rendered
@@ -164,7 +173,7 @@ fn section_page(
             .summary
             .clone()
             .unwrap_or_else(|| view.description.clone()),
-        view: Some((view, ViewPage::Section)),
+        view: Some((edition, ViewPage::Section)),
         breadcrumbs,
     };
     let mut context = page_context(site, &spec);
@@ -193,14 +202,15 @@ struct PrintSection {
 fn all_page(
     site: &Site,
     theme: &Theme,
-    view: &View,
+    edition: &Edition,
     sections: &[&Section],
     output: &mut ViewOutput,
 ) {
-    let path = urls::all_sections(&view.id);
+    let view = edition.view;
+    let path = urls::all_sections(&edition.base);
     let mut printed = Vec::new();
     for section in sections {
-        let mut rendered = markdown::render(&Page::new(site, view, section, &path, Mode::All));
+        let mut rendered = markdown::render(&Page::new(site, edition, section, &path, Mode::All));
         output.absorb(&path, section.source, &mut rendered);
         printed.push(PrintSection {
             id: section.id.clone(),
@@ -216,27 +226,28 @@ fn all_page(
             "Every section of the {} for {}, on one page for printing.",
             site.settings.policy_title, view.title
         ),
-        view: Some((view, ViewPage::All)),
-        breadcrumbs: view_crumbs(site, view, &path),
+        view: Some((edition, ViewPage::All)),
+        breadcrumbs: view_crumbs(site, edition, &path),
     };
     let mut context = page_context(site, &spec);
     context.insert("sections", &printed);
-    context.insert("contents", &contents_in_page(site, view, None));
+    context.insert("contents", &contents_in_page(edition, None));
     output.page(theme, "all.html", &path, &context);
 }
 
 /// The contents list of the print page, linking within the page.
-fn contents_in_page(site: &Site, view: &View, parent: Option<usize>) -> Vec<ContentsItem> {
-    site.revision
+fn contents_in_page(edition: &Edition, parent: Option<usize>) -> Vec<ContentsItem> {
+    edition
+        .revision
         .sections
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.parent == parent && s.shown_in(&view.id))
+        .filter(|(_, s)| s.parent == parent && s.shown_in(&edition.view.id))
         .map(|(i, s)| ContentsItem {
             title: s.title.clone(),
             url: format!("#{}", s.id),
             summary: None,
-            children: contents_in_page(site, view, Some(i)),
+            children: contents_in_page(edition, Some(i)),
         })
         .collect()
 }
@@ -259,9 +270,9 @@ struct PersonEntry {
     phone: Option<String>,
 }
 
-fn people_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
-    let path = urls::people(&view.id);
-    let revision = &site.revision;
+fn people_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+    let (view, revision) = (edition.view, edition.revision);
+    let path = urls::people(&edition.base);
     let roles: Vec<RoleEntry> = revision
         .roles
         .iter()
@@ -318,8 +329,8 @@ fn people_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput)
             "Who holds each role named in the {}.",
             site.settings.policy_title
         ),
-        view: Some((view, ViewPage::People)),
-        breadcrumbs: view_crumbs(site, view, &path),
+        view: Some((edition, ViewPage::People)),
+        breadcrumbs: view_crumbs(site, edition, &path),
     };
     let mut context = page_context(site, &spec);
     context.insert("roles", &roles);
@@ -341,10 +352,11 @@ struct OrganisationEntry {
     helps_with: Option<String>,
 }
 
-fn organisations_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
-    let path = urls::organisations(&view.id);
+fn organisations_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+    let view = edition.view;
+    let path = urls::organisations(&edition.base);
     let mut categories: Vec<Category> = Vec::new();
-    for org in site
+    for org in edition
         .revision
         .organisations
         .iter()
@@ -372,8 +384,8 @@ fn organisations_page(site: &Site, theme: &Theme, view: &View, output: &mut View
         path: &path,
         title: "Organisations that can help".into(),
         description: "Organisations, helplines and resources the policy refers to.".into(),
-        view: Some((view, ViewPage::Organisations)),
-        breadcrumbs: view_crumbs(site, view, &path),
+        view: Some((edition, ViewPage::Organisations)),
+        breadcrumbs: view_crumbs(site, edition, &path),
     };
     let mut context = page_context(site, &spec);
     context.insert("categories", &categories);
@@ -392,10 +404,10 @@ struct ScheduleEntry {
     notes: Option<String>,
 }
 
-fn reviews_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
-    let path = urls::reviews(&view.id);
-    let revision = &site.revision;
-    let items = schedule::items(revision, site.today);
+fn reviews_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+    let path = urls::reviews(&edition.base);
+    let revision = site.newest();
+    let items = schedule::items(site);
     let state = |due: &Due| match due {
         Due::Overdue => "overdue",
         Due::Upcoming => "upcoming",
@@ -437,8 +449,8 @@ fn reviews_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput
         title: "Reviews and checks".into(),
         description: "When the policy and the checks it promises were last done and fall due next."
             .into(),
-        view: Some((view, ViewPage::Reviews)),
-        breadcrumbs: view_crumbs(site, view, &path),
+        view: Some((edition, ViewPage::Reviews)),
+        breadcrumbs: view_crumbs(site, edition, &path),
     };
     let mut context = page_context(site, &spec);
     context.insert("schedule", &entries);
@@ -451,12 +463,20 @@ fn reviews_page(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput
 
 pub fn unpublished(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
     let path = urls::view(&view.id);
+    let breadcrumbs = if view.restricted {
+        Vec::new()
+    } else {
+        vec![Link {
+            title: site.settings.policy_title.clone(),
+            url: urls::relative(&path, &urls::landing()),
+        }]
+    };
     let spec = PageSpec {
         path: &path,
         title: view.title.clone(),
         description: view.description.clone(),
         view: None,
-        breadcrumbs: view_crumbs(site, view, &path)[..usize::from(!view.restricted)].to_vec(),
+        breadcrumbs,
     };
     let context = page_context(site, &spec);
     output.page(theme, "unpublished.html", &path, &context);
@@ -533,15 +553,6 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
         urls::asset("highlight.css"),
         markdown::highlight::stylesheet(),
     );
-    for asset in &site.assets {
-        match std::fs::read(&asset.absolute) {
-            Ok(bytes) => tree.insert(urls::content_asset(&asset.path), bytes),
-            Err(error) => diagnostics.push(
-                Diagnostic::error(format!("cannot read content/{}: {error}", asset.path))
-                    .in_file(format!("content/{}", asset.path)),
-            ),
-        }
-    }
     tree
 }
 
@@ -554,7 +565,7 @@ pub fn sitemap(site: &Site, theme: &Theme, tree: &mut Tree, diagnostics: &mut Di
     let entries: Vec<SitemapEntry> = tree
         .files
         .keys()
-        .filter(|p| p.ends_with("index.html"))
+        .filter(|p| p.ends_with("index.html") && !p.starts_with("versions/"))
         .map(|p| SitemapEntry {
             url: format!(
                 "{}{}",

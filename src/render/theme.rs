@@ -51,6 +51,18 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/unpublished.html"),
     ),
     (
+        "revisions.html",
+        include_str!("../../themes/default/templates/revisions.html"),
+    ),
+    (
+        "changes.html",
+        include_str!("../../themes/default/templates/changes.html"),
+    ),
+    (
+        "side-by-side.html",
+        include_str!("../../themes/default/templates/side-by-side.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::{Checker, is_valid_id, unknown_help};
 use crate::links;
-use crate::load::data::{DataFiles, Text};
+use crate::load::data::{DataFiles, SiteFile, Text, VersionEntry};
 use crate::load::yaml::Document;
 use crate::model::{
     Approval, Check, Contact, Document as Publication, Interval, NamedDate, Organisation, Person,
@@ -104,8 +104,8 @@ fn parse_date(check: &mut Checker, document: &Document, value: &Text) -> Option<
     }
 }
 
-pub fn settings(check: &mut Checker, data: &DataFiles) -> Option<Settings> {
-    let (document, site) = data.site.as_ref()?;
+pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Option<Settings> {
+    let (document, site) = site?;
     let school = School {
         name: check.text(document, &site.school.name, "school name"),
         website: site
@@ -472,52 +472,38 @@ fn checks(check: &mut Checker, data: &DataFiles, roles: &[String]) -> Vec<Check>
     out
 }
 
-/// The working tree's record in versions.yaml: the last entry.
+/// A revision's record in versions.yaml.
 pub struct RevisionRecord {
     pub id: String,
     pub approval: Approval,
     pub next_review: Option<PolicyDate>,
 }
 
-pub fn working_revision(check: &mut Checker, data: &DataFiles) -> Option<RevisionRecord> {
-    let (document, entries) = data.versions.as_ref()?;
+/// Every entry of versions.yaml, in order; `None` where an entry is too
+/// broken to use. Only the newest revision may be a draft.
+pub fn revision_records(
+    check: &mut Checker,
+    versions: Option<&(Document, Vec<VersionEntry>)>,
+) -> Vec<Option<RevisionRecord>> {
+    let Some((document, entries)) = versions else {
+        return Vec::new();
+    };
     let ids = claim_ids(check, document, entries.iter().map(|e| &e.id), "revision");
     let mut records = Vec::new();
-    for (entry, id) in entries.iter().zip(ids) {
+    for (position, (entry, id)) in entries.iter().zip(ids).enumerate() {
         let approval = match entry.status.value.trim() {
-            "draft" => Approval::Draft,
-            "approved" => {
-                let date = match &entry.approved {
-                    None => {
-                        check.error(
-                            document,
-                            &entry.status,
-                            format!("revision {id} is approved but has no approval date"),
-                            "add `approved: YYYY-MM-DD`, or `approved: unrecorded` if the date is not known",
-                        );
-                        None
-                    }
-                    Some(text) if text.value.trim() == "unrecorded" => None,
-                    Some(text) => parse_date(check, document, text),
-                };
-                let by = match &entry.approved_by {
-                    Some(by) => check.text(document, by, "approving body"),
-                    None => {
-                        check.error(
-                            document,
-                            &entry.status,
-                            format!("revision {id} is approved but does not say by whom"),
-                            "add `approved_by:`, such as `Full Governing Body`",
-                        );
-                        String::new()
-                    }
-                };
-                Approval::Approved {
-                    date,
-                    by,
-                    minute: entry.minute.as_ref().map(|m| m.value.trim().to_string()),
+            "draft" => {
+                if position + 1 < entries.len() {
+                    check.error(
+                        document,
+                        &entry.status,
+                        format!("revision {id} is a draft, but a newer revision follows it"),
+                        "only the newest revision can be a draft: approve this one (`status: approved` with `approved:` and `approved_by:`), or remove it",
+                    );
                 }
+                Approval::Draft
             }
+            "approved" => approval(check, document, entry, &id),
             other => {
                 check.error(
                     document,
@@ -528,27 +514,14 @@ pub fn working_revision(check: &mut Checker, data: &DataFiles) -> Option<Revisio
                 Approval::Draft
             }
         };
-        if let Some(source) = &entry.source
-            && source.value.trim() != "working"
-        {
-            check.error(
-                document,
-                source,
-                format!(
-                    "`{}` is not a revision source this version of policyweb reads",
-                    source.value
-                ),
-                "the newest revision is read from content/ and data/: write `source: working`",
-            );
-        }
-        records.push(RevisionRecord {
+        records.push(Some(RevisionRecord {
             id,
             approval,
             next_review: entry
                 .next_review
                 .as_ref()
                 .and_then(|d| parse_date(check, document, d)),
-        });
+        }));
     }
     if records.is_empty() {
         check.diagnostics.push(
@@ -557,5 +530,38 @@ pub fn working_revision(check: &mut Checker, data: &DataFiles) -> Option<Revisio
                 .help("add the current revision: id, status, approved, approved_by, next_review"),
         );
     }
-    records.pop()
+    records
+}
+
+fn approval(check: &mut Checker, document: &Document, entry: &VersionEntry, id: &str) -> Approval {
+    let date = match &entry.approved {
+        None => {
+            check.error(
+                document,
+                &entry.status,
+                format!("revision {id} is approved but has no approval date"),
+                "add `approved: YYYY-MM-DD`, or `approved: unrecorded` if the date is not known",
+            );
+            None
+        }
+        Some(text) if text.value.trim() == "unrecorded" => None,
+        Some(text) => parse_date(check, document, text),
+    };
+    let by = match &entry.approved_by {
+        Some(by) => check.text(document, by, "approving body"),
+        None => {
+            check.error(
+                document,
+                &entry.status,
+                format!("revision {id} is approved but does not say by whom"),
+                "add `approved_by:`, such as `Full Governing Body`",
+            );
+            String::new()
+        }
+    };
+    Approval::Approved {
+        date,
+        by,
+        minute: entry.minute.as_ref().map(|m| m.value.trim().to_string()),
+    }
 }

@@ -18,55 +18,75 @@ use crate::model::{Revision, Site};
 
 /// Checks everything `load` read and builds the `Site`. Returns the
 /// diagnostics (warnings too) and the site when there were no errors.
+/// Every revision is checked against its own data files.
 pub fn validate(
     loaded: Loaded,
     today: NaiveDate,
     mut diagnostics: Diagnostics,
 ) -> (Option<Site>, Diagnostics) {
+    let sources = &loaded.sources;
     let mut check = Checker {
-        sources: &loaded.sources,
+        sources,
         diagnostics: &mut diagnostics,
-        unreadable: &loaded.data.unreadable,
+        unreadable: &[],
     };
-    let settings = data::settings(&mut check, &loaded.data);
+    let settings = data::settings(&mut check, loaded.site.as_ref());
+    let records = data::revision_records(&mut check, loaded.versions.as_ref());
     let view_ids: Vec<String> = settings
         .as_ref()
         .map(|s| s.views.iter().map(|v| v.id.clone()).collect())
         .unwrap_or_default();
-    let policy = data::policy_data(&mut check, &loaded.data, &view_ids);
-    let record = data::working_revision(&mut check, &loaded.data);
-    let sections = sections::sections(
-        &mut check,
-        &loaded.content.sections,
-        &view_ids,
-        &policy.roles,
-    );
 
-    // With errors the model is still built where it can be, so that
-    // rendering finds the problems in Markdown too; it is never written.
-    let (Some(settings), Some(record)) = (settings, record) else {
+    let mut revisions = Vec::new();
+    for found in loaded.revisions {
+        let mut check = Checker {
+            sources,
+            diagnostics: &mut diagnostics,
+            unreadable: &found.data.unreadable,
+        };
+        let policy = data::policy_data(&mut check, &found.data, &view_ids);
+        let sections = sections::sections(
+            &mut check,
+            &found.content.sections,
+            &view_ids,
+            &policy.roles,
+        );
+        // With errors the model is still built where it can be, so that
+        // rendering finds the problems in Markdown too; it is never written.
+        let Some(record) = found
+            .entry
+            .and_then(|i| records.get(i))
+            .and_then(Option::as_ref)
+        else {
+            continue;
+        };
+        revisions.push(Revision {
+            id: record.id.clone(),
+            approval: record.approval.clone(),
+            next_review: record.next_review,
+            source: found.source,
+            sections,
+            roles: policy.roles,
+            people: policy.people,
+            organisations: policy.organisations,
+            documents: policy.documents,
+            dates: policy.dates,
+            checks: policy.checks,
+            assets: found.content.assets,
+            unreadable: found.data.unreadable,
+        });
+    }
+    let complete = !records.is_empty() && revisions.len() == records.len();
+    let (Some(settings), true) = (settings, complete) else {
         return (None, diagnostics);
-    };
-    let revision = Revision {
-        id: record.id,
-        approval: record.approval,
-        next_review: record.next_review,
-        sections,
-        roles: policy.roles,
-        people: policy.people,
-        organisations: policy.organisations,
-        documents: policy.documents,
-        dates: policy.dates,
-        checks: policy.checks,
     };
     let site = Site {
         root: loaded.root,
         sources: loaded.sources,
         settings,
-        revision,
-        assets: loaded.content.assets,
-        unreadable: loaded.data.unreadable,
+        revisions,
         today,
+        scratch: loaded.scratch,
     };
     (Some(site), diagnostics)
 }

@@ -25,13 +25,14 @@ impl Site {
         Site::copy_from(&fixture_path(name))
     }
 
-    /// A copy of the repository's own example site (content/ and data/).
+    /// A copy of the repository's own example site (content/, data/ and
+    /// the frozen revisions in versions/).
     pub fn example() -> Site {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let site = Site {
             dir: tempfile::tempdir().unwrap(),
         };
-        for folder in ["content", "data"] {
+        for folder in ["content", "data", "versions"] {
             copy_tree(&root.join(folder), &site.root().join(folder));
         }
         site

@@ -1,0 +1,449 @@
+//! What changed between two revisions, as a governor reads it: sections
+//! matched (by id, then by title, then by how alike their text is), moves
+//! named as moves, blocks aligned and words marked (`text`), and changes to
+//! the data in sentences (`data`). Used by the governors' change pages and
+//! by `policyweb diff`; plain values, so both and `--format json` agree.
+
+pub mod data;
+pub mod text;
+
+use serde::Serialize;
+
+use crate::markdown::audience;
+use crate::model::{Revision, Section, Site};
+use text::{Block, BlockChange, BlockMark};
+
+/// Everything that changed from `old` to `new`.
+#[derive(Debug, Serialize)]
+pub struct Changes {
+    pub old: String,
+    pub new: String,
+    /// The view whose text was compared; `None` for every view's text.
+    pub view: Option<String>,
+    pub summary: Summary,
+    /// Sections in the new revision's order, then removed ones.
+    pub sections: Vec<SectionChange>,
+    /// Changes to people, roles, dates, organisations… in sentences.
+    pub data: Vec<String>,
+}
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+    pub moved: usize,
+    pub renamed: usize,
+    pub unchanged: usize,
+    pub words_added: usize,
+    pub words_removed: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Added,
+    Removed,
+    Changed,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionRef {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionChange {
+    pub status: Status,
+    pub old: Option<SectionRef>,
+    pub new: Option<SectionRef>,
+    /// Its id or title is not what it was.
+    pub renamed: bool,
+    /// "moved from ‘Policy and leadership’ to ‘Responsibilities’".
+    pub moved: Option<String>,
+    pub words_added: usize,
+    pub words_removed: usize,
+    /// Every block of the section, changed or not; removed ones where
+    /// they stood.
+    pub blocks: Vec<BlockChange>,
+}
+
+impl SectionChange {
+    /// The title to call it by: the new one, or the old for a removal.
+    pub fn title(&self) -> &str {
+        self.new
+            .as_ref()
+            .or(self.old.as_ref())
+            .map_or("", |s| s.title.as_str())
+    }
+
+    /// An id for its detail on a page: the new id, else the old.
+    pub fn anchor(&self) -> String {
+        let id = self
+            .new
+            .as_ref()
+            .or(self.old.as_ref())
+            .map_or("", |s| &s.id);
+        format!("change-{id}")
+    }
+
+    /// One line saying what happened to it, for the summary and terminal.
+    pub fn headline(&self) -> String {
+        let mut parts = Vec::new();
+        match self.status {
+            Status::Added => parts.push("added".to_string()),
+            Status::Removed => parts.push("removed".to_string()),
+            Status::Changed => parts.push(format!(
+                "changed: {} added, {} removed",
+                words(self.words_added),
+                words(self.words_removed)
+            )),
+            Status::Unchanged => {}
+        }
+        if self.renamed
+            && let (Some(old), Some(new)) = (&self.old, &self.new)
+        {
+            parts.push(if old.title == new.title {
+                format!("its address changed from `{}` to `{}`", old.id, new.id)
+            } else {
+                format!("renamed from ‘{}’", old.title)
+            });
+        }
+        if let Some(moved) = &self.moved {
+            parts.push(moved.clone());
+        }
+        if parts.is_empty() {
+            "unchanged".into()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
+/// "1 word", "12 words".
+pub fn words(count: usize) -> String {
+    if count == 1 {
+        "1 word".into()
+    } else {
+        format!("{count} words")
+    }
+}
+
+/// Two sections' texts this alike are one section renamed.
+const SAME_SECTION: f32 = 0.6;
+
+/// Compares two revisions as `view` shows them (every view's text when
+/// `None`).
+pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) -> Changes {
+    let shown = |revision: &'_ Revision| -> Vec<usize> {
+        (0..revision.sections.len())
+            .filter(|&i| view.is_none_or(|v| revision.sections[i].shown_in(v)))
+            .collect()
+    };
+    let old_shown = shown(old);
+    let new_shown = shown(new);
+    let old_blocks: Vec<Vec<Block>> = old_shown
+        .iter()
+        .map(|&i| section_blocks(site, old, &old.sections[i], view))
+        .collect();
+    let new_blocks: Vec<Vec<Block>> = new_shown
+        .iter()
+        .map(|&i| section_blocks(site, new, &new.sections[i], view))
+        .collect();
+
+    // Matches: new position (in new_shown) → old position (in old_shown).
+    let mut matched: Vec<Option<usize>> = vec![None; new_shown.len()];
+    let mut taken = vec![false; old_shown.len()];
+    for (n, &ni) in new_shown.iter().enumerate() {
+        if let Some(o) = old_shown
+            .iter()
+            .position(|&oi| old.sections[oi].id == new.sections[ni].id)
+        {
+            matched[n] = Some(o);
+            taken[o] = true;
+        }
+    }
+    // Renamed: the same title under a new id, then alike text.
+    for (n, &ni) in new_shown.iter().enumerate() {
+        if matched[n].is_some() {
+            continue;
+        }
+        let title = new.sections[ni].title.to_lowercase();
+        if let Some(o) = (0..old_shown.len())
+            .find(|&o| !taken[o] && old.sections[old_shown[o]].title.to_lowercase() == title)
+        {
+            matched[n] = Some(o);
+            taken[o] = true;
+        }
+    }
+    for n in 0..new_shown.len() {
+        if matched[n].is_some() {
+            continue;
+        }
+        let new_text = joined(&new_blocks[n]);
+        let best = (0..old_shown.len())
+            .filter(|&o| !taken[o])
+            .map(|o| (text::similarity(&joined(&old_blocks[o]), &new_text), o))
+            .filter(|(score, _)| *score >= SAME_SECTION)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, o)) = best {
+            matched[n] = Some(o);
+            taken[o] = true;
+        }
+    }
+
+    let moved = moves(old, new, &old_shown, &new_shown, &matched);
+    let mut summary = Summary::default();
+    let mut sections = Vec::new();
+    for (n, &ni) in new_shown.iter().enumerate() {
+        let section = &new.sections[ni];
+        let new_ref = Some(SectionRef {
+            id: section.id.clone(),
+            title: section.title.clone(),
+        });
+        let change = match matched[n] {
+            None => {
+                let blocks = whole(&new_blocks[n], BlockMark::Added);
+                let (added, _) = count(&blocks);
+                summary.added += 1;
+                SectionChange {
+                    status: Status::Added,
+                    old: None,
+                    new: new_ref,
+                    renamed: false,
+                    moved: None,
+                    words_added: added,
+                    words_removed: 0,
+                    blocks,
+                }
+            }
+            Some(o) => {
+                let before = &old.sections[old_shown[o]];
+                let blocks = text::align(&old_blocks[o], &new_blocks[n]);
+                let (added, removed) = count(&blocks);
+                let renamed = before.id != section.id || before.title != section.title;
+                let edited = blocks.iter().any(|b| b.mark != BlockMark::Same);
+                let status = if edited {
+                    Status::Changed
+                } else {
+                    Status::Unchanged
+                };
+                match status {
+                    Status::Changed => summary.changed += 1,
+                    _ if !renamed && moved[n].is_none() => summary.unchanged += 1,
+                    _ => {}
+                }
+                summary.renamed += usize::from(renamed);
+                summary.moved += usize::from(moved[n].is_some());
+                SectionChange {
+                    status,
+                    old: Some(SectionRef {
+                        id: before.id.clone(),
+                        title: before.title.clone(),
+                    }),
+                    new: new_ref,
+                    renamed,
+                    moved: moved[n].clone(),
+                    words_added: added,
+                    words_removed: removed,
+                    blocks,
+                }
+            }
+        };
+        summary.words_added += change.words_added;
+        summary.words_removed += change.words_removed;
+        sections.push(change);
+    }
+    for (o, &oi) in old_shown.iter().enumerate() {
+        if taken[o] {
+            continue;
+        }
+        let section = &old.sections[oi];
+        let blocks = whole(&old_blocks[o], BlockMark::Removed);
+        let (_, removed) = count(&blocks);
+        summary.removed += 1;
+        summary.words_removed += removed;
+        sections.push(SectionChange {
+            status: Status::Removed,
+            old: Some(SectionRef {
+                id: section.id.clone(),
+                title: section.title.clone(),
+            }),
+            new: None,
+            renamed: false,
+            moved: None,
+            words_added: 0,
+            words_removed: removed,
+            blocks,
+        });
+    }
+    Changes {
+        old: old.id.clone(),
+        new: new.id.clone(),
+        view: view.map(str::to_string),
+        summary,
+        sections,
+        data: data::sentences(old, new, view),
+    }
+}
+
+/// A section's text as plain blocks, as `view` sees it, references
+/// written out in the revision's own words.
+pub fn section_blocks(
+    site: &Site,
+    revision: &Revision,
+    section: &Section,
+    view: Option<&str>,
+) -> Vec<Block> {
+    let text = &site.sources.get(section.source).text;
+    let filtered = audience::filter(text, section.body.clone(), &section.blocks, view);
+    let name = |target: &str| reference_words(site, revision, target);
+    text::blocks(&filtered.text, &name)
+}
+
+/// The words a `[[kind:id]]` reference shows, in a revision.
+fn reference_words(site: &Site, revision: &Revision, target: &str) -> String {
+    let (kind, rest) = target.split_once(':').unwrap_or((target, ""));
+    let id = rest.split('#').next().unwrap_or(rest);
+    let found = match kind {
+        "role" | "holders" => revision.role(id).map(|r| r.title.clone()),
+        "person" => revision.person(id).map(|p| p.name.clone()),
+        "org" => revision.organisation(id).map(|o| o.name.clone()),
+        "doc" => revision.document(id).map(|d| d.title.clone()),
+        "section" => revision.section(id).map(|s| s.title.clone()),
+        "date" if id == "approved" && revision.date(id).is_none() => {
+            Some("(date of approval)".into())
+        }
+        "date" => revision.date(id).map(|d| d.long()),
+        "school" => Some(site.settings.school.name.clone()),
+        _ => None,
+    };
+    found.unwrap_or_else(|| target.to_string())
+}
+
+fn joined(blocks: &[Block]) -> String {
+    blocks
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn whole(blocks: &[Block], mark: BlockMark) -> Vec<BlockChange> {
+    let empty: Vec<Block> = Vec::new();
+    match mark {
+        BlockMark::Added => text::align(&empty, blocks),
+        _ => text::align(blocks, &empty),
+    }
+}
+
+fn count(blocks: &[BlockChange]) -> (usize, usize) {
+    blocks
+        .iter()
+        .map(BlockChange::words)
+        .fold((0, 0), |acc, (a, r)| (acc.0 + a, acc.1 + r))
+}
+
+/// For each new section matched to an old one: how it moved, if it did.
+/// A section moved when its parent section changed, or when its place
+/// among the sections around it did (it is not in the longest run kept in
+/// order).
+fn moves(
+    old: &Revision,
+    new: &Revision,
+    old_shown: &[usize],
+    new_shown: &[usize],
+    matched: &[Option<usize>],
+) -> Vec<Option<String>> {
+    let parent_title = |revision: &Revision, section: &Section| {
+        section
+            .parent
+            .map(|p| format!("‘{}’", revision.sections[p].title))
+            .unwrap_or_else(|| "the top level".into())
+    };
+    let old_id_of_new_parent = |section: &Section| -> Option<String> {
+        // The parent's old id, through the match, to compare like with like.
+        let parent = section.parent?;
+        let n = new_shown.iter().position(|&i| i == parent)?;
+        matched[n].map(|o| old.sections[old_shown[o]].id.clone())
+    };
+    let in_order = kept_in_order(matched);
+    let mut out = vec![None; new_shown.len()];
+    for (n, &ni) in new_shown.iter().enumerate() {
+        let Some(o) = matched[n] else { continue };
+        let section = &new.sections[ni];
+        let before = &old.sections[old_shown[o]];
+        let old_parent = before.parent.map(|p| old.sections[p].id.clone());
+        let new_parent = section
+            .parent
+            .map(|_| old_id_of_new_parent(section).unwrap_or_default());
+        if old_parent != new_parent {
+            out[n] = Some(format!(
+                "moved from {} to {}",
+                parent_title(old, before),
+                parent_title(new, section)
+            ));
+        } else if !in_order[n] {
+            let after = new_shown[..n]
+                .iter()
+                .rev()
+                .map(|&i| &new.sections[i])
+                .find(|s| s.parent == section.parent);
+            out[n] = Some(match after {
+                Some(previous) => format!("moved to follow ‘{}’", previous.title),
+                None => format!("moved to the start of {}", parent_title(new, section)),
+            });
+        }
+    }
+    out
+}
+
+/// Which matched sections keep their relative order: the longest
+/// increasing run of old positions, taken in new order.
+fn kept_in_order(matched: &[Option<usize>]) -> Vec<bool> {
+    let items: Vec<(usize, usize)> = matched
+        .iter()
+        .enumerate()
+        .filter_map(|(n, o)| o.map(|o| (n, o)))
+        .collect();
+    // Patience-style longest increasing subsequence with back links.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut back: Vec<Option<usize>> = vec![None; items.len()];
+    for (k, &(_, o)) in items.iter().enumerate() {
+        let at = tails.partition_point(|&t| items[t].1 < o);
+        back[k] = at.checked_sub(1).map(|p| tails[p]);
+        if at == tails.len() {
+            tails.push(k);
+        } else {
+            tails[at] = k;
+        }
+    }
+    let mut keep = vec![false; matched.len()];
+    let mut cursor = tails.last().copied();
+    while let Some(k) = cursor {
+        keep[items[k].0] = true;
+        cursor = back[k];
+    }
+    for (n, o) in matched.iter().enumerate() {
+        if o.is_none() {
+            keep[n] = true;
+        }
+    }
+    keep
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_ordered_run_stays_and_the_rest_moved() {
+        // Old order a b c d; new order a c d b: b moved.
+        let matched = [Some(0), Some(2), Some(3), Some(1)];
+        assert_eq!(kept_in_order(&matched), vec![true, true, true, false]);
+        let matched = [Some(0), None, Some(1)];
+        assert_eq!(kept_in_order(&matched), vec![true, true, true]);
+    }
+}

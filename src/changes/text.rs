@@ -1,0 +1,447 @@
+//! What changed inside one section: its Markdown as plain-text blocks
+//! (paragraphs, headings, list items, table rows, code), the blocks of two
+//! revisions aligned, and word-level changes inside each changed block.
+
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use serde::Serialize;
+use similar::{Algorithm, ChangeTag, DiffTag, TextDiff, capture_diff_slices};
+
+/// What kind of block a piece of text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockKind {
+    Paragraph,
+    Heading,
+    ListItem,
+    TableRow,
+    Code,
+}
+
+impl BlockKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            BlockKind::Paragraph => "paragraph",
+            BlockKind::Heading => "heading",
+            BlockKind::ListItem => "list item",
+            BlockKind::TableRow => "table row",
+            BlockKind::Code => "code block",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub text: String,
+}
+
+/// Splits Markdown into blocks of plain text. `name` gives the words a
+/// `[[kind:id]]` reference stands for (`role:dsl` → "Designated
+/// Safeguarding Lead"); a reference with its own label keeps the label.
+pub fn blocks(markdown: &str, name: &dyn Fn(&str) -> String) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut current: Option<(BlockKind, String)> = None;
+    let mut in_item = 0usize;
+    let mut wikilink: Option<(String, bool, String)> = None;
+    let flush = |current: &mut Option<(BlockKind, String)>, out: &mut Vec<Block>| {
+        if let Some((kind, text)) = current.take() {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !text.is_empty() {
+                out.push(Block { kind, text });
+            }
+        }
+    };
+    let parser = Parser::new_ext(markdown, crate::markdown::options());
+    for event in parser {
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Heading { .. } => {
+                    flush(&mut current, &mut out);
+                    current = Some((BlockKind::Heading, String::new()));
+                }
+                Tag::Paragraph => {
+                    // A list item's first paragraph continues the item.
+                    let continues = in_item > 0
+                        && current
+                            .as_ref()
+                            .is_some_and(|(k, t)| *k == BlockKind::ListItem && t.trim().is_empty());
+                    if !continues {
+                        flush(&mut current, &mut out);
+                        let kind = if in_item > 0 {
+                            BlockKind::ListItem
+                        } else {
+                            BlockKind::Paragraph
+                        };
+                        current = Some((kind, String::new()));
+                    }
+                }
+                Tag::Item => {
+                    flush(&mut current, &mut out);
+                    in_item += 1;
+                    current = Some((BlockKind::ListItem, String::new()));
+                }
+                Tag::List(_) => flush(&mut current, &mut out),
+                Tag::TableHead | Tag::TableRow => {
+                    flush(&mut current, &mut out);
+                    current = Some((BlockKind::TableRow, String::new()));
+                }
+                Tag::CodeBlock(_) => {
+                    flush(&mut current, &mut out);
+                    current = Some((BlockKind::Code, String::new()));
+                }
+                Tag::Link {
+                    link_type: LinkType::WikiLink { has_pothole },
+                    dest_url,
+                    ..
+                } => wikilink = Some((dest_url.to_string(), has_pothole, String::new())),
+                _ => {}
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Item => {
+                    flush(&mut current, &mut out);
+                    in_item = in_item.saturating_sub(1);
+                }
+                TagEnd::Heading(_) | TagEnd::TableHead | TagEnd::TableRow | TagEnd::CodeBlock => {
+                    flush(&mut current, &mut out)
+                }
+                TagEnd::Paragraph if in_item == 0 => flush(&mut current, &mut out),
+                TagEnd::TableCell => push(&mut current, " | "),
+                TagEnd::Link => {
+                    if let Some((target, labelled, label)) = wikilink.take() {
+                        let words = if labelled { label } else { name(&target) };
+                        push(&mut current, &words);
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(text) | Event::Code(text) => match &mut wikilink {
+                Some((_, _, label)) => label.push_str(&text),
+                None => push(&mut current, &text),
+            },
+            Event::SoftBreak | Event::HardBreak => push(&mut current, " "),
+            Event::TaskListMarker(done) => push(&mut current, if done { "[x] " } else { "[ ] " }),
+            _ => {}
+        }
+    }
+    flush(&mut current, &mut out);
+    for block in &mut out {
+        if block.kind == BlockKind::TableRow {
+            block.text = block.text.trim_end_matches(" |").trim().to_string();
+        }
+    }
+    out
+}
+
+fn push(current: &mut Option<(BlockKind, String)>, text: &str) {
+    current
+        .get_or_insert_with(|| (BlockKind::Paragraph, String::new()))
+        .1
+        .push_str(text);
+}
+
+/// A run of text in a changed block: kept, added or removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mark {
+    Same,
+    Added,
+    Removed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Piece {
+    pub mark: Mark,
+    pub text: String,
+}
+
+/// One block of the new text, or of the old one where it was removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockChange {
+    pub kind: BlockKind,
+    pub mark: BlockMark,
+    /// The block's words; for a changed block, old and new interleaved.
+    pub pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockMark {
+    Same,
+    Added,
+    Removed,
+    Changed,
+}
+
+impl BlockChange {
+    fn whole(kind: BlockKind, mark: BlockMark, text: &str) -> BlockChange {
+        let piece = match mark {
+            BlockMark::Added => Mark::Added,
+            BlockMark::Removed => Mark::Removed,
+            BlockMark::Same | BlockMark::Changed => Mark::Same,
+        };
+        BlockChange {
+            kind,
+            mark,
+            pieces: vec![Piece {
+                mark: piece,
+                text: text.to_string(),
+            }],
+        }
+    }
+
+    /// Words added and removed, counted on the pieces.
+    pub fn words(&self) -> (usize, usize) {
+        let count = |mark: Mark| {
+            self.pieces
+                .iter()
+                .filter(|p| p.mark == mark)
+                .map(|p| p.text.split_whitespace().count())
+                .sum()
+        };
+        (count(Mark::Added), count(Mark::Removed))
+    }
+
+    /// The text on one side: the old (`Removed` kept) or the new.
+    pub fn side(&self, old: bool) -> String {
+        let skip = if old { Mark::Added } else { Mark::Removed };
+        self.pieces
+            .iter()
+            .filter(|p| p.mark != skip)
+            .map(|p| p.text.as_str())
+            .collect()
+    }
+}
+
+/// Two blocks this alike are the same block edited, not one removed and
+/// another added.
+const SAME_BLOCK: f32 = 0.5;
+
+/// Aligns the blocks of two revisions of a section, in the new order, with
+/// removed blocks where they stood.
+pub fn align(old: &[Block], new: &[Block]) -> Vec<BlockChange> {
+    let old_texts: Vec<&str> = old.iter().map(|b| b.text.as_str()).collect();
+    let new_texts: Vec<&str> = new.iter().map(|b| b.text.as_str()).collect();
+    let mut out = Vec::new();
+    for op in capture_diff_slices(Algorithm::Patience, &old_texts, &new_texts) {
+        let (tag, olds, news) = op.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => out.extend(
+                news.map(|i| BlockChange::whole(new[i].kind, BlockMark::Same, &new[i].text)),
+            ),
+            DiffTag::Delete => out.extend(
+                olds.map(|i| BlockChange::whole(old[i].kind, BlockMark::Removed, &old[i].text)),
+            ),
+            DiffTag::Insert => out.extend(
+                news.map(|i| BlockChange::whole(new[i].kind, BlockMark::Added, &new[i].text)),
+            ),
+            DiffTag::Replace => pair_up(&old[olds], &new[news], &mut out),
+        }
+    }
+    out
+}
+
+/// Within a run of replaced blocks, pairs each old block with the next new
+/// block like it (in order), and marks the rest removed or added.
+fn pair_up(old: &[Block], new: &[Block], out: &mut Vec<BlockChange>) {
+    let mut next_new = 0;
+    for block in old {
+        let found = (next_new..new.len()).find(|&j| {
+            new[j].kind == block.kind && similarity(&block.text, &new[j].text) >= SAME_BLOCK
+        });
+        match found {
+            Some(j) => {
+                for added in &new[next_new..j] {
+                    out.push(BlockChange::whole(
+                        added.kind,
+                        BlockMark::Added,
+                        &added.text,
+                    ));
+                }
+                out.push(BlockChange {
+                    kind: new[j].kind,
+                    mark: BlockMark::Changed,
+                    pieces: words(&block.text, &new[j].text),
+                });
+                next_new = j + 1;
+            }
+            None => out.push(BlockChange::whole(
+                block.kind,
+                BlockMark::Removed,
+                &block.text,
+            )),
+        }
+    }
+    for added in &new[next_new..] {
+        out.push(BlockChange::whole(
+            added.kind,
+            BlockMark::Added,
+            &added.text,
+        ));
+    }
+}
+
+/// How alike two texts are, from 0 to 1, by the words they share.
+pub fn similarity(old: &str, new: &str) -> f32 {
+    TextDiff::configure()
+        .algorithm(Algorithm::Patience)
+        .diff_words(old, new)
+        .ratio()
+}
+
+/// Word-level changes from `old` to `new`. Changes separated only by
+/// spaces are one change: "[-Purple Mash-]{+Project Evolve+}", never
+/// "[-Purple-]{+Project+} [-Mash-]{+Evolve+}".
+pub fn words(old: &str, new: &str) -> Vec<Piece> {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Patience)
+        .diff_words(old, new);
+    let tokens: Vec<(Mark, &str)> = diff
+        .iter_all_changes()
+        .map(|change| {
+            let mark = match change.tag() {
+                ChangeTag::Equal => Mark::Same,
+                ChangeTag::Insert => Mark::Added,
+                ChangeTag::Delete => Mark::Removed,
+            };
+            (mark, change.value())
+        })
+        .collect();
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let (mark, text) = tokens[i];
+        if mark == Mark::Same {
+            append(&mut pieces, Mark::Same, text);
+            i += 1;
+            continue;
+        }
+        // A run of changes, with the spaces kept between them, up to the
+        // last change before an unchanged word.
+        let mut end = i;
+        let mut j = i;
+        while j < tokens.len() {
+            let (m, t) = tokens[j];
+            if m != Mark::Same {
+                end = j + 1;
+            } else if !t.trim().is_empty() {
+                break;
+            }
+            j += 1;
+        }
+        let run = &tokens[i..end];
+        let side = |skip: Mark| -> String {
+            run.iter()
+                .filter(|(m, _)| *m != skip)
+                .map(|(_, t)| *t)
+                .collect()
+        };
+        let (removed, added) = (side(Mark::Added), side(Mark::Removed));
+        if !removed.trim().is_empty() {
+            append(&mut pieces, Mark::Removed, &removed);
+        }
+        if !added.trim().is_empty() {
+            append(&mut pieces, Mark::Added, &added);
+        }
+        i = end;
+    }
+    pieces
+}
+
+fn append(pieces: &mut Vec<Piece>, mark: Mark, text: &str) {
+    match pieces.last_mut() {
+        Some(last) if last.mark == mark => last.text.push_str(text),
+        _ => pieces.push(Piece {
+            mark,
+            text: text.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(id: &str) -> String {
+        id.to_string()
+    }
+
+    fn marked(pieces: &[Piece]) -> String {
+        pieces
+            .iter()
+            .map(|p| match p.mark {
+                Mark::Same => p.text.clone(),
+                Mark::Added => format!("{{+{}+}}", p.text),
+                Mark::Removed => format!("[-{}-]", p.text),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn markdown_splits_into_blocks() {
+        let text = "## Reporting\n\nTell the [[role:dsl]] at once.\n\n- first\n- second\n  - nested\n\n| Who | When |\n|---|---|\n| DSL | today |\n";
+        let blocks = blocks(text, &|id| format!("<{id}>"));
+        let kinds: Vec<_> = blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (BlockKind::Heading, "Reporting"),
+                (BlockKind::Paragraph, "Tell the <role:dsl> at once."),
+                (BlockKind::ListItem, "first"),
+                (BlockKind::ListItem, "second"),
+                (BlockKind::ListItem, "nested"),
+                (BlockKind::TableRow, "Who | When"),
+                (BlockKind::TableRow, "DSL | today"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_labelled_reference_keeps_its_label() {
+        let blocks = blocks("Ask [[role:dsl|the lead]].", &plain);
+        assert_eq!(blocks[0].text, "Ask the lead.");
+    }
+
+    #[test]
+    fn a_changed_word_is_marked_inside_its_block() {
+        let pieces = words(
+            "Filtering is checked each term.",
+            "Filtering is checked each half term.",
+        );
+        assert_eq!(marked(&pieces), "Filtering is checked each {+half +}term.");
+        let pieces = words("Use Purple Mash lessons.", "Use Project Evolve lessons.");
+        assert_eq!(
+            marked(&pieces),
+            "Use [-Purple Mash-]{+Project Evolve+} lessons."
+        );
+    }
+
+    #[test]
+    fn blocks_align_with_inserts_removals_and_edits() {
+        let old = blocks(
+            "One paragraph stays.\n\nThis paragraph is edited a little.\n\n- keep\n- drop this item\n",
+            &plain,
+        );
+        let new = blocks(
+            "One paragraph stays.\n\nA new paragraph arrives.\n\nThis paragraph is edited quite a little.\n\n- keep\n",
+            &plain,
+        );
+        let aligned = align(&old, &new);
+        let marks: Vec<_> = aligned.iter().map(|b| b.mark).collect();
+        assert_eq!(
+            marks,
+            vec![
+                BlockMark::Same,
+                BlockMark::Added,
+                BlockMark::Changed,
+                BlockMark::Same,
+                BlockMark::Removed,
+            ]
+        );
+        assert_eq!(
+            marked(&aligned[2].pieces),
+            "This paragraph is edited {+quite +}a little."
+        );
+        assert_eq!(aligned[2].words(), (1, 0));
+        assert_eq!(aligned[4].side(true), "drop this item");
+    }
+}
