@@ -2,7 +2,7 @@
 //! what it found, and maps the outcome to an exit code (0 success, 1 a
 //! problem in the site, 2 a usage error).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -43,6 +43,49 @@ enum Command {
         #[arg(long, value_parser = parse_day)]
         today: Option<NaiveDate>,
     },
+    /// Say what changed between two revisions (ids from data/versions.yaml).
+    Diff {
+        /// The earlier revision, such as 2024-25.
+        old: String,
+        /// The later revision, such as 2025-26.
+        new: String,
+        /// The site root, holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Compare the text one view shows (default: every view's text).
+        #[arg(long)]
+        view: Option<String>,
+        /// `text` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Record a revision's approval in data/versions.yaml and freeze its
+    /// text under versions/<ID>/.
+    Release {
+        /// The revision's id, such as 2025-26.
+        id: String,
+        /// The day it was approved (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day)]
+        approved: NaiveDate,
+        /// Who approved it, such as "the Full Governing Body".
+        #[arg(long)]
+        by: String,
+        /// The minute recording the approval.
+        #[arg(long)]
+        minute: Option<String>,
+        /// When it is next to be reviewed (YYYY-MM or YYYY-MM-DD).
+        #[arg(long)]
+        next_review: Option<String>,
+        /// The site root, holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
@@ -62,14 +105,70 @@ fn main() -> ExitCode {
             };
         }
     };
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stderr().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = !no_color && std::io::stderr().is_terminal();
+    let now = chrono::Local::now().date_naive();
     match cli.command {
+        Command::Diff {
+            old,
+            new,
+            root,
+            view,
+            format,
+        } => diff(
+            &root,
+            (&old, &new),
+            view.as_deref(),
+            format,
+            (!no_color, color),
+            now,
+        ),
+        Command::Release {
+            id,
+            approved,
+            by,
+            minute,
+            next_review,
+            root,
+        } => {
+            let approval = policyweb::release::Approval {
+                id,
+                approved,
+                by,
+                minute,
+                next_review,
+            };
+            match policyweb::release::release(&root, &approval, now) {
+                Ok(released) => {
+                    if !cli.quiet {
+                        eprintln!(
+                            "Recorded the approval of revision {} in data/versions.yaml{} and froze its text in {}.",
+                            approval.id,
+                            if released.appended {
+                                " (a new entry)"
+                            } else {
+                                ""
+                            },
+                            released.frozen.display()
+                        );
+                        eprintln!(
+                            "To start the next revision, add a draft to data/versions.yaml (id, `status: draft`, `source: working`) and edit content/ and data/."
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err((sources, diagnostics)) => {
+                    eprint!("{}", diagnostics.render(&sources, color));
+                    eprintln!("Nothing was changed.");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Build { root, out, today } => {
             let options = BuildOptions {
                 out: out.unwrap_or_else(|| root.join("public")),
                 root,
-                today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                today: today.unwrap_or(now),
             };
             let started = std::time::Instant::now();
             let outcome = build(&options);
@@ -123,6 +222,69 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `policyweb diff`: the account on stdout, coloured when stdout is a
+/// terminal (and NO_COLOR is unset); problems on stderr.
+fn diff(
+    root: &std::path::Path,
+    (old, new): (&str, &str),
+    view: Option<&str>,
+    format: Format,
+    (color_allowed, stderr_color): (bool, bool),
+    now: NaiveDate,
+) -> ExitCode {
+    let (site, sources, mut diagnostics) = policyweb::load_site(root, now);
+    diagnostics.sort(&sources);
+    diagnostics.items.retain(|d| d.is_error());
+    let Some(site) = site.filter(|_| !diagnostics.has_errors()) else {
+        eprint!("{}", diagnostics.render(&sources, stderr_color));
+        eprintln!("The site has errors; fix them to compare its revisions.");
+        return ExitCode::from(1);
+    };
+    let known: Vec<&str> = site.revisions.iter().map(|r| r.id.as_str()).collect();
+    let find = |id: &str| {
+        site.revision(id).ok_or_else(|| {
+            format!(
+                "there is no revision `{id}`; data/versions.yaml lists {}",
+                known.join(", ")
+            )
+        })
+    };
+    let (old, new) = match (find(old), find(new)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (Err(problem), _) | (_, Err(problem)) => {
+            eprintln!("error: {problem}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(view) = view
+        && !site.settings.views.iter().any(|v| v.id == view)
+    {
+        let views: Vec<&str> = site.settings.views.iter().map(|v| v.id.as_str()).collect();
+        eprintln!(
+            "error: there is no view `{view}`; data/site.yaml lists {}",
+            views.join(", ")
+        );
+        return ExitCode::from(2);
+    }
+    let changes = policyweb::changes::compare(&site, old, new, view);
+    let text = match format {
+        Format::Json => match serde_json::to_string_pretty(&changes) {
+            Ok(json) => json + "\n",
+            Err(error) => {
+                eprintln!("error: cannot write JSON: {error}");
+                return ExitCode::from(1);
+            }
+        },
+        Format::Text => {
+            let color = color_allowed && std::io::stdout().is_terminal();
+            policyweb::changes::report::terminal(&changes, color)
+        }
+    };
+    // A reader that stops early (`| head`) is not an error.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::SUCCESS
 }
 
 /// " with 2 warnings", "" for none.

@@ -53,63 +53,88 @@ fn holders(revision: &Revision, role: &str) -> Vec<String> {
     revision.holders(role).map(|p| p.name.clone()).collect()
 }
 
+/// A change of hands: who left a role and who took it up. Roles that
+/// changed hands the same way are told in one sentence.
+struct Handover {
+    left: Vec<String>,
+    joined: Vec<String>,
+    roles: Vec<String>,
+    /// Nobody holds the roles now; somebody held them before.
+    vacant: bool,
+    /// Somebody held the roles before.
+    was_held: bool,
+}
+
 fn roles(old: &Revision, new: &Revision, out: &mut Vec<String>) {
+    let mut handovers: Vec<Handover> = Vec::new();
     for role in &new.roles {
-        match old.role(&role.id) {
-            None => {
-                let now = holders(new, &role.id);
-                out.push(if now.is_empty() {
-                    format!("New role: {}.", role.title)
-                } else {
-                    format!("New role: {}, held by {}.", role.title, names(&now))
-                });
-            }
-            Some(before) => {
-                if before.title != role.title {
-                    out.push(format!(
-                        "The role {} is now called {}.",
-                        before.title, role.title
-                    ));
-                }
-                let was = holders(old, &role.id);
-                let now = holders(new, &role.id);
-                let left: Vec<String> = was.iter().filter(|n| !now.contains(n)).cloned().collect();
-                let joined: Vec<String> =
-                    now.iter().filter(|n| !was.contains(n)).cloned().collect();
-                let verb = |list: &[String], one: &str, many: &str| {
-                    if list.len() == 1 { one } else { many }.to_string()
-                };
-                match (left.is_empty(), joined.is_empty()) {
-                    (true, true) => {}
-                    (false, false) => out.push(format!(
-                        "{} no longer {} {}; {} {}.",
-                        names(&left),
-                        verb(&left, "holds", "hold"),
-                        role.title,
-                        names(&joined),
-                        verb(&joined, "does", "do"),
-                    )),
-                    (false, true) => out.push(format!(
-                        "{} no longer {} {}{}.",
-                        names(&left),
-                        verb(&left, "holds", "hold"),
-                        role.title,
-                        if now.is_empty() {
-                            "; nobody holds it now"
-                        } else {
-                            ""
-                        }
-                    )),
-                    (true, false) => out.push(format!(
-                        "{} now {} {}{}.",
-                        names(&joined),
-                        verb(&joined, "holds", "hold"),
-                        role.title,
-                        if was.is_empty() { "" } else { " as well" }
-                    )),
-                }
-            }
+        let Some(before) = old.role(&role.id) else {
+            let now = holders(new, &role.id);
+            out.push(if now.is_empty() {
+                format!("New role: {}.", role.title)
+            } else {
+                format!("New role: {}, held by {}.", role.title, names(&now))
+            });
+            continue;
+        };
+        if before.title != role.title {
+            out.push(format!(
+                "The role {} is now called {}.",
+                before.title, role.title
+            ));
         }
+        let was = holders(old, &role.id);
+        let now = holders(new, &role.id);
+        let left: Vec<String> = was.iter().filter(|n| !now.contains(n)).cloned().collect();
+        let joined: Vec<String> = now.iter().filter(|n| !was.contains(n)).cloned().collect();
+        if left.is_empty() && joined.is_empty() {
+            continue;
+        }
+        let (vacant, was_held) = (now.is_empty(), !was.is_empty());
+        match handovers.iter_mut().find(|h| {
+            h.left == left && h.joined == joined && h.vacant == vacant && h.was_held == was_held
+        }) {
+            Some(handover) => handover.roles.push(role.title.clone()),
+            None => handovers.push(Handover {
+                left,
+                joined,
+                roles: vec![role.title.clone()],
+                vacant,
+                was_held,
+            }),
+        }
+    }
+    for h in handovers {
+        let verb = |list: &[String], one: &str, many: &str| {
+            if list.len() == 1 { one } else { many }.to_string()
+        };
+        let roles = names(&h.roles);
+        let nobody = if h.roles.len() == 1 {
+            "; nobody holds it now"
+        } else {
+            "; nobody holds them now"
+        };
+        out.push(match (h.left.is_empty(), h.joined.is_empty()) {
+            (false, false) => format!(
+                "{} no longer {} {roles}; {} {}.",
+                names(&h.left),
+                verb(&h.left, "holds", "hold"),
+                names(&h.joined),
+                verb(&h.joined, "does", "do"),
+            ),
+            (false, true) => format!(
+                "{} no longer {} {roles}{}.",
+                names(&h.left),
+                verb(&h.left, "holds", "hold"),
+                if h.vacant { nobody } else { "" }
+            ),
+            _ => format!(
+                "{} now {} {roles}{}.",
+                names(&h.joined),
+                verb(&h.joined, "holds", "hold"),
+                if h.was_held { " as well" } else { "" }
+            ),
+        });
     }
     for role in &old.roles {
         if new.role(&role.id).is_none() {

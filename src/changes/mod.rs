@@ -5,6 +5,7 @@
 //! by `policyweb diff`; plain values, so both and `--format json` agree.
 
 pub mod data;
+pub mod report;
 pub mod text;
 
 use serde::Serialize;

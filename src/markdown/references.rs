@@ -134,6 +134,12 @@ fn resolve_known(
                 )));
             }
             let date = revision.date(id).ok_or_else(|| {
+                if id == "next-review" {
+                    return Unresolved {
+                        message: format!("revision {} has no next review date", revision.id),
+                        help: "add `next_review: YYYY-MM` to its entry in data/versions.yaml".into(),
+                    };
+                }
                 let mut ids: Vec<String> = revision.dates.iter().map(|d| d.id.clone()).collect();
                 ids.extend(["approved".into(), "next-review".into()]);
                 unknown("date", id, ids, "data/reviews.yaml")

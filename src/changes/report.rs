@@ -1,0 +1,89 @@
+//! The account of what changed, for a terminal: the summary, the data
+//! changes in sentences, then each changed section with its changed
+//! blocks. Removed words are `[-like this-]` and added ones `{+like this+}`,
+//! so the marks read without colour; with colour they are red and green.
+
+use std::fmt::Write;
+
+use super::text::{BlockMark, Mark};
+use super::{Changes, Status, words};
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+pub fn terminal(changes: &Changes, color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    let s = &changes.summary;
+    let _ = writeln!(
+        out,
+        "{}",
+        paint(
+            BOLD,
+            &format!("What changed from {} to {}", changes.old, changes.new)
+        )
+    );
+    let _ = writeln!(
+        out,
+        "Sections: {} added, {} removed, {} changed, {} moved, {} renamed, {} unchanged. {} added, {} removed.",
+        s.added,
+        s.removed,
+        s.changed,
+        s.moved,
+        s.renamed,
+        s.unchanged,
+        words(s.words_added),
+        words(s.words_removed)
+    );
+    if !changes.data.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, "People, dates and organisations"));
+        for sentence in &changes.data {
+            let _ = writeln!(out, "  - {sentence}");
+        }
+    }
+    let touched: Vec<_> = changes
+        .sections
+        .iter()
+        .filter(|c| c.status != Status::Unchanged || c.renamed || c.moved.is_some())
+        .collect();
+    if !touched.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, "Sections"));
+    }
+    for change in touched {
+        let id = change
+            .new
+            .as_ref()
+            .or(change.old.as_ref())
+            .map_or("", |s| &s.id);
+        let _ = writeln!(
+            out,
+            "\n  {} ({id}): {}",
+            paint(BOLD, change.title()),
+            change.headline()
+        );
+        for block in change.blocks.iter().filter(|b| b.mark != BlockMark::Same) {
+            let mut line = String::new();
+            for piece in &block.pieces {
+                match (block.mark, piece.mark) {
+                    (BlockMark::Removed, _) | (_, Mark::Removed) => {
+                        line.push_str(&paint(RED, &format!("[-{}-]", piece.text)));
+                    }
+                    (BlockMark::Added, _) | (_, Mark::Added) => {
+                        line.push_str(&paint(GREEN, &format!("{{+{}+}}", piece.text)));
+                    }
+                    _ => line.push_str(&piece.text),
+                }
+            }
+            let _ = writeln!(out, "    {}: {line}", block.kind.describe());
+        }
+    }
+    out
+}
