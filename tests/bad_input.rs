@@ -372,6 +372,55 @@ const CASES: &[Case] = &[
         location: "data/versions.yaml:2:11",
         message: "revision 2024-25 is approved but has no approval date",
     },
+    Case {
+        name: "a frozen revision's folder is missing",
+        edit: |s| {
+            s.replace(
+                "data/versions.yaml",
+                "  next_review: 2024-09\n",
+                "  next_review: 2024-09\n  source: versions/2023-24\n",
+            )
+        },
+        location: "data/versions.yaml:7:11",
+        message: "revision 2024-25 should be in versions/2023-24/, which does not exist",
+    },
+    Case {
+        name: "a draft that is not the newest revision",
+        edit: |s| {
+            s.replace("data/versions.yaml", "status: approved", "status: draft");
+            s.replace(
+                "data/versions.yaml",
+                "  next_review: 2024-09\n",
+                "  next_review: 2024-09\n  source: working\n- id: 2025-26\n  status: approved\n  approved: 2025-03-01\n  approved_by: FGB\n  next_review: 2025-09\n",
+            );
+        },
+        location: "data/versions.yaml:2:11",
+        message: "revision 2024-25 is a draft, but a newer revision follows it",
+    },
+    Case {
+        name: "an older revision reading the working tree",
+        edit: |s| {
+            s.replace(
+                "data/versions.yaml",
+                "  next_review: 2024-09\n",
+                "  next_review: 2024-09\n  source: working\n- id: 2025-26\n  status: draft\n  next_review: 2025-09\n",
+            )
+        },
+        location: "data/versions.yaml:7:11",
+        message: "revision 2024-25 reads the working tree, but it is not the newest revision",
+    },
+    Case {
+        name: "a revision source that is not one",
+        edit: |s| {
+            s.replace(
+                "data/versions.yaml",
+                "  next_review: 2024-09\n",
+                "  next_review: 2024-09\n  source: ../elsewhere\n",
+            )
+        },
+        location: "data/versions.yaml:7:11",
+        message: "`../elsewhere` is not a revision source",
+    },
 ];
 
 fn check(case: &Case) {

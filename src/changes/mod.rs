@@ -370,17 +370,35 @@ fn moves(
         let n = new_shown.iter().position(|&i| i == parent)?;
         matched[n].map(|o| old.sections[old_shown[o]].id.clone())
     };
-    let in_order = kept_in_order(matched);
+    // A section that changed parent moved; among those that kept their
+    // parent, one whose order changed against the rest moved.
+    let parent_changed: Vec<bool> = new_shown
+        .iter()
+        .enumerate()
+        .map(|(n, &ni)| {
+            matched[n].is_some_and(|o| {
+                let section = &new.sections[ni];
+                let before = &old.sections[old_shown[o]];
+                let old_parent = before.parent.map(|p| old.sections[p].id.clone());
+                let new_parent = section
+                    .parent
+                    .map(|_| old_id_of_new_parent(section).unwrap_or_default());
+                old_parent != new_parent
+            })
+        })
+        .collect();
+    let staying: Vec<Option<usize>> = matched
+        .iter()
+        .zip(&parent_changed)
+        .map(|(o, changed)| o.filter(|_| !changed))
+        .collect();
+    let in_order = kept_in_order(&staying);
     let mut out = vec![None; new_shown.len()];
     for (n, &ni) in new_shown.iter().enumerate() {
         let Some(o) = matched[n] else { continue };
         let section = &new.sections[ni];
         let before = &old.sections[old_shown[o]];
-        let old_parent = before.parent.map(|p| old.sections[p].id.clone());
-        let new_parent = section
-            .parent
-            .map(|_| old_id_of_new_parent(section).unwrap_or_default());
-        if old_parent != new_parent {
+        if parent_changed[n] {
             out[n] = Some(format!(
                 "moved from {} to {}",
                 parent_title(old, before),

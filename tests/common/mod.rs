@@ -112,14 +112,31 @@ impl Site {
                 .status
                 .code()
                 .expect("policyweb exits, not killed by a signal"),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
+    }
+
+    /// Runs a command that takes `--root`, on this site.
+    pub fn run_here(&self, args: &[&str]) -> Run {
+        let root = self.root().to_string_lossy().into_owned();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--root", &root]);
+        self.run(&all)
     }
 
     /// A page of the built public site, as text.
     pub fn page(&self, path: &str) -> String {
         std::fs::read_to_string(self.out().join(path))
             .unwrap_or_else(|e| panic!("public/{path}: {e}"))
+    }
+
+    /// Every file of the site root itself (not its output), with its bytes.
+    pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        snapshot(self.root())
+            .into_iter()
+            .filter(|(path, _)| !path.starts_with("public") && !path.starts_with("restricted"))
+            .collect()
     }
 
     /// Every file under public/ with its bytes.
@@ -147,6 +164,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 pub struct Run {
     pub code: i32,
+    pub stdout: String,
     pub stderr: String,
 }
 
