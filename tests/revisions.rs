@@ -157,7 +157,7 @@ fn the_change_pages_mark_each_change_for_every_reader() {
     let text = visible_text(&page);
     for expected in [
         "2 sections changed",
-        "1 sections moved",
+        "1 section moved",
         "Asha Patel no longer holds Designated Safeguarding Lead; Ben Okafor does.",
         "Policy created moved from January 2024 to January 2025.",
         "renamed from ‘Reporting a concern’",

@@ -283,7 +283,7 @@ fn pair_up(old: &[Block], new: &[Block], out: &mut Vec<BlockChange>) {
 /// How alike two texts are, from 0 to 1, by the words they share.
 pub fn similarity(old: &str, new: &str) -> f32 {
     TextDiff::configure()
-        .algorithm(Algorithm::Patience)
+        .algorithm(Algorithm::Myers)
         .diff_words(old, new)
         .ratio()
 }
@@ -292,8 +292,10 @@ pub fn similarity(old: &str, new: &str) -> f32 {
 /// spaces are one change: "[-Purple Mash-]{+Project Evolve+}", never
 /// "[-Purple-]{+Project+} [-Mash-]{+Evolve+}".
 pub fn words(old: &str, new: &str) -> Vec<Piece> {
+    // Myers finds the fewest changes; patience diffing, good for blocks
+    // that are mostly unique, goes astray on words, which repeat.
     let diff = TextDiff::configure()
-        .algorithm(Algorithm::Patience)
+        .algorithm(Algorithm::Myers)
         .diff_words(old, new);
     let tokens: Vec<(Mark, &str)> = diff
         .iter_all_changes()

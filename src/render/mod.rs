@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId};
 use crate::links::internal::LinkSources;
 use crate::markdown;
-use crate::model::{Site, View};
+use crate::model::{Revision, Site, View};
 use crate::output::Tree;
 use crate::urls;
 use context::{Edition, Standing};
@@ -45,18 +45,17 @@ pub fn render(site: &Site) -> Rendered {
             };
         }
     };
-    let views: Vec<ViewOutput> = site
-        .settings
-        .views
-        .par_iter()
-        .map(|view| render_view(site, &theme, view))
-        .collect();
+    // Every revision of every view is a job of its own, so that the work
+    // spreads over the cores even when one view carries most of it.
+    let jobs = jobs(site);
+    let outputs: Vec<ViewOutput> = jobs.par_iter().map(|job| job.run(site, &theme)).collect();
 
     let mut public = Tree::default();
     let mut restricted = Tree::default();
     let mut public_links = LinkSources::default();
     let mut restricted_links = LinkSources::default();
-    for (view, output) in site.settings.views.iter().zip(views) {
+    for (job, output) in jobs.iter().zip(outputs) {
+        let view = job.view();
         diagnostics.extend(output.diagnostics);
         let (tree, links) = if view.restricted {
             (&mut restricted, &mut restricted_links)
@@ -95,21 +94,55 @@ struct ViewOutput {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Every page of one view: the revision in force at the view's own
-/// address, each other revision under versions/<id>/, and on a governance
+/// A part of the site rendered on its own.
+enum Job<'a> {
+    /// One revision in one view.
+    Edition(Edition<'a>),
+    /// A view with nothing approved to show.
+    Unpublished(&'a View),
+    /// A governance view's timeline of revisions.
+    Timeline(&'a View),
+    /// A governance view's pages of what changed between two revisions.
+    Changes(&'a View, &'a Revision, &'a Revision),
+}
+
+impl Job<'_> {
+    fn view(&self) -> &View {
+        match self {
+            Job::Edition(edition) => edition.view,
+            Job::Unpublished(view) | Job::Timeline(view) | Job::Changes(view, ..) => view,
+        }
+    }
+
+    fn run(&self, site: &Site, theme: &theme::Theme) -> ViewOutput {
+        let mut output = ViewOutput {
+            tree: Tree::default(),
+            links: LinkSources::default(),
+            diagnostics: Vec::new(),
+        };
+        match self {
+            Job::Edition(edition) => pages::edition_pages(site, theme, edition, &mut output),
+            Job::Unpublished(view) => pages::unpublished(site, theme, view, &mut output),
+            Job::Timeline(view) => revisions::timeline(site, theme, view, &mut output),
+            Job::Changes(view, old, new) => {
+                revisions::changes(site, theme, view, (old, new), &mut output);
+            }
+        }
+        output
+    }
+}
+
+/// Every view's pages: the revision in force at the view's own address,
+/// each other approved revision under versions/<id>/, and on a governance
 /// view the draft, the timeline of revisions and what changed.
-fn render_view(site: &Site, theme: &theme::Theme, view: &View) -> ViewOutput {
-    let mut output = ViewOutput {
-        tree: Tree::default(),
-        links: LinkSources::default(),
-        diagnostics: Vec::new(),
-    };
-    // Unapproved text never reaches a view without governance: while the
-    // only revision is a draft, such a view says so instead.
-    let main = site.main_revision(view);
-    match main {
-        Some(revision) => {
-            let edition = Edition {
+fn jobs(site: &Site) -> Vec<Job<'_>> {
+    let mut jobs = Vec::new();
+    for view in &site.settings.views {
+        // Unapproved text never reaches a view without governance: while
+        // the only revision is a draft, such a view says so instead.
+        let main = site.main_revision(view);
+        match main {
+            Some(revision) => jobs.push(Job::Edition(Edition {
                 revision,
                 view,
                 base: view.id.clone(),
@@ -118,34 +151,35 @@ fn render_view(site: &Site, theme: &theme::Theme, view: &View) -> ViewOutput {
                 } else {
                     Standing::Draft
                 },
+            })),
+            None => jobs.push(Job::Unpublished(view)),
+        }
+        for revision in &site.revisions {
+            if main.is_some_and(|m| m.id == revision.id) {
+                continue;
+            }
+            let standing = if revision.approval.is_approved() {
+                Standing::Earlier
+            } else if view.governance {
+                Standing::Draft
+            } else {
+                continue;
             };
-            pages::edition_pages(site, theme, &edition, &mut output);
+            jobs.push(Job::Edition(Edition {
+                revision,
+                view,
+                base: urls::edition_base(&revision.id, &view.id),
+                standing,
+            }));
         }
-        None => pages::unpublished(site, theme, view, &mut output),
-    }
-    for revision in &site.revisions {
-        if main.is_some_and(|m| m.id == revision.id) {
-            continue;
+        if view.governance && main.is_some() {
+            jobs.push(Job::Timeline(view));
+            for (old, new) in revisions::pairs(site) {
+                jobs.push(Job::Changes(view, old, new));
+            }
         }
-        let standing = if revision.approval.is_approved() {
-            Standing::Earlier
-        } else if view.governance {
-            Standing::Draft
-        } else {
-            continue;
-        };
-        let edition = Edition {
-            revision,
-            view,
-            base: urls::edition_base(&revision.id, &view.id),
-            standing,
-        };
-        pages::edition_pages(site, theme, &edition, &mut output);
     }
-    if view.governance {
-        revisions::pages(site, theme, view, &mut output);
-    }
-    output
+    jobs
 }
 
 impl ViewOutput {

@@ -58,12 +58,11 @@ pub fn pending(site: &Site, view: &View, from: &str) -> Option<Pending> {
     })
 }
 
-/// The timeline and every change page of a governance view.
-pub fn pages(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
-    let Some(main) = site.main_revision(view) else {
-        return;
-    };
-    let edition = Edition {
+/// The revision at a governance view's own address, as the edition its
+/// revision pages belong to.
+fn main_edition<'a>(site: &'a Site, view: &'a View) -> Option<Edition<'a>> {
+    let main = site.main_revision(view)?;
+    Some(Edition {
         revision: main,
         view,
         base: view.id.clone(),
@@ -72,13 +71,24 @@ pub fn pages(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
         } else {
             Standing::Draft
         },
+    })
+}
+
+/// What changed from `old` to `new`, as `view` reads it: the page with
+/// changes marked and the side-by-side page.
+pub fn changes(
+    site: &Site,
+    theme: &Theme,
+    view: &View,
+    (old, new): (&Revision, &Revision),
+    output: &mut ViewOutput,
+) {
+    let Some(edition) = main_edition(site, view) else {
+        return;
     };
-    timeline(site, theme, &edition, output);
-    for (old, new) in pairs(site) {
-        let changes = changes::compare(site, old, new, Some(&view.id));
-        changes_page(site, theme, &edition, &changes, false, output);
-        changes_page(site, theme, &edition, &changes, true, output);
-    }
+    let changes = changes::compare(site, old, new, Some(&view.id));
+    changes_page(site, theme, &edition, &changes, false, output);
+    changes_page(site, theme, &edition, &changes, true, output);
 }
 
 #[derive(Serialize)]
@@ -91,8 +101,12 @@ struct TimelineEntry {
     changes_to_newest: Option<Link>,
 }
 
-fn timeline(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
-    let view = edition.view;
+/// The timeline of revisions, newest first, with approval records.
+pub fn timeline(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
+    let Some(edition) = main_edition(site, view) else {
+        return;
+    };
+    let edition = &edition;
     let path = urls::revisions(&view.id);
     let current = site.current().map(|r| r.id.as_str());
     let newest = &site.newest().id;
@@ -153,8 +167,9 @@ struct SectionView {
 
 #[derive(Serialize)]
 struct SummaryLine {
-    label: &'static str,
     count: usize,
+    /// "sections moved", "section moved".
+    label: String,
 }
 
 fn changes_page(
@@ -204,39 +219,20 @@ fn changes_page(
         })
         .collect();
     let summary = &changes.summary;
+    let line = |count: usize, what: &'static str, noun: (&'static str, &'static str)| SummaryLine {
+        count,
+        label: format!("{} {what}", if count == 1 { noun.0 } else { noun.1 }),
+    };
+    let sections_noun = ("section", "sections");
     let counts = vec![
-        SummaryLine {
-            label: "sections added",
-            count: summary.added,
-        },
-        SummaryLine {
-            label: "sections removed",
-            count: summary.removed,
-        },
-        SummaryLine {
-            label: "sections changed",
-            count: summary.changed,
-        },
-        SummaryLine {
-            label: "sections moved",
-            count: summary.moved,
-        },
-        SummaryLine {
-            label: "sections renamed",
-            count: summary.renamed,
-        },
-        SummaryLine {
-            label: "sections unchanged",
-            count: summary.unchanged,
-        },
-        SummaryLine {
-            label: "words added",
-            count: summary.words_added,
-        },
-        SummaryLine {
-            label: "words removed",
-            count: summary.words_removed,
-        },
+        line(summary.added, "added", sections_noun),
+        line(summary.removed, "removed", sections_noun),
+        line(summary.changed, "changed", sections_noun),
+        line(summary.moved, "moved", sections_noun),
+        line(summary.renamed, "renamed", sections_noun),
+        line(summary.unchanged, "unchanged", sections_noun),
+        line(summary.words_added, "added", ("word", "words")),
+        line(summary.words_removed, "removed", ("word", "words")),
     ];
     let title = format!("What changed from {} to {}", old.id, new.id);
     let mut breadcrumbs = super::context::view_crumbs(site, edition, &path);
