@@ -29,7 +29,23 @@ pub enum Standing {
     Draft,
 }
 
-impl Edition<'_> {
+impl<'a> Edition<'a> {
+    /// The revision at a view's own address (`parents/`): the one in force,
+    /// or on a governance view with nothing approved yet, the draft.
+    pub fn main(site: &'a Site, view: &'a View) -> Option<Edition<'a>> {
+        let revision = site.main_revision(view)?;
+        Some(Edition {
+            revision,
+            view,
+            base: view.id.clone(),
+            standing: if revision.approval.is_approved() {
+                Standing::Current
+            } else {
+                Standing::Draft
+            },
+        })
+    }
+
     /// The sections the view shows, in document order.
     pub fn shown(&self) -> Vec<&Section> {
         self.revision

@@ -141,17 +141,8 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
         // Unapproved text never reaches a view without governance: while
         // the only revision is a draft, such a view says so instead.
         let main = site.main_revision(view);
-        match main {
-            Some(revision) => jobs.push(Job::Edition(Edition {
-                revision,
-                view,
-                base: view.id.clone(),
-                standing: if revision.approval.is_approved() {
-                    Standing::Current
-                } else {
-                    Standing::Draft
-                },
-            })),
+        match Edition::main(site, view) {
+            Some(edition) => jobs.push(Job::Edition(edition)),
             None => jobs.push(Job::Unpublished(view)),
         }
         for revision in &site.revisions {

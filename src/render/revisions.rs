@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::ViewOutput;
-use super::context::{Edition, Link, PageSpec, Standing, ViewPage, chrome, revision_info};
+use super::context::{Edition, Link, PageSpec, ViewPage, chrome, revision_info};
 use super::theme::Theme;
 use crate::changes::text::{BlockChange, BlockMark, Mark};
 use crate::changes::{self, Changes, SectionChange, Status};
@@ -58,22 +58,6 @@ pub fn pending(site: &Site, view: &View, from: &str) -> Option<Pending> {
     })
 }
 
-/// The revision at a governance view's own address, as the edition its
-/// revision pages belong to.
-fn main_edition<'a>(site: &'a Site, view: &'a View) -> Option<Edition<'a>> {
-    let main = site.main_revision(view)?;
-    Some(Edition {
-        revision: main,
-        view,
-        base: view.id.clone(),
-        standing: if main.approval.is_approved() {
-            Standing::Current
-        } else {
-            Standing::Draft
-        },
-    })
-}
-
 /// What changed from `old` to `new`, as `view` reads it: the page with
 /// changes marked and the side-by-side page.
 pub fn changes(
@@ -83,7 +67,7 @@ pub fn changes(
     (old, new): (&Revision, &Revision),
     output: &mut ViewOutput,
 ) {
-    let Some(edition) = main_edition(site, view) else {
+    let Some(edition) = Edition::main(site, view) else {
         return;
     };
     let changes = changes::compare(site, old, new, Some(&view.id));
@@ -103,7 +87,7 @@ struct TimelineEntry {
 
 /// The timeline of revisions, newest first, with approval records.
 pub fn timeline(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
-    let Some(edition) = main_edition(site, view) else {
+    let Some(edition) = Edition::main(site, view) else {
         return;
     };
     let edition = &edition;
