@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
+use crate::load;
 use crate::load::data::{Text, VersionEntry};
 use crate::load::yaml::Document;
-use crate::load::{self, RevisionSource};
 use crate::model::PolicyDate;
 
 /// What to record.
@@ -74,8 +74,9 @@ pub fn release(
                 .help("write the next review as YYYY-MM or YYYY-MM-DD"),
         );
     }
-    let (loaded, _) = load::load(root);
-    let Some((document, entries)) = &loaded.versions else {
+    let mut file = Sources::default();
+    let versions = load::read_versions(root, &mut file, &mut Diagnostics::default());
+    let Some((document, entries)) = &versions else {
         return refuse(
             diagnostics,
             Diagnostic::error("data/versions.yaml could not be read").in_file("data/versions.yaml"),
@@ -90,13 +91,9 @@ pub fn release(
         );
     }
     let frozen = root.join("versions").join(id);
-    let text = &loaded.sources.get(document.source).text;
+    let text = &file.get(document.source).text;
     let count = entries.len();
-    let source_of = |i: usize, e: &VersionEntry| match &e.source {
-        Some(s) if s.value.trim() == "working" => RevisionSource::Working,
-        None if i + 1 == count => RevisionSource::Working,
-        _ => RevisionSource::Folder(String::new()),
-    };
+    let working = |i: usize, e: &VersionEntry| load::reads_working_tree(e, i + 1 == count);
     let existing = entries.iter().position(|e| e.id.value.trim() == id);
     let plan = match existing {
         Some(i) => {
@@ -105,26 +102,22 @@ pub fn release(
                 return refuse(
                     diagnostics,
                     Diagnostic::error(format!("revision {id} is already approved"))
-                        .at(document.source, document.span_of(&loaded.sources, &entry.id))
+                        .at(document.source, document.span_of(&file, &entry.id))
                         .help("an approved revision is never overwritten; give the new revision its own id, such as the next school year"),
                 );
             }
-            if source_of(i, entry) != RevisionSource::Working {
+            if !working(i, entry) {
                 return refuse(
                     diagnostics,
                     Diagnostic::error(format!("draft {id} is not the working tree"))
-                        .at(document.source, document.span_of(&loaded.sources, &entry.id))
+                        .at(document.source, document.span_of(&file, &entry.id))
                         .help("release approves the text in content/ and data/; make the draft `source: working`"),
                 );
             }
-            approve_in_place(text, &loaded.sources, document, entry, approval)
+            approve_in_place(text, &file, document, entry, approval)
         }
         None => {
-            if let Some((_, entry)) = entries
-                .iter()
-                .enumerate()
-                .find(|(i, e)| source_of(*i, e) == RevisionSource::Working)
-            {
+            if let Some((_, entry)) = entries.iter().enumerate().find(|(i, e)| working(*i, e)) {
                 let other = entry.id.value.trim();
                 let help = if entry.status.value.trim() == "draft" {
                     format!(
@@ -138,10 +131,7 @@ pub fn release(
                 return refuse(
                     diagnostics,
                     Diagnostic::error(format!("revision {other} already reads the working tree"))
-                        .at(
-                            document.source,
-                            document.span_of(&loaded.sources, &entry.id),
-                        )
+                        .at(document.source, document.span_of(&file, &entry.id))
                         .help(help),
                 );
             }
@@ -154,7 +144,7 @@ pub fn release(
                     .help("governors set the next review when they approve, such as `--next-review 2026-09`"),
                 );
             }
-            append_entry(text, entries, &loaded.sources, document, approval)
+            append_entry(text, entries, &file, document, approval)
         }
     };
     if frozen.exists() {

@@ -109,14 +109,12 @@ pub fn load(root: &Path) -> (Loaded, Diagnostics) {
     };
     if let Some((document, entries)) = &versions {
         let count = entries.len();
-        let mut working_claimed = false;
         for (index, entry) in entries.iter().enumerate() {
             let Some(source) = source_of(
                 &loaded.sources,
                 document,
                 entry,
                 index + 1 == count,
-                &mut working_claimed,
                 &mut diagnostics,
             ) else {
                 continue;
@@ -173,14 +171,41 @@ fn read_tree(
     (data, content)
 }
 
-/// Where an entry's files live, with the rules that decide it: only the
-/// newest revision reads the working tree, and only one does.
+/// Whether an entry's text is content/ and data/ in the site root:
+/// `source: working`, or no `source` on the newest entry.
+pub fn reads_working_tree(entry: &VersionEntry, last: bool) -> bool {
+    match &entry.source {
+        Some(text) => text.value.trim() == "working",
+        None => last,
+    }
+}
+
+/// data/versions.yaml alone, for commands that edit it.
+pub fn read_versions(
+    root: &Path,
+    sources: &mut Sources,
+    diagnostics: &mut Diagnostics,
+) -> Option<(Document, Vec<VersionEntry>)> {
+    let working = TreeRoot {
+        dir: root.to_path_buf(),
+        shown: String::new(),
+    };
+    DataReader {
+        tree: &working,
+        sources,
+        diagnostics,
+        unreadable: Vec::new(),
+    }
+    .read("versions", true)
+}
+
+/// Where an entry's files live, with the rule that decides it: only the
+/// newest revision (the last entry) reads the working tree.
 fn source_of(
     sources: &Sources,
     document: &Document,
     entry: &VersionEntry,
     last: bool,
-    working_claimed: &mut bool,
     diagnostics: &mut Diagnostics,
 ) -> Option<RevisionSource> {
     let id = entry.id.value.trim();
@@ -190,13 +215,11 @@ fn source_of(
             .help(help.to_string())
     };
     let source = match &entry.source {
-        None if last => RevisionSource::Working,
+        _ if reads_working_tree(entry, last) => RevisionSource::Working,
         None => RevisionSource::Folder(format!("versions/{id}")),
         Some(text) => {
             let value = text.value.trim();
-            if value == "working" {
-                RevisionSource::Working
-            } else if let Some(reference) = value.strip_prefix("git:") {
+            if let Some(reference) = value.strip_prefix("git:") {
                 let reference = reference.trim();
                 if reference.is_empty() {
                     diagnostics.push(error(
@@ -236,10 +259,6 @@ fn source_of(
             ));
             return None;
         }
-        if *working_claimed {
-            return None;
-        }
-        *working_claimed = true;
     }
     Some(source)
 }

@@ -42,7 +42,7 @@ pub fn pairs(site: &Site) -> Vec<(&Revision, &Revision)> {
 pub struct Pending {
     pub id: String,
     pub url: String,
-    pub changes: Option<String>,
+    pub changes: String,
 }
 
 pub fn pending(site: &Site, view: &View, from: &str) -> Option<Pending> {
@@ -51,10 +51,7 @@ pub fn pending(site: &Site, view: &View, from: &str) -> Option<Pending> {
     Some(Pending {
         id: draft.id.clone(),
         url: urls::relative(from, &urls::view(&base_of(site, view, draft))),
-        changes: Some(urls::relative(
-            from,
-            &urls::changes(&view.id, &current.id, &draft.id),
-        )),
+        changes: urls::relative(from, &urls::changes(&view.id, &current.id, &draft.id)),
     })
 }
 
