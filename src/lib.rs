@@ -9,6 +9,7 @@
 //! caller, all at once.
 
 pub mod changes;
+pub mod curriculum;
 pub mod diagnostics;
 pub mod html;
 pub mod links;
@@ -16,6 +17,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod prose;
 pub mod release;
 pub mod render;
 pub mod schedule;
@@ -71,6 +73,9 @@ pub struct Written {
     pub restricted_pages: usize,
     /// Each view's id with the number of pages written for it.
     pub views: Vec<(String, usize)>,
+    /// The newest revision's id and the gaps in its curriculum, one
+    /// sentence a strand (none without a curriculum).
+    pub curriculum_gaps: (String, Vec<String>),
 }
 
 impl Outcome {
@@ -186,6 +191,10 @@ pub fn build(options: &BuildOptions) -> Outcome {
                     (view.id.clone(), pages)
                 })
                 .collect(),
+            curriculum_gaps: (
+                site.newest().id.clone(),
+                curriculum::gap_sentences(site.newest()),
+            ),
         }),
     }
 }

@@ -195,6 +195,13 @@ fn main() -> ExitCode {
                                 eprintln!("  {view}: {pages} pages");
                             }
                         }
+                        let (revision, gaps) = &written.curriculum_gaps;
+                        if !gaps.is_empty() {
+                            eprintln!("Curriculum gaps in revision {revision}:");
+                            for gap in gaps {
+                                eprintln!("  - {gap}");
+                            }
+                        }
                         if written.restricted_pages > 0 {
                             eprintln!(
                                 "Restricted views: {} pages in {} (never published).",

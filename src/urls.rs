@@ -58,6 +58,26 @@ pub fn reviews(view: &str) -> PagePath {
     format!("{view}/reviews/")
 }
 
+/// The curriculum pages of a view: the map or the list of year groups.
+pub fn curriculum(view: &str) -> PagePath {
+    format!("{view}/curriculum/")
+}
+
+/// What one year group learns.
+pub fn curriculum_year(view: &str, year: &str) -> PagePath {
+    format!("{view}/curriculum/{year}/")
+}
+
+/// One strand of the framework, taught year by year.
+pub fn curriculum_strand(view: &str, strand: &str) -> PagePath {
+    format!("{view}/curriculum/strands/{strand}/")
+}
+
+/// The gaps in coverage.
+pub fn curriculum_coverage(view: &str) -> PagePath {
+    format!("{view}/curriculum/coverage/")
+}
+
 pub fn not_found() -> PagePath {
     "404.html".into()
 }

@@ -1,14 +1,22 @@
 //! Changes to data/ between two revisions, in sentences a governor reads:
 //! who holds which role, role titles, the review date and other dates,
-//! recurring checks, organisations and their addresses, publications, and
-//! which curriculum strands sections cover.
+//! recurring checks, organisations and their addresses, publications,
+//! which curriculum strands sections cover, and the curriculum: its
+//! framework, its units and the gaps it opened or closed.
 
-use crate::model::{PolicyDate, Revision};
+use crate::curriculum::Coverage;
+use crate::model::{Curriculum, PolicyDate, Revision};
 
 /// Every data change from `old` to `new`, in a fixed order: review date,
 /// roles and people, dates and checks, organisations, publications,
-/// strands. Organisations are those `view` lists (all when `None`).
-pub fn sentences(old: &Revision, new: &Revision, view: Option<&str>) -> Vec<String> {
+/// strands, curriculum. Organisations are those `view` lists (all when
+/// `None`); `pairs` are the ids of sections matched across the revisions.
+pub fn sentences(
+    old: &Revision,
+    new: &Revision,
+    view: Option<&str>,
+    pairs: &[(&str, &str)],
+) -> Vec<String> {
     let mut out = Vec::new();
     if old.next_review != new.next_review {
         out.push(format!(
@@ -23,7 +31,8 @@ pub fn sentences(old: &Revision, new: &Revision, view: Option<&str>) -> Vec<Stri
     checks(old, new, &mut out);
     organisations(old, new, view, &mut out);
     documents(old, new, &mut out);
-    strands(old, new, &mut out);
+    strands(old, new, pairs, &mut out);
+    curriculum(old, new, &mut out);
     out
 }
 
@@ -42,11 +51,7 @@ fn maybe_date(date: Option<PolicyDate>) -> String {
 
 /// "Tom Clarke", "Tom Clarke and Vicky Hodgson", "A, B and C".
 fn names(list: &[String]) -> String {
-    match list {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
+    crate::prose::list(list, "and")
 }
 
 fn holders(revision: &Revision, role: &str) -> Vec<String> {
@@ -313,9 +318,27 @@ fn documents(old: &Revision, new: &Revision, out: &mut Vec<String>) {
     }
 }
 
-fn strands(old: &Revision, new: &Revision, out: &mut Vec<String>) {
-    for section in &new.sections {
-        let before: &[String] = old.section(&section.id).map_or(&[], |s| &s.strands);
+fn strand_names(revision: &Revision, ids: &[String]) -> String {
+    let named: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            revision
+                .framework
+                .strand(id)
+                .map_or_else(|| id.clone(), |s| s.name.clone())
+        })
+        // Strand names hold commas and "and" themselves.
+        .map(|name| format!("‘{name}’"))
+        .collect();
+    names(&named)
+}
+
+fn strands(old: &Revision, new: &Revision, pairs: &[(&str, &str)], out: &mut Vec<String>) {
+    for (old_id, new_id) in pairs {
+        let (Some(was), Some(section)) = (old.section(old_id), new.section(new_id)) else {
+            continue;
+        };
+        let before = &was.strands;
         let added: Vec<String> = section
             .strands
             .iter()
@@ -332,7 +355,7 @@ fn strands(old: &Revision, new: &Revision, out: &mut Vec<String>) {
                 "‘{}’ now covers the strand{} {}.",
                 section.title,
                 if added.len() == 1 { "" } else { "s" },
-                names(&added)
+                strand_names(new, &added)
             ));
         }
         if !dropped.is_empty() {
@@ -340,7 +363,183 @@ fn strands(old: &Revision, new: &Revision, out: &mut Vec<String>) {
                 "‘{}’ no longer covers the strand{} {}.",
                 section.title,
                 if dropped.len() == 1 { "" } else { "s" },
-                names(&dropped)
+                strand_names(old, &dropped)
+            ));
+        }
+    }
+}
+
+/// The framework's strands, then the curriculum: year groups, units by
+/// provider, and which strands each year group gained or lost.
+fn curriculum(old: &Revision, new: &Revision, out: &mut Vec<String>) {
+    let (before, after) = (&old.framework, &new.framework);
+    if before.name != after.name {
+        out.push(format!(
+            "The curriculum is now matched against {} instead of {}.",
+            after.name, before.name
+        ));
+    }
+    for strand in &after.strands {
+        match before.strand(&strand.id) {
+            None => out.push(format!("The framework now has the strand {}.", strand.name)),
+            Some(was) if was.name != strand.name => out.push(format!(
+                "The strand {} is now called {}.",
+                was.name, strand.name
+            )),
+            Some(_) => {}
+        }
+    }
+    for strand in &before.strands {
+        if after.strand(&strand.id).is_none() {
+            out.push(format!(
+                "The framework no longer has the strand {}.",
+                strand.name
+            ));
+        }
+    }
+    match (&old.curriculum, &new.curriculum) {
+        (None, None) => {}
+        (Some(_), None) => out.push("The curriculum map was removed.".into()),
+        (None, Some(map)) => {
+            let units: usize = map.years.iter().map(|y| y.units.len()).sum();
+            out.push(format!(
+                "A curriculum map was added: {} across {}.",
+                count(units, "unit"),
+                count(map.years.len(), "year group")
+            ));
+        }
+        (Some(was), Some(map)) => {
+            for year in &map.years {
+                if was.year(&year.id).is_none() {
+                    out.push(format!("{} was added to the curriculum map.", year.name));
+                }
+            }
+            for year in &was.years {
+                if map.year(&year.id).is_none() {
+                    out.push(format!(
+                        "{} was removed from the curriculum map.",
+                        year.name
+                    ));
+                }
+            }
+            units_by_provider(was, map, out);
+            coverage(old, new, out);
+        }
+    }
+}
+
+/// "1 unit", "22 units".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Units matched by year group and name, counted by provider: "22 Project
+/// Evolve units were added."
+fn units_by_provider(old: &Curriculum, new: &Curriculum, out: &mut Vec<String>) {
+    // (provider, added, removed, changed), in order of first mention.
+    let mut tally: Vec<(String, usize, usize, usize)> = Vec::new();
+    let mut note = |provider: &str, which: usize| {
+        let at = match tally.iter().position(|t| t.0 == provider) {
+            Some(at) => at,
+            None => {
+                tally.push((provider.to_string(), 0, 0, 0));
+                tally.len() - 1
+            }
+        };
+        match which {
+            0 => tally[at].1 += 1,
+            1 => tally[at].2 += 1,
+            _ => tally[at].3 += 1,
+        }
+    };
+    let find = |curriculum: &Curriculum, year: &str, name: &str| {
+        curriculum
+            .year(year)
+            .and_then(|y| y.units.iter().find(|u| u.name == name).cloned())
+    };
+    for year in &new.years {
+        for unit in &year.units {
+            match find(old, &year.id, &unit.name) {
+                None => note(&unit.provider, 0),
+                Some(was) if was != *unit => note(&unit.provider, 2),
+                Some(_) => {}
+            }
+        }
+    }
+    for year in &old.years {
+        for unit in &year.units {
+            if new.year(&year.id).is_some() && find(new, &year.id, &unit.name).is_none() {
+                note(&unit.provider, 1);
+            }
+        }
+    }
+    for (provider, added, removed, changed) in tally {
+        let were = |n: usize| if n == 1 { "was" } else { "were" };
+        let units = |n: usize| if n == 1 { "unit" } else { "units" };
+        if added > 0 {
+            out.push(format!(
+                "{added} {provider} {} {} added.",
+                units(added),
+                were(added)
+            ));
+        }
+        if removed > 0 {
+            out.push(format!(
+                "{removed} {provider} {} {} removed.",
+                units(removed),
+                were(removed)
+            ));
+        }
+        if changed > 0 {
+            out.push(format!(
+                "{changed} {provider} {} changed term, strands or details.",
+                units(changed)
+            ));
+        }
+    }
+}
+
+/// For each strand, the year groups (in both revisions) that gained or
+/// lost their last unit for it: gaps closed and gaps opened.
+fn coverage(old: &Revision, new: &Revision, out: &mut Vec<String>) {
+    let (Some(before), Some(after)) = (Coverage::of_revision(old), Coverage::of_revision(new))
+    else {
+        return;
+    };
+    for (s, strand) in new.framework.strands.iter().enumerate() {
+        let Some(was) = old.framework.strands.iter().position(|x| x.id == strand.id) else {
+            continue;
+        };
+        let mut gained = Vec::new();
+        let mut lost = Vec::new();
+        for (y, year) in after.curriculum.years.iter().enumerate() {
+            let Some(old_y) = before.curriculum.years.iter().position(|x| x.id == year.id) else {
+                continue;
+            };
+            let taught = !after.units(s, y).is_empty();
+            let was_taught = !before.units(was, old_y).is_empty();
+            if taught && !was_taught {
+                gained.push(year.name.clone());
+            } else if was_taught && !taught {
+                lost.push(year.name.clone());
+            }
+        }
+        if !gained.is_empty() {
+            out.push(format!(
+                "{} is now taught in {}, where it was a gap.",
+                strand.name,
+                names(&gained)
+            ));
+        }
+        if !lost.is_empty() {
+            out.push(format!(
+                "{} is no longer taught in {}: a new gap.",
+                strand.name,
+                names(&lost)
             ));
         }
     }

@@ -280,13 +280,20 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
             blocks,
         });
     }
+    // Sections paired across the revisions, renamed ones included, for
+    // what their strand tags say.
+    let pairs: Vec<(&str, &str)> = sections
+        .iter()
+        .filter_map(|c| Some((c.old.as_ref()?.id.as_str(), c.new.as_ref()?.id.as_str())))
+        .collect();
+    let data = data::sentences(old, new, view, &pairs);
     Changes {
         old: old.id.clone(),
         new: new.id.clone(),
         view: view.map(str::to_string),
         summary,
         sections,
-        data: data::sentences(old, new, view),
+        data,
     }
 }
 
@@ -314,6 +321,13 @@ fn reference_words(site: &Site, revision: &Revision, target: &str) -> String {
         "org" => revision.organisation(id).map(|o| o.name.clone()),
         "doc" => revision.document(id).map(|d| d.title.clone()),
         "section" => revision.section(id).map(|s| s.title.clone()),
+        "strand" => revision.framework.strand(id).map(|s| s.name.clone()),
+        "curriculum" if id.is_empty() => Some("the curriculum map".into()),
+        "curriculum" => revision
+            .curriculum
+            .as_ref()
+            .and_then(|c| c.year(id))
+            .map(|y| y.name.clone()),
         "date" if id == "approved" && revision.date(id).is_none() => {
             Some("(date of approval)".into())
         }

@@ -44,6 +44,9 @@ pub struct ViewEntry {
     pub restricted: bool,
     #[serde(default)]
     pub governance: bool,
+    /// Which curriculum pages the view shows: `years`, `map`, `strands`,
+    /// `coverage`.
+    pub curriculum: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +141,63 @@ pub struct VersionEntry {
     pub source: Option<Text>,
 }
 
+/// strands.yaml: the curriculum framework the map is matched against.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrandsFile {
+    pub name: Text,
+    pub url: Option<Text>,
+    #[serde(default)]
+    pub age_bands: Vec<AgeBandEntry>,
+    pub strands: Vec<StrandEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeBandEntry {
+    pub id: Text,
+    pub name: Text,
+    pub years: Vec<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrandEntry {
+    pub id: Text,
+    pub name: Text,
+    pub description: Option<Text>,
+}
+
+/// curriculum.yaml: what each year group is taught.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurriculumFile {
+    pub years: Vec<YearEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearEntry {
+    pub id: Text,
+    pub name: Text,
+    pub summary: Option<Text>,
+    #[serde(default)]
+    pub units: Vec<UnitEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitEntry {
+    pub name: Text,
+    pub provider: Text,
+    pub term: Text,
+    pub strands: Spanned<Vec<Text>>,
+    #[serde(default)]
+    pub statements: Vec<Text>,
+    pub url: Option<Text>,
+    pub summary: Option<Text>,
+}
+
 /// A section's front matter.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -159,6 +219,10 @@ pub struct DataFiles {
     pub organisations: Option<(Document, Vec<OrganisationEntry>)>,
     pub documents: Option<(Document, Vec<DocumentEntry>)>,
     pub reviews: Option<(Document, ReviewsFile)>,
+    /// The framework: data/strands.yaml, or the built-in Education for a
+    /// Connected World when the revision has none.
+    pub strands: Option<(Document, StrandsFile)>,
+    pub curriculum: Option<(Document, CurriculumFile)>,
     /// Data files that exist but could not be parsed, by name (`roles`).
     /// References to what they define are not checked, so that one broken
     /// file does not bury the report under "unknown role" errors.

@@ -164,11 +164,29 @@ fn read_tree(
         organisations: files.read("organisations", false),
         documents: files.read("documents", false),
         reviews: files.read("reviews", false),
+        strands: files.read("strands", false),
+        curriculum: files.read("curriculum", false),
         unreadable: Vec::new(),
     };
     data.unreadable = files.unreadable;
+    if data.strands.is_none() && !data.unreadable.contains(&"strands") {
+        data.strands = Some(built_in_framework(sources));
+    }
     let content = content::load(tree, sources, diagnostics);
     (data, content)
+}
+
+/// Education for a Connected World, for a revision without strands.yaml.
+fn built_in_framework(sources: &mut Sources) -> (Document, data::StrandsFile) {
+    let source = sources.add(
+        "data/strands.yaml (built in)".into(),
+        crate::curriculum::DEFAULT_FRAMEWORK.into(),
+    );
+    let document = Document::whole(sources, source);
+    let framework = document
+        .parse(sources)
+        .expect("the built-in strands.yaml parses (tested in curriculum)");
+    (document, framework)
 }
 
 /// Whether an entry's text is content/ and data/ in the site root:

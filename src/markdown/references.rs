@@ -55,6 +55,8 @@ pub fn resolve(page: &Page, target: &str, label: Option<&str>) -> Result<Resolve
         "org" => "organisations",
         "doc" => "documents",
         "date" => "reviews",
+        "strand" => "strands",
+        "curriculum" => "curriculum",
         _ => "",
     };
     if page.unreadable.contains(&defined_in) {
@@ -120,6 +122,8 @@ fn resolve_known(
             })
         }
         "section" => section(page, id, label),
+        "strand" => strand(page, id, label),
+        "curriculum" => curriculum(page, id, label),
         "date" => {
             if id == "approved" && revision.date(id).is_none() {
                 // A draft is written before its approval; an adopted policy
@@ -149,7 +153,7 @@ fn resolve_known(
         }
         _ => Err(Unresolved {
             message: format!("`[[{target}]]` is not a kind of reference"),
-            help: "references are [[role:…]], [[person:…]], [[holders:…]], [[org:…]], [[doc:…]], [[section:…]], [[date:…]] and [[school]]".into(),
+            help: "references are [[role:…]], [[person:…]], [[holders:…]], [[org:…]], [[doc:…]], [[section:…]], [[strand:…]], [[curriculum]], [[date:…]] and [[school]]".into(),
         }),
     }
 }
@@ -289,6 +293,81 @@ fn holders_inline(page: &Page, id: &str) -> Result<String, Unresolved> {
         [] => "no one yet".into(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join("; ")),
+    })
+}
+
+/// A strand's name, linked to its page where the view has strand pages.
+fn strand(page: &Page, id: &str, label: Option<&str>) -> Result<Resolved, Unresolved> {
+    let revision = page.revision;
+    let strand = revision.framework.strand(id).ok_or_else(|| {
+        unknown(
+            "strand",
+            id,
+            revision.framework.strands.iter().map(|s| s.id.clone()),
+            "data/strands.yaml",
+        )
+    })?;
+    let text = escape(label.unwrap_or(&strand.name));
+    if revision.curriculum.is_none() || !page.view.curriculum.strands {
+        return Ok(Resolved::inline(text));
+    }
+    let link = urls::relative(page.path, &urls::curriculum_strand(page.base, id));
+    Ok(Resolved {
+        html: format!(
+            "<a class=\"ref-strand\" href=\"{}\">{text}</a>",
+            escape(&link)
+        ),
+        link: Some(link),
+        warning: None,
+    })
+}
+
+/// `[[curriculum]]`, the view's curriculum pages, or `[[curriculum:year-3]]`,
+/// what one year group learns.
+fn curriculum(page: &Page, id: &str, label: Option<&str>) -> Result<Resolved, Unresolved> {
+    let revision = page.revision;
+    let Some(curriculum) = &revision.curriculum else {
+        return Err(Unresolved {
+            message: format!("revision {} has no curriculum map to link to", revision.id),
+            help:
+                "add data/curriculum.yaml (docs/reference.md describes it), or remove the reference"
+                    .into(),
+        });
+    };
+    let pages = page.view.curriculum;
+    let (text, target) = if id.is_empty() {
+        (
+            "the curriculum map".to_string(),
+            urls::curriculum(page.base),
+        )
+    } else {
+        let year = curriculum.year(id).ok_or_else(|| {
+            unknown(
+                "year group",
+                id,
+                curriculum.years.iter().map(|y| y.id.clone()),
+                "data/curriculum.yaml",
+            )
+        })?;
+        let target = if pages.years {
+            urls::curriculum_year(page.base, id)
+        } else {
+            urls::curriculum(page.base)
+        };
+        (year.name.clone(), target)
+    };
+    let text = escape(label.unwrap_or(&text));
+    if !pages.any() {
+        return Ok(Resolved::inline(text));
+    }
+    let link = urls::relative(page.path, &target);
+    Ok(Resolved {
+        html: format!(
+            "<a class=\"ref-curriculum\" href=\"{}\">{text}</a>",
+            escape(&link)
+        ),
+        link: Some(link),
+        warning: None,
     })
 }
 

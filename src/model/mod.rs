@@ -2,12 +2,14 @@
 //! read, and only read after that. Plain data: what a policy is made of
 //! (revisions, sections, people, roles…), no rendering and no checking.
 
+pub mod curriculum;
 pub mod date;
 
 use std::ops::Range;
 
 use chrono::NaiveDate;
 
+pub use curriculum::{AgeBand, Curriculum, Framework, Strand, Term, Unit, YearGroup};
 pub use date::{Interval, PolicyDate};
 
 use crate::diagnostics::{SourceId, Sources};
@@ -93,6 +95,28 @@ pub struct View {
     pub restricted: bool,
     /// Carries review dates, overdue notices and drafts (the governors).
     pub governance: bool,
+    pub curriculum: CurriculumPages,
+}
+
+/// Which curriculum pages a view shows, from `curriculum:` in site.yaml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CurriculumPages {
+    /// A page per year group, written for parents.
+    pub years: bool,
+    /// The map: strands by year groups.
+    pub map: bool,
+    /// A page per strand, with the sections tagged with it.
+    pub strands: bool,
+    /// Gaps in coverage, for governors.
+    pub coverage: bool,
+}
+
+impl CurriculumPages {
+    pub const KINDS: [&'static str; 4] = ["years", "map", "strands", "coverage"];
+
+    pub fn any(&self) -> bool {
+        self.years || self.map || self.strands || self.coverage
+    }
 }
 
 /// One revision of the policy: its approval record, its sections and the
@@ -111,6 +135,10 @@ pub struct Revision {
     pub documents: Vec<Document>,
     pub dates: Vec<NamedDate>,
     pub checks: Vec<Check>,
+    /// The framework its curriculum and section strands use.
+    pub framework: Framework,
+    /// What is taught, when the revision has a curriculum.yaml.
+    pub curriculum: Option<Curriculum>,
     /// Files under its content/ that sections use (images).
     pub assets: Vec<Asset>,
     /// Its data files that could not be read (`roles`): references to what

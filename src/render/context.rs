@@ -102,6 +102,9 @@ pub struct ViewNav {
     pub reviews: Option<String>,
     /// The timeline of revisions, on governance views.
     pub revisions: Option<String>,
+    /// The curriculum pages, when the revision keeps a curriculum and the
+    /// view shows any of them.
+    pub curriculum: Option<String>,
     /// Which of the view's pages this is, for `aria-current`.
     pub current: &'static str,
 }
@@ -164,6 +167,7 @@ pub enum ViewPage {
     Organisations,
     Reviews,
     Revisions,
+    Curriculum,
 }
 
 pub struct PageSpec<'a> {
@@ -199,6 +203,8 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
             revisions: view
                 .governance
                 .then(|| urls::relative(spec.path, &urls::revisions(&view.id))),
+            curriculum: super::curriculum::has_pages(edition)
+                .then(|| urls::relative(spec.path, &urls::curriculum(base))),
             current: match page {
                 ViewPage::Contents => "contents",
                 ViewPage::Section => "section",
@@ -207,6 +213,7 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
                 ViewPage::Organisations => "organisations",
                 ViewPage::Reviews => "reviews",
                 ViewPage::Revisions => "revisions",
+                ViewPage::Curriculum => "curriculum",
             },
         }
     });
@@ -257,6 +264,17 @@ fn in_force(site: &Site, edition: &Edition, page: ViewPage, path: &str) -> Optio
         return Some(match current.section(id) {
             Some(section) if section.shown_in(view) => urls::section(view, id),
             _ => urls::view(view),
+        });
+    }
+    if page == ViewPage::Curriculum {
+        let shows = edition.view.curriculum;
+        let rest = rest.trim_start_matches('/');
+        return Some(if super::curriculum::has_page(current, shows, rest) {
+            format!("{view}/{rest}")
+        } else if super::curriculum::has_page(current, shows, "curriculum/") {
+            urls::curriculum(view)
+        } else {
+            urls::view(view)
         });
     }
     Some(format!("{view}{rest}"))

@@ -4,6 +4,7 @@
 //! page is written comes from `urls`. Nothing is written to disk here.
 
 pub mod context;
+mod curriculum;
 mod pages;
 mod revisions;
 pub mod theme;

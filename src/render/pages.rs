@@ -58,6 +58,7 @@ pub fn edition_pages(site: &Site, theme: &Theme, edition: &Edition, output: &mut
     if edition.view.governance && edition.base == edition.view.id {
         reviews_page(site, theme, edition, output);
     }
+    super::curriculum::pages(site, theme, edition, output);
     for asset in &edition.revision.assets {
         let path = urls::content_asset(&edition.revision.id, &asset.path);
         if output.tree.files.contains_key(&path) {
@@ -103,6 +104,14 @@ struct Owner {
     title: String,
     holders: Vec<String>,
     url: String,
+}
+
+/// A curriculum strand a section is about, linked where the view has
+/// strand pages.
+#[derive(Serialize)]
+struct StrandTag {
+    name: String,
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +165,17 @@ fn section_page(
                 &format!("{}#{}", urls::people(base), urls::role_anchor(&role.id)),
             ),
         });
+    let strand_pages = super::curriculum::has_pages(edition) && view.curriculum.strands;
+    let strands: Vec<StrandTag> = section
+        .strands
+        .iter()
+        .filter_map(|id| revision.framework.strand(id))
+        .map(|strand| StrandTag {
+            name: strand.name.clone(),
+            url: strand_pages
+                .then(|| urls::relative(&path, &urls::curriculum_strand(base, &strand.id))),
+        })
+        .collect();
     let toc: Vec<TocEntry> = rendered
         .headings
         .iter()
@@ -181,6 +201,7 @@ fn section_page(
     context.insert("summary", &section.summary);
     context.insert("body", &rendered.html);
     context.insert("owner", &owner);
+    context.insert("strands", &strands);
     context.insert("toc", &toc);
     context.insert("children", &children);
     context.insert(

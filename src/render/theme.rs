@@ -63,6 +63,22 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/side-by-side.html"),
     ),
     (
+        "curriculum.html",
+        include_str!("../../themes/default/templates/curriculum.html"),
+    ),
+    (
+        "curriculum-year.html",
+        include_str!("../../themes/default/templates/curriculum-year.html"),
+    ),
+    (
+        "curriculum-strand.html",
+        include_str!("../../themes/default/templates/curriculum-strand.html"),
+    ),
+    (
+        "curriculum-coverage.html",
+        include_str!("../../themes/default/templates/curriculum-coverage.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),

@@ -9,12 +9,12 @@ use crate::links;
 use crate::load::data::{DataFiles, SiteFile, Text, VersionEntry};
 use crate::load::yaml::Document;
 use crate::model::{
-    Approval, Check, Contact, Document as Publication, Interval, NamedDate, Organisation, Person,
-    PolicyDate, Role, School, Settings, View,
+    Approval, Check, Contact, Curriculum, CurriculumPages, Document as Publication, Framework,
+    Interval, NamedDate, Organisation, Person, PolicyDate, Role, School, Settings, View,
 };
 
 /// Checks that each entry's id is well formed and used once; returns the ids.
-fn claim_ids<'e>(
+pub(super) fn claim_ids<'e>(
     check: &mut Checker,
     document: &Document,
     ids: impl IntoIterator<Item = &'e Text>,
@@ -50,7 +50,7 @@ fn claim_ids<'e>(
 }
 
 /// Every id in `refs` must be one of `known`, defined in `file`.
-fn check_refs<'e>(
+pub(super) fn check_refs<'e>(
     check: &mut Checker,
     document: &Document,
     refs: impl IntoIterator<Item = &'e Text>,
@@ -75,7 +75,12 @@ fn check_refs<'e>(
     out
 }
 
-fn check_url(check: &mut Checker, document: &Document, url: &Text, allow_http: bool) -> String {
+pub(super) fn check_url(
+    check: &mut Checker,
+    document: &Document,
+    url: &Text,
+    allow_http: bool,
+) -> String {
     if let Err(problem) = links::classify(&url.value, allow_http) {
         check.error(document, url, problem, links::help_for(&url.value));
     } else if links::classify(&url.value, false) == Ok(links::Target::Internal) {
@@ -155,6 +160,7 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
             description: view.description.value.trim().to_string(),
             restricted: view.restricted,
             governance: view.governance,
+            curriculum: curriculum_pages(check, document, view),
         })
         .collect();
     let base_url = match &site.base_url {
@@ -196,6 +202,42 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
     })
 }
 
+/// The curriculum pages a view lists in site.yaml; without the key, a
+/// governance view shows all of them and any other view all but the gaps.
+fn curriculum_pages(
+    check: &mut Checker,
+    document: &Document,
+    view: &crate::load::data::ViewEntry,
+) -> CurriculumPages {
+    let Some(kinds) = &view.curriculum else {
+        return CurriculumPages {
+            years: true,
+            map: true,
+            strands: true,
+            coverage: view.governance,
+        };
+    };
+    let mut pages = CurriculumPages::default();
+    for kind in kinds {
+        match kind.value.trim() {
+            "years" => pages.years = true,
+            "map" => pages.map = true,
+            "strands" => pages.strands = true,
+            "coverage" => pages.coverage = true,
+            other => check.error(
+                document,
+                kind,
+                format!("`{other}` is not a kind of curriculum page"),
+                format!(
+                    "write some of {}, or `[]` for none",
+                    CurriculumPages::KINDS.join(", ")
+                ),
+            ),
+        }
+    }
+    pages
+}
+
 pub struct PolicyData {
     pub roles: Vec<Role>,
     pub people: Vec<Person>,
@@ -203,6 +245,8 @@ pub struct PolicyData {
     pub documents: Vec<Publication>,
     pub dates: Vec<NamedDate>,
     pub checks: Vec<Check>,
+    pub framework: Framework,
+    pub curriculum: Option<Curriculum>,
 }
 
 pub fn policy_data(check: &mut Checker, data: &DataFiles, views: &[String]) -> PolicyData {
@@ -210,7 +254,10 @@ pub fn policy_data(check: &mut Checker, data: &DataFiles, views: &[String]) -> P
     let role_ids: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
     let organisations = organisations(check, data, views);
     let organisation_ids: Vec<String> = organisations.iter().map(|o| o.id.clone()).collect();
+    let framework = super::curriculum::framework(check, data);
     PolicyData {
+        curriculum: super::curriculum::curriculum(check, data, &framework),
+        framework,
         people: people(check, data, &role_ids, &organisation_ids, views),
         documents: documents(check, data),
         dates: dates(check, data),

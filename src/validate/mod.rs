@@ -5,6 +5,7 @@
 //! Rules about references inside Markdown (`[[role:…]]`) depend on the view
 //! being rendered and are checked by `markdown` while rendering.
 
+mod curriculum;
 mod data;
 mod sections;
 
@@ -50,6 +51,7 @@ pub fn validate(
             &found.content.sections,
             &view_ids,
             &policy.roles,
+            &policy.framework,
         );
         // With errors the model is still built where it can be, so that
         // rendering finds the problems in Markdown too; it is never written.
@@ -72,6 +74,8 @@ pub fn validate(
             documents: policy.documents,
             dates: policy.dates,
             checks: policy.checks,
+            framework: policy.framework,
+            curriculum: policy.curriculum,
             assets: found.content.assets,
             unreadable: found.data.unreadable,
         });

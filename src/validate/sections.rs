@@ -3,19 +3,34 @@
 
 use std::collections::HashMap;
 
+use super::data::check_refs;
 use super::{Checker, is_valid_id, unknown_help};
 use crate::diagnostics::Diagnostic;
 use crate::load::RawSection;
 use crate::markdown::audience;
-use crate::model::{Role, Section};
+use crate::model::{Framework, Role, Section};
+
+/// Addresses inside a view that its own pages use (see `urls`), so no
+/// section may take them.
+const RESERVED_IDS: [&str; 7] = [
+    "all",
+    "people",
+    "organisations",
+    "reviews",
+    "revisions",
+    "changes",
+    "curriculum",
+];
 
 pub fn sections(
     check: &mut Checker,
     raw: &[RawSection],
     views: &[String],
     roles: &[Role],
+    framework: &Framework,
 ) -> Vec<Section> {
     let role_ids: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
+    let strand_ids: Vec<String> = framework.strands.iter().map(|s| s.id.clone()).collect();
     let mut seen: HashMap<&str, &str> = HashMap::new();
     let mut sections: Vec<Section> = Vec::new();
     for section in raw {
@@ -27,6 +42,19 @@ pub fn sections(
                     .at(section.source, 0..0)
                     .label(name_span)
                     .help("name section files like 030-reporting-and-responding.md: lower-case letters, digits and hyphens"),
+            );
+        } else if RESERVED_IDS.contains(&section.id.as_str()) {
+            check.diagnostics.push(
+                Diagnostic::error(format!(
+                    "`{}` cannot be a section id: the site uses that address for its own page",
+                    section.id
+                ))
+                .at(section.source, 0..0)
+                .label(name_span)
+                .help(format!(
+                    "rename the file so the id differs, such as `{}-policy`",
+                    section.id
+                )),
             );
         } else if let Some(first) = seen.get(section.id.as_str()) {
             check.diagnostics.push(
@@ -119,11 +147,16 @@ pub fn sections(
             summary: front.summary.as_ref().map(|s| s.value.trim().to_string()),
             audiences,
             owner,
-            strands: front
-                .strands
-                .as_ref()
-                .map(|s| s.iter().map(|x| x.value.clone()).collect())
-                .unwrap_or_default(),
+            strands: front.strands.as_ref().map_or_else(Vec::new, |list| {
+                check_refs(
+                    check,
+                    document,
+                    list,
+                    &strand_ids,
+                    "strand",
+                    "data/strands.yaml",
+                )
+            }),
             parent: section.parent,
             depth: section.depth,
             source: section.source,
