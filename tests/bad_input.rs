@@ -421,7 +421,138 @@ const CASES: &[Case] = &[
         location: "data/versions.yaml:7:11",
         message: "`../elsewhere` is not a revision source",
     },
+    Case {
+        name: "unknown strand in a curriculum unit",
+        edit: |s| {
+            s.write(
+                "data/curriculum.yaml",
+                CURRICULUM.replace("[privacy-and-security]", "[privacy-and-securty]"),
+            )
+        },
+        location: "data/curriculum.yaml:8:19",
+        message: "unknown strand `privacy-and-securty`",
+    },
+    Case {
+        name: "a term that is not one",
+        edit: |s| {
+            s.write(
+                "data/curriculum.yaml",
+                CURRICULUM.replace("Autumn 1", "Autumn term"),
+            )
+        },
+        location: "data/curriculum.yaml:7:15",
+        message: "`Autumn term` is not a term",
+    },
+    Case {
+        name: "a year-group id taken by a curriculum page",
+        edit: |s| {
+            s.write(
+                "data/curriculum.yaml",
+                CURRICULUM.replace("id: year-1", "id: coverage"),
+            )
+        },
+        location: "data/curriculum.yaml:2:9",
+        message: "`coverage` cannot be a year-group id",
+    },
+    Case {
+        name: "a unit without strands",
+        edit: |s| {
+            s.write(
+                "data/curriculum.yaml",
+                CURRICULUM.replace("[privacy-and-security]", "[]"),
+            )
+        },
+        location: "data/curriculum.yaml:8:18",
+        message: "the unit ‘Passwords’ names no strand",
+    },
+    Case {
+        name: "unknown strand in front matter",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "owner: dsl\n",
+                "owner: dsl\nstrands: [online-bulying]\n",
+            )
+        },
+        location: "content/020-reporting.md:5:11",
+        message: "unknown strand `online-bulying`",
+    },
+    Case {
+        name: "unknown strand reference",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "Tell any member of staff,",
+                "Tell any member of staff ([[strand:bullying]]),",
+            )
+        },
+        location: "content/020-reporting.md:8:27",
+        message: "unknown strand `bullying`",
+    },
+    Case {
+        name: "a curriculum reference without a curriculum",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "Tell any member of staff,",
+                "See [[curriculum]]. Tell any member of staff,",
+            )
+        },
+        location: "content/020-reporting.md:8:5",
+        message: "revision 2024-25 has no curriculum map to link to",
+    },
+    Case {
+        name: "an unknown kind of curriculum page",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "    governance: true\n",
+                "    governance: true\n    curriculum: [map, gaps]\n",
+            )
+        },
+        location: "data/site.yaml:18:23",
+        message: "`gaps` is not a kind of curriculum page",
+    },
+    Case {
+        name: "a section id taken by a page of the view",
+        edit: |s| s.write("content/040-people.md", "---\ntitle: People\n---\nText.\n"),
+        location: "content/040-people.md:1:1",
+        message: "`people` cannot be a section id",
+    },
+    Case {
+        name: "a strand id used twice",
+        edit: |s| {
+            s.write(
+                "data/strands.yaml",
+                "name: Our framework\nstrands:\n  - id: kindness\n    name: Kindness\n  - id: kindness\n    name: Kindness again\n",
+            )
+        },
+        location: "data/strands.yaml:5:9",
+        message: "the strand id `kindness` is used twice",
+    },
+    Case {
+        name: "a year group in two age bands",
+        edit: |s| {
+            s.write(
+                "data/strands.yaml",
+                "name: Our framework\nage_bands:\n  - id: infants\n    name: Infants\n    years: [year-1, year-2]\n  - id: juniors\n    name: Juniors\n    years: [year-2, year-3]\nstrands:\n  - id: kindness\n    name: Kindness\n",
+            )
+        },
+        location: "data/strands.yaml:8:13",
+        message: "the year group `year-2` is already in the age band Infants",
+    },
 ];
+
+/// A good curriculum.yaml for the minimal site, which cases break.
+const CURRICULUM: &str = "years:
+  - id: year-1
+    name: Year 1
+    units:
+      - name: Passwords
+        provider: Project Evolve
+        term: Autumn 1
+        strands: [privacy-and-security]
+";
 
 fn check(case: &Case) {
     let site = Site::copy_of("minimal");

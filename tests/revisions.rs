@@ -21,7 +21,7 @@ const EXPECTED_ACCOUNT: &str = "\
 What changed from 2024-25 to 2025-26
 Sections: 0 added, 0 removed, 2 changed, 1 moved, 1 renamed, 2 unchanged. 17 words added, 6 words removed.
 
-People, dates and organisations
+People, dates, organisations and curriculum
   - The next review of the policy moved from September 2024 to September 2025.
   - Asha Patel no longer holds Designated Safeguarding Lead; Ben Okafor does.
   - Policy created moved from January 2024 to January 2025.

@@ -5,7 +5,7 @@
 //! framework, its units and the gaps it opened or closed.
 
 use crate::curriculum::Coverage;
-use crate::model::{Curriculum, PolicyDate, Revision};
+use crate::model::{Curriculum, PolicyDate, Revision, Unit};
 
 /// Every data change from `old` to `new`, in a fixed order: review date,
 /// roles and people, dates and checks, organisations, publications,
@@ -422,7 +422,7 @@ fn curriculum(old: &Revision, new: &Revision, out: &mut Vec<String>) {
                     ));
                 }
             }
-            units_by_provider(was, map, out);
+            units(old, new, out);
             coverage(old, new, out);
         }
     }
@@ -437,70 +437,104 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// Units matched by year group and name, counted by provider: "22 Project
-/// Evolve units were added."
-fn units_by_provider(old: &Curriculum, new: &Curriculum, out: &mut Vec<String>) {
-    // (provider, added, removed, changed), in order of first mention.
-    let mut tally: Vec<(String, usize, usize, usize)> = Vec::new();
-    let mut note = |provider: &str, which: usize| {
-        let at = match tally.iter().position(|t| t.0 == provider) {
-            Some(at) => at,
-            None => {
-                tally.push((provider.to_string(), 0, 0, 0));
+/// Units matched by year group and name: those added and removed counted
+/// by provider ("22 Project Evolve units were added."), those changed told
+/// one by one.
+fn units(old: &Revision, new: &Revision, out: &mut Vec<String>) {
+    let (Some(before), Some(after)) = (&old.curriculum, &new.curriculum) else {
+        return;
+    };
+    // (provider, added, removed), in order of first mention.
+    let mut tally: Vec<(String, usize, usize)> = Vec::new();
+    let mut note = |provider: &str, added: bool| {
+        let at = tally
+            .iter()
+            .position(|t| t.0 == provider)
+            .unwrap_or_else(|| {
+                tally.push((provider.to_string(), 0, 0));
                 tally.len() - 1
-            }
-        };
-        match which {
-            0 => tally[at].1 += 1,
-            1 => tally[at].2 += 1,
-            _ => tally[at].3 += 1,
+            });
+        if added {
+            tally[at].1 += 1;
+        } else {
+            tally[at].2 += 1;
         }
     };
-    let find = |curriculum: &Curriculum, year: &str, name: &str| {
+    let find = |curriculum: &'_ Curriculum, year: &str, name: &str| -> Option<Unit> {
         curriculum
             .year(year)
             .and_then(|y| y.units.iter().find(|u| u.name == name).cloned())
     };
-    for year in &new.years {
+    let mut changed = Vec::new();
+    for year in &after.years {
         for unit in &year.units {
-            match find(old, &year.id, &unit.name) {
-                None => note(&unit.provider, 0),
-                Some(was) if was != *unit => note(&unit.provider, 2),
+            match find(before, &year.id, &unit.name) {
+                None => note(&unit.provider, true),
+                Some(was) if was != *unit => {
+                    changed.push(unit_change(old, new, &year.name, &was, unit));
+                }
                 Some(_) => {}
             }
         }
     }
-    for year in &old.years {
+    for year in &before.years {
         for unit in &year.units {
-            if new.year(&year.id).is_some() && find(new, &year.id, &unit.name).is_none() {
-                note(&unit.provider, 1);
+            if after.year(&year.id).is_some() && find(after, &year.id, &unit.name).is_none() {
+                note(&unit.provider, false);
             }
         }
     }
-    for (provider, added, removed, changed) in tally {
-        let were = |n: usize| if n == 1 { "was" } else { "were" };
-        let units = |n: usize| if n == 1 { "unit" } else { "units" };
-        if added > 0 {
-            out.push(format!(
-                "{added} {provider} {} {} added.",
-                units(added),
-                were(added)
-            ));
-        }
-        if removed > 0 {
-            out.push(format!(
-                "{removed} {provider} {} {} removed.",
-                units(removed),
-                were(removed)
-            ));
-        }
-        if changed > 0 {
-            out.push(format!(
-                "{changed} {provider} {} changed term, strands or details.",
-                units(changed)
-            ));
+    for (provider, added, removed) in tally {
+        for (n, what) in [(added, "added"), (removed, "removed")] {
+            match n {
+                0 => {}
+                1 => out.push(format!("1 {provider} unit was {what}.")),
+                n => out.push(format!("{n} {provider} units were {what}.")),
+            }
         }
     }
+    out.extend(changed);
+}
+
+/// "‘Telling a grown-up’ (Year 1) moved from Summer 1 to Autumn 2; now
+/// also teaches ‘Privacy and passwords’."
+fn unit_change(old: &Revision, new: &Revision, year: &str, was: &Unit, unit: &Unit) -> String {
+    let mut parts = Vec::new();
+    if was.term != unit.term {
+        parts.push(format!(
+            "moved from {} to {}",
+            was.term.name(),
+            unit.term.name()
+        ));
+    }
+    if was.provider != unit.provider {
+        parts.push(format!(
+            "now comes from {} instead of {}",
+            unit.provider, was.provider
+        ));
+    }
+    let gained: Vec<String> = unit
+        .strands
+        .iter()
+        .filter(|s| !was.strands.contains(s))
+        .cloned()
+        .collect();
+    let lost: Vec<String> = was
+        .strands
+        .iter()
+        .filter(|s| !unit.strands.contains(s))
+        .cloned()
+        .collect();
+    if !gained.is_empty() {
+        parts.push(format!("now also teaches {}", strand_names(new, &gained)));
+    }
+    if !lost.is_empty() {
+        parts.push(format!("no longer teaches {}", strand_names(old, &lost)));
+    }
+    if parts.is_empty() {
+        parts.push("has new details (summary, statements or link)".into());
+    }
+    format!("‘{}’ ({year}) {}.", unit.name, parts.join("; "))
 }
 
 /// For each strand, the year groups (in both revisions) that gained or

@@ -44,7 +44,11 @@ pub fn terminal(changes: &Changes, color: bool) -> String {
         words(s.words_removed)
     );
     if !changes.data.is_empty() {
-        let _ = writeln!(out, "\n{}", paint(BOLD, "People, dates and organisations"));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(BOLD, "People, dates, organisations and curriculum")
+        );
         for sentence in &changes.data {
             let _ = writeln!(out, "  - {sentence}");
         }
