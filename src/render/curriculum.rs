@@ -33,6 +33,13 @@ pub fn has_page(revision: &Revision, pages: CurriculumPages, rest: &str) -> bool
     }
 }
 
+/// Something named and perhaps linked: the framework.
+#[derive(Serialize)]
+struct Named {
+    name: String,
+    url: Option<String>,
+}
+
 #[derive(Serialize)]
 struct StrandInfo {
     id: String,
@@ -174,8 +181,14 @@ impl Pages<'_> {
     ) {
         let mut context = tera::Context::new();
         context.insert("page", &chrome(self.site, spec));
-        context.insert("framework", &self.edition.revision.framework.name);
-        context.insert("framework_url", &self.edition.revision.framework.url);
+        let framework = &self.edition.revision.framework;
+        context.insert(
+            "framework",
+            &Named {
+                name: framework.name.clone(),
+                url: framework.url.clone(),
+            },
+        );
         context.extend(extra);
         output.page(self.theme, template, spec.path, &context);
     }
