@@ -22,6 +22,7 @@ pub mod release;
 pub mod render;
 pub mod schedule;
 pub mod slug;
+pub mod status;
 pub mod urls;
 pub mod validate;
 

@@ -59,6 +59,37 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Show, on one screen, the policy's approval, review dates, checks,
+    /// vacant roles, curriculum gaps and link health.
+    Status {
+        /// The site root, holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Exit 1 when anything is overdue or a role is vacant (for CI).
+        #[arg(long)]
+        strict: bool,
+        /// `text` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Treat this day (YYYY-MM-DD) as today.
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+    },
+    /// Check every external link in content/ and data/ (this goes online).
+    Check {
+        /// The site root, holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check every address again, ignoring results kept from earlier runs.
+        #[arg(long)]
+        no_cache: bool,
+        /// Report broken links but exit 0.
+        #[arg(long)]
+        warn_only: bool,
+        /// `text` for people, `json` for tools, `markdown` for a CI job summary.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
     /// Record a revision's approval in data/versions.yaml and freeze its
     /// text under versions/<ID>/.
     Release {
@@ -86,6 +117,13 @@ enum Command {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
@@ -123,6 +161,24 @@ fn main() -> ExitCode {
             (!no_color, color),
             now,
         ),
+        Command::Status {
+            root,
+            strict,
+            format,
+            today,
+        } => status(
+            &root,
+            strict,
+            format,
+            today.unwrap_or(now),
+            (!no_color, color),
+        ),
+        Command::Check {
+            root,
+            no_cache,
+            warn_only,
+            format,
+        } => check(&root, no_cache, warn_only, format, cli.quiet, color, now),
         Command::Release {
             id,
             approved,
@@ -294,11 +350,141 @@ fn diff(
     ExitCode::SUCCESS
 }
 
+/// Loads the site for a command that needs it whole; prints its errors.
+fn load_or_report(
+    root: &std::path::Path,
+    today: NaiveDate,
+    color: bool,
+    doing: &str,
+) -> Option<policyweb::model::Site> {
+    let (site, sources, mut diagnostics) = policyweb::load_site(root, today);
+    diagnostics.sort(&sources);
+    diagnostics.items.retain(|d| d.is_error());
+    match site.filter(|_| !diagnostics.has_errors()) {
+        Some(site) => Some(site),
+        None => {
+            eprint!("{}", diagnostics.render(&sources, color));
+            eprintln!("The site has errors; fix them to {doing}.");
+            None
+        }
+    }
+}
+
+/// `policyweb status`: one screen on stdout; with `--strict`, exit 1 when
+/// anything needs doing.
+fn status(
+    root: &std::path::Path,
+    strict: bool,
+    format: Format,
+    today: NaiveDate,
+    (color_allowed, stderr_color): (bool, bool),
+) -> ExitCode {
+    let Some(site) = load_or_report(root, today, stderr_color, "see its status") else {
+        return ExitCode::from(1);
+    };
+    let status = policyweb::status::status(&site);
+    let text = match format {
+        Format::Json => match serde_json::to_string_pretty(&status) {
+            Ok(json) => json + "\n",
+            Err(error) => {
+                eprintln!("error: cannot write JSON: {error}");
+                return ExitCode::from(1);
+            }
+        },
+        Format::Text => {
+            let color = color_allowed && std::io::stdout().is_terminal();
+            policyweb::status::terminal(&status, color)
+        }
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let failures = status.strict_failures();
+    if strict && !failures.is_empty() {
+        eprintln!(
+            "status --strict: {} to attend to: {}",
+            failures.len(),
+            failures.join("; ")
+        );
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
 /// " with 2 warnings", "" for none.
 fn plural(count: usize, joiner: &str, noun: &str) -> String {
     match count {
         0 => String::new(),
         1 => format!("{joiner} 1 {noun}"),
         n => format!("{joiner} {n} {noun}s"),
+    }
+}
+
+/// `policyweb check`: every external link, checked; the report on stdout,
+/// progress on stderr (a bar on a terminal, a line per address in CI).
+fn check(
+    root: &std::path::Path,
+    no_cache: bool,
+    warn_only: bool,
+    format: ReportFormat,
+    quiet: bool,
+    color: bool,
+    today: NaiveDate,
+) -> ExitCode {
+    use policyweb::links::external::{self, Failure, LinkResult, report};
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = |done: usize, total: usize, result: &LinkResult| match &bar {
+        Some(bar) => {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+            bar.set_message(result.url.clone());
+        }
+        None if !quiet => {
+            let state = if result.outcome.is_broken() {
+                "broken"
+            } else {
+                "ok"
+            };
+            eprintln!("[{done}/{total}] {state} {}", result.url);
+        }
+        None => {}
+    };
+    let outcome = external::run(root, today, !no_cache, &progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = match outcome {
+        Ok(report) => report,
+        Err(Failure::Site(sources, diagnostics)) => {
+            eprint!("{}", diagnostics.render(&sources, color));
+            eprintln!("The site has errors; fix them to check its links.");
+            return ExitCode::from(1);
+        }
+        Err(Failure::Checker(problem)) => {
+            eprintln!("error: {problem}");
+            return ExitCode::from(1);
+        }
+    };
+    let text = match format {
+        ReportFormat::Text => report::terminal(&report, color && std::io::stdout().is_terminal()),
+        ReportFormat::Markdown => report::markdown(&report),
+        ReportFormat::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => json + "\n",
+            Err(error) => {
+                eprintln!("error: cannot write JSON: {error}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.counts().broken > 0 && !warn_only {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

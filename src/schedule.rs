@@ -6,6 +6,8 @@ use crate::model::{PolicyDate, Site};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Due {
     Overdue,
+    /// Due within the reminder period (site.yaml's `reminder_days`).
+    Soon,
     Upcoming,
     /// A check with no record of ever being done.
     NotRecorded,
@@ -27,8 +29,14 @@ pub fn items(site: &Site) -> Vec<Item> {
     let revision = site.newest();
     let next_review = site.current().unwrap_or(revision).next_review;
     let state = |date: PolicyDate| {
+        let reminder = chrono::Days::new(u64::from(site.settings.reminder_days));
         if date.last_day() < today {
             Due::Overdue
+        } else if today
+            .checked_add_days(reminder)
+            .is_none_or(|r| date.last_day() <= r)
+        {
+            Due::Soon
         } else {
             Due::Upcoming
         }

@@ -78,6 +78,11 @@ pub fn curriculum_coverage(view: &str) -> PagePath {
     format!("{view}/curriculum/coverage/")
 }
 
+/// The last external link check, on governance views.
+pub fn link_report(view: &str) -> PagePath {
+    format!("{view}/links/")
+}
+
 pub fn not_found() -> PagePath {
     "404.html".into()
 }

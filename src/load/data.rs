@@ -18,6 +18,24 @@ pub struct SiteFile {
     pub language: Option<Text>,
     pub theme: Option<Text>,
     pub views: Vec<ViewEntry>,
+    /// Days before a due date that `status` starts to remind.
+    pub reminder_days: Option<Spanned<u32>>,
+    pub link_check: Option<LinkCheckEntry>,
+}
+
+/// How `policyweb check` treats external links.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCheckEntry {
+    pub accept: Option<Vec<Spanned<u16>>>,
+    #[serde(default)]
+    pub exclude: Vec<Text>,
+    pub timeout_seconds: Option<Spanned<u64>>,
+    pub retries: Option<Spanned<u64>>,
+    pub concurrency: Option<Spanned<usize>>,
+    pub per_host: Option<Spanned<usize>>,
+    pub interval_ms: Option<Spanned<u64>>,
+    pub cache_hours: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]

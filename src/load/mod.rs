@@ -32,6 +32,9 @@ pub struct Loaded {
     /// Folders holding revisions copied out of git; they must outlive the
     /// build, since images are copied from them when the site is written.
     pub scratch: Vec<TempDir>,
+    /// The last external link check's report, from .policyweb/ (the build
+    /// itself never goes online).
+    pub link_report: Option<crate::links::external::Report>,
 }
 
 /// One revision's files, as read.
@@ -106,6 +109,7 @@ pub fn load(root: &Path) -> (Loaded, Diagnostics) {
         versions: None,
         revisions: Vec::new(),
         scratch: Vec::new(),
+        link_report: crate::links::external::report::load(root),
     };
     if let Some((document, entries)) = &versions {
         let count = entries.len();
@@ -176,10 +180,13 @@ fn read_tree(
     (data, content)
 }
 
+/// How the built-in framework is named where a file's path would be.
+pub const BUILT_IN_STRANDS: &str = "data/strands.yaml (built in)";
+
 /// Education for a Connected World, for a revision without strands.yaml.
 fn built_in_framework(sources: &mut Sources) -> (Document, data::StrandsFile) {
     let source = sources.add(
-        "data/strands.yaml (built in)".into(),
+        BUILT_IN_STRANDS.into(),
         crate::curriculum::DEFAULT_FRAMEWORK.into(),
     );
     let document = Document::whole(sources, source);

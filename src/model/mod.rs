@@ -29,6 +29,8 @@ pub struct Site {
     /// Folders holding revisions read from git, removed when the site is
     /// dropped.
     pub scratch: Vec<tempfile::TempDir>,
+    /// The last external link check, if one has run in this site root.
+    pub link_report: Option<crate::links::external::Report>,
 }
 
 impl Site {
@@ -77,6 +79,44 @@ pub struct Settings {
     pub language: String,
     pub theme: String,
     pub views: Vec<View>,
+    /// Days before a due date that reminders start.
+    pub reminder_days: u32,
+    pub link_check: LinkCheck,
+}
+
+/// Settings for the external link check, from site.yaml's `link_check`.
+#[derive(Debug, Clone)]
+pub struct LinkCheck {
+    /// Status codes that count as fine.
+    pub accept: Vec<u16>,
+    /// Regular expressions: addresses matching any are not checked.
+    pub exclude: Vec<String>,
+    pub timeout_seconds: u64,
+    /// Retries of a failed request, with the wait doubling each time.
+    pub retries: u64,
+    /// Requests in flight at once, across all hosts.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// Least time between two requests to one host.
+    pub interval_ms: u64,
+    /// How long a good result is trusted before it is checked again.
+    pub cache_hours: u64,
+}
+
+impl Default for LinkCheck {
+    fn default() -> Self {
+        LinkCheck {
+            accept: (200..=299).collect(),
+            exclude: Vec::new(),
+            timeout_seconds: 20,
+            retries: 2,
+            concurrency: 32,
+            per_host: 2,
+            interval_ms: 25,
+            cache_hours: 24,
+        }
+    }
 }
 
 #[derive(Debug)]

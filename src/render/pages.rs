@@ -57,6 +57,7 @@ pub fn edition_pages(site: &Site, theme: &Theme, edition: &Edition, output: &mut
     organisations_page(site, theme, edition, output);
     if edition.view.governance && edition.base == edition.view.id {
         reviews_page(site, theme, edition, output);
+        links_page(site, theme, edition, output);
     }
     super::curriculum::pages(site, theme, edition, output);
     for asset in &edition.revision.assets {
@@ -431,6 +432,7 @@ fn reviews_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut View
     let items = schedule::items(site);
     let state = |due: &Due| match due {
         Due::Overdue => "overdue",
+        Due::Soon => "soon",
         Due::Upcoming => "upcoming",
         Due::NotRecorded => "not-recorded",
     };
@@ -476,10 +478,95 @@ fn reviews_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut View
     let mut context = page_context(site, &spec);
     context.insert("schedule", &entries);
     context.insert(
+        "links",
+        &site.link_report.as_ref().map(|report| LinkHealth {
+            checked_on: checked_on(report),
+            summary: crate::links::external::report::summary(report),
+            broken: report.counts().broken,
+            url: urls::relative(&path, &urls::link_report(&edition.view.id)),
+        }),
+    );
+    context.insert(
         "today",
         &crate::model::PolicyDate::from_naive(site.today).long(),
     );
     output.page(theme, "reviews.html", &path, &context);
+}
+
+#[derive(Serialize)]
+struct LinkHealth {
+    checked_on: String,
+    summary: String,
+    broken: usize,
+    url: String,
+}
+
+/// "22 November 2026", from the report's time stamp.
+fn checked_on(report: &crate::links::external::Report) -> String {
+    crate::model::PolicyDate::parse(report.day())
+        .map_or_else(|_| report.day().to_string(), |d| d.long())
+}
+
+#[derive(Serialize)]
+struct LinkEntry {
+    url: String,
+    what: String,
+    places: Vec<String>,
+}
+
+/// The last link check's findings, for governance views; none before a
+/// check has run.
+fn links_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+    use crate::links::external::Outcome;
+    let Some(report) = &site.link_report else {
+        return;
+    };
+    let path = urls::link_report(&edition.view.id);
+    let entries = |wanted: fn(&Outcome) -> Option<String>| -> Vec<LinkEntry> {
+        report
+            .links
+            .iter()
+            .filter_map(|link| {
+                Some(LinkEntry {
+                    url: link.url.clone(),
+                    what: wanted(&link.outcome)?,
+                    places: link.places.clone(),
+                })
+            })
+            .collect()
+    };
+    let spec = PageSpec {
+        path: &path,
+        title: "External links".into(),
+        description: "Whether the outside addresses the policy links to still work.".into(),
+        view: Some((edition, ViewPage::Reviews)),
+        breadcrumbs: view_crumbs(site, edition, &path),
+    };
+    let mut context = page_context(site, &spec);
+    context.insert("checked_on", &checked_on(report));
+    context.insert("summary", &crate::links::external::report::summary(report));
+    context.insert(
+        "broken",
+        &entries(|o| match o {
+            Outcome::Broken { reason, .. } => Some(reason.clone()),
+            _ => None,
+        }),
+    );
+    context.insert(
+        "moved",
+        &entries(|o| match o {
+            Outcome::Moved { to, .. } => Some(to.clone()),
+            _ => None,
+        }),
+    );
+    context.insert(
+        "undecided",
+        &entries(|o| match o {
+            Outcome::Unchecked { reason } => Some(reason.clone()),
+            _ => None,
+        }),
+    );
+    output.page(theme, "links.html", &path, &context);
 }
 
 pub fn unpublished(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {

@@ -79,6 +79,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/curriculum-coverage.html"),
     ),
     (
+        "links.html",
+        include_str!("../../themes/default/templates/links.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),

@@ -10,8 +10,9 @@ use crate::load::data::{DataFiles, SiteFile, Text, VersionEntry};
 use crate::load::yaml::Document;
 use crate::model::{
     Approval, Check, Contact, Curriculum, CurriculumPages, Document as Publication, Framework,
-    Interval, NamedDate, Organisation, Person, PolicyDate, Role, School, Settings, View,
+    Interval, LinkCheck, NamedDate, Organisation, Person, PolicyDate, Role, School, Settings, View,
 };
+use serde_saphyr::Spanned;
 
 /// Checks that each entry's id is well formed and used once; returns the ids.
 pub(super) fn claim_ids<'e>(
@@ -199,7 +200,76 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
             .as_ref()
             .map_or("default".into(), |t| t.value.trim().to_string()),
         views,
+        reminder_days: site.reminder_days.as_ref().map_or(60, |d| d.value),
+        link_check: link_check(check, document, site.link_check.as_ref()),
     })
+}
+
+fn link_check(
+    check: &mut Checker,
+    document: &Document,
+    entry: Option<&crate::load::data::LinkCheckEntry>,
+) -> LinkCheck {
+    let mut settings = LinkCheck::default();
+    let Some(entry) = entry else {
+        return settings;
+    };
+    if let Some(codes) = &entry.accept {
+        for code in codes {
+            if !(100..=599).contains(&code.value) {
+                let span = document.point(check.sources, code);
+                check.diagnostics.push(
+                    crate::diagnostics::Diagnostic::error(format!(
+                        "{} is not an HTTP status code",
+                        code.value
+                    ))
+                    .at(document.source, span)
+                    .help("status codes run from 100 to 599, such as 200 or 403"),
+                );
+            }
+        }
+        settings.accept = codes.iter().map(|c| c.value).collect();
+    }
+    for pattern in &entry.exclude {
+        if let Err(error) = regex::Regex::new(&pattern.value) {
+            check.error(
+                document,
+                pattern,
+                format!("`{}` is not a regular expression: {error}", pattern.value),
+                "write a regular expression such as `^https://www\\.facebook\\.com/`",
+            );
+        }
+    }
+    settings.exclude = entry.exclude.iter().map(|p| p.value.clone()).collect();
+    let positive = |check: &mut Checker, value: &Option<Spanned<usize>>, default: usize| match value
+    {
+        Some(v) if v.value == 0 => {
+            let span = document.point(check.sources, v);
+            check.diagnostics.push(
+                crate::diagnostics::Diagnostic::error("this must be at least 1")
+                    .at(document.source, span)
+                    .help("requests in flight at once: 1 or more"),
+            );
+            default
+        }
+        Some(v) => v.value,
+        None => default,
+    };
+    settings.concurrency = positive(check, &entry.concurrency, settings.concurrency);
+    settings.per_host = positive(check, &entry.per_host, settings.per_host);
+    if let Some(v) = &entry.timeout_seconds {
+        settings.timeout_seconds = v.value.max(1);
+    }
+    if let Some(v) = &entry.retries {
+        settings.retries = v.value;
+    }
+    if let Some(v) = &entry.interval_ms {
+        settings.interval_ms = v.value;
+    }
+    if let Some(v) = &entry.cache_hours {
+        settings.cache_hours = v.value;
+    }
+    settings
 }
 
 /// The curriculum pages a view lists in site.yaml; without the key, a

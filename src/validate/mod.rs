@@ -91,6 +91,7 @@ pub fn validate(
         revisions,
         today,
         scratch: loaded.scratch,
+        link_report: loaded.link_report,
     };
     (Some(site), diagnostics)
 }

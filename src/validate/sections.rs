@@ -12,8 +12,9 @@ use crate::model::{Framework, Role, Section};
 
 /// Addresses inside a view that its own pages use (see `urls`), so no
 /// section may take them.
-const RESERVED_IDS: [&str; 7] = [
+const RESERVED_IDS: [&str; 8] = [
     "all",
+    "links",
     "people",
     "organisations",
     "reviews",
