@@ -8,6 +8,7 @@
 //! Problems are `Diagnostic` values carried to the end and printed by the
 //! caller, all at once.
 
+pub mod ansi;
 pub mod changes;
 pub mod curriculum;
 pub mod diagnostics;

@@ -297,12 +297,7 @@ fn diff(
     (color_allowed, stderr_color): (bool, bool),
     now: NaiveDate,
 ) -> ExitCode {
-    let (site, sources, mut diagnostics) = policyweb::load_site(root, now);
-    diagnostics.sort(&sources);
-    diagnostics.items.retain(|d| d.is_error());
-    let Some(site) = site.filter(|_| !diagnostics.has_errors()) else {
-        eprint!("{}", diagnostics.render(&sources, stderr_color));
-        eprintln!("The site has errors; fix them to compare its revisions.");
+    let Some(site) = load_or_report(root, now, stderr_color, "compare its revisions") else {
         return ExitCode::from(1);
     };
     let known: Vec<&str> = site.revisions.iter().map(|r| r.id.as_str()).collect();
@@ -333,12 +328,9 @@ fn diff(
     }
     let changes = policyweb::changes::compare(&site, old, new, view);
     let text = match format {
-        Format::Json => match serde_json::to_string_pretty(&changes) {
-            Ok(json) => json + "\n",
-            Err(error) => {
-                eprintln!("error: cannot write JSON: {error}");
-                return ExitCode::from(1);
-            }
+        Format::Json => match json(&changes) {
+            Some(json) => json,
+            None => return ExitCode::from(1),
         },
         Format::Text => {
             let color = color_allowed && std::io::stdout().is_terminal();
@@ -384,12 +376,9 @@ fn status(
     };
     let status = policyweb::status::status(&site);
     let text = match format {
-        Format::Json => match serde_json::to_string_pretty(&status) {
-            Ok(json) => json + "\n",
-            Err(error) => {
-                eprintln!("error: cannot write JSON: {error}");
-                return ExitCode::from(1);
-            }
+        Format::Json => match json(&status) {
+            Some(json) => json,
+            None => return ExitCode::from(1),
         },
         Format::Text => {
             let color = color_allowed && std::io::stdout().is_terminal();
@@ -407,6 +396,17 @@ fn status(
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// A report as JSON for tools; `None` (the problem said) if it cannot be.
+fn json(value: &impl serde::Serialize) -> Option<String> {
+    match serde_json::to_string_pretty(value) {
+        Ok(json) => Some(json + "\n"),
+        Err(error) => {
+            eprintln!("error: cannot write JSON: {error}");
+            None
+        }
+    }
 }
 
 /// " with 2 warnings", "" for none.
@@ -473,12 +473,9 @@ fn check(
     let text = match format {
         ReportFormat::Text => report::terminal(&report, color && std::io::stdout().is_terminal()),
         ReportFormat::Markdown => report::markdown(&report),
-        ReportFormat::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => json + "\n",
-            Err(error) => {
-                eprintln!("error: cannot write JSON: {error}");
-                return ExitCode::from(1);
-            }
+        ReportFormat::Json => match json(&report) {
+            Some(json) => json,
+            None => return ExitCode::from(1),
         },
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());

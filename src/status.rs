@@ -5,6 +5,7 @@
 //! or as the terminal screen written here. It reads nothing of its own
 //! except the link report, and goes online never.
 
+use crate::ansi::{BOLD, RED, YELLOW};
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -297,21 +298,10 @@ impl Status {
     }
 }
 
-const RED: &str = "\x1b[31m";
-const YELLOW: &str = "\x1b[33m";
-const BOLD: &str = "\x1b[1m";
-const RESET: &str = "\x1b[0m";
-
 /// The screen: a heading line, then a group each for reviews and checks,
 /// vacant roles, curriculum gaps and links. Colour only when `color`.
 pub fn terminal(status: &Status, color: bool) -> String {
-    let paint = |code: &str, text: &str| {
-        if color {
-            format!("{code}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
-    };
+    let paint = crate::ansi::painter(color);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -515,6 +505,7 @@ fn places(places: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ansi::RESET;
 
     #[test]
     fn days_left_read_as_english() {

@@ -7,20 +7,10 @@ use std::fmt::Write;
 
 use super::text::{BlockMark, Mark};
 use super::{Changes, Status, words};
-
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const BOLD: &str = "\x1b[1m";
-const RESET: &str = "\x1b[0m";
+use crate::ansi::{BOLD, GREEN, RED};
 
 pub fn terminal(changes: &Changes, color: bool) -> String {
-    let paint = |code: &str, text: &str| {
-        if color {
-            format!("{code}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
-    };
+    let paint = crate::ansi::painter(color);
     let mut out = String::new();
     let s = &changes.summary;
     let _ = writeln!(

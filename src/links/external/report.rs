@@ -152,13 +152,7 @@ fn detail(outcome: &Outcome) -> String {
 /// For the terminal: the links that need attention grouped by what is
 /// wrong, each with where it is used, then the totals.
 pub fn terminal(report: &Report, color: bool) -> String {
-    let paint = |code: &str, text: &str| {
-        if color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    };
+    let paint = crate::ansi::painter(color);
     let mut out = String::new();
     for rank in 0..3 {
         let links: Vec<&LinkResult> = report
@@ -169,7 +163,11 @@ pub fn terminal(report: &Report, color: bool) -> String {
         let Some((title, _)) = links.first().and_then(|l| group(&l.outcome)) else {
             continue;
         };
-        let colour = if rank == 0 { "1;31" } else { "1;33" };
+        let colour = if rank == 0 {
+            crate::ansi::RED
+        } else {
+            crate::ansi::YELLOW
+        };
         out.push_str(&paint(colour, &format!("{title} ({})", links.len())));
         out.push('\n');
         for link in links {
