@@ -22,6 +22,7 @@ pub mod prose;
 pub mod release;
 pub mod render;
 pub mod schedule;
+pub mod serve;
 pub mod slug;
 pub mod status;
 pub mod urls;
@@ -97,6 +98,15 @@ pub fn load_site(root: &Path, today: NaiveDate) -> (Option<Site>, Sources, Diagn
 /// Renders and checks every page, in memory. Warnings for overdue reviews
 /// are added here, since every build should say so.
 pub fn generate(site: &Site) -> (Generated, Diagnostics) {
+    generate_cached(site, &mut Default::default())
+}
+
+/// `generate`, reusing minified pages from an earlier run (`serve`): one
+/// cache for the public tree, one for the restricted.
+pub fn generate_cached(
+    site: &Site,
+    caches: &mut (output::MinifyCache, output::MinifyCache),
+) -> (Generated, Diagnostics) {
     let rendered = render::render(site);
     let mut diagnostics = rendered.diagnostics;
     for sentence in schedule::overdue_sentences(site) {
@@ -118,8 +128,8 @@ pub fn generate(site: &Site) -> (Generated, Diagnostics) {
         public: rendered.public,
         restricted: rendered.restricted,
     };
-    generated.public.minify();
-    generated.restricted.minify();
+    generated.public.minify_cached(&mut caches.0);
+    generated.restricted.minify_cached(&mut caches.1);
     (generated, diagnostics)
 }
 

@@ -90,6 +90,27 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
+    /// Preview the site: build it, serve it on this computer, rebuild and
+    /// reload the browser on every change. Writes nothing to disk.
+    Serve {
+        /// The site root, holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to serve on (0 for any free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on. Only this computer can reach the
+        /// default; another address makes the preview (restricted views
+        /// included) visible to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Treat this day (YYYY-MM-DD) as today.
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+    },
     /// Record a revision's approval in data/versions.yaml and freeze its
     /// text under versions/<ID>/.
     Release {
@@ -161,6 +182,13 @@ fn main() -> ExitCode {
             (!no_color, color),
             now,
         ),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            today,
+        } => serve(root, port, bind, open, today.unwrap_or(now), cli.quiet),
         Command::Status {
             root,
             strict,
@@ -396,6 +424,95 @@ fn status(
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// What `serve` prints: where it is, and each rebuild's result.
+struct ServeReporter {
+    quiet: bool,
+    open: bool,
+}
+
+impl policyweb::serve::Reporter for ServeReporter {
+    fn listening(&mut self, address: std::net::SocketAddr, restricted: &[String]) {
+        eprintln!("Serving on http://{address}/ (Ctrl-C to stop)");
+        for view in restricted {
+            eprintln!("  restricted view, this computer only: http://{address}/{view}");
+        }
+        if !address.ip().is_loopback() {
+            eprintln!(
+                "warning: the preview, restricted views included, can be reached from other computers at {address}"
+            );
+        }
+        if self.open {
+            let url = format!("http://{address}/");
+            let opener = if cfg!(target_os = "macos") {
+                "open"
+            } else {
+                "xdg-open"
+            };
+            if std::process::Command::new(opener)
+                .arg(&url)
+                .spawn()
+                .is_err()
+            {
+                eprintln!("Could not open a browser; open {url} yourself.");
+            }
+        }
+    }
+
+    fn built(&mut self, result: Result<(usize, u128, String), String>) {
+        match result {
+            Ok((pages, ms, warnings)) => {
+                if !self.quiet {
+                    eprint!("{warnings}");
+                    eprintln!("Built {pages} pages in {ms} ms.");
+                }
+            }
+            Err(errors) => {
+                eprint!("{errors}");
+                eprintln!(
+                    "The build failed; the last good site is still served, with the error shown on every page."
+                );
+            }
+        }
+    }
+}
+
+/// `policyweb serve`: until Ctrl-C.
+fn serve(
+    root: PathBuf,
+    port: u16,
+    bind: std::net::IpAddr,
+    open: bool,
+    today: NaiveDate,
+    quiet: bool,
+) -> ExitCode {
+    let options = policyweb::serve::Options {
+        root,
+        bind,
+        port,
+        today,
+    };
+    let reporter = ServeReporter { quiet, open };
+    match policyweb::serve::serve(options, reporter) {
+        Ok(()) => {
+            eprintln!("Stopped.");
+            ExitCode::SUCCESS
+        }
+        Err(policyweb::serve::Failure::PortInUse(address)) => {
+            eprintln!(
+                "error: port {} on {} is already in use (another preview?); try another: policyweb serve --port {}",
+                address.port(),
+                address.ip(),
+                address.port().wrapping_add(1).max(1024)
+            );
+            ExitCode::from(2)
+        }
+        Err(policyweb::serve::Failure::Other(problem)) => {
+            eprintln!("error: {problem}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// A report as JSON for tools; `None` (the problem said) if it cannot be.

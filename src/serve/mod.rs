@@ -1,0 +1,193 @@
+//! `policyweb serve`: a live preview. Builds the site in memory, serves it
+//! on 127.0.0.1 (another address only when asked), watches content/,
+//! data/, themes/ and versions/, rebuilds after each change (waiting for an
+//! editor's several writes to settle), and tells open pages to reload. A
+//! change with an error leaves the last good site served, with the error
+//! shown over it; nothing is written to disk.
+
+mod http;
+pub mod rebuild;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock, mpsc};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use notify::{RecursiveMode, Watcher};
+use tokio::sync::broadcast;
+
+use http::{Served, Shared};
+pub use http::{file_for, inject};
+use rebuild::Rebuilder;
+
+/// The folders whose changes trigger a rebuild.
+pub const WATCHED: [&str; 4] = ["content", "data", "themes", "versions"];
+
+/// How long the files must be quiet before a rebuild: editors often save
+/// in several steps (a temporary file, then a rename).
+const SETTLE: Duration = Duration::from_millis(25);
+
+pub struct Options {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 for any free port.
+    pub port: u16,
+    pub today: NaiveDate,
+}
+
+/// What the preview tells the person running it.
+pub trait Reporter: Send + 'static {
+    /// Serving has started at `address`.
+    fn listening(&mut self, address: SocketAddr, restricted: &[String]);
+    /// A build finished: `Ok(pages, milliseconds, warnings)` or the errors.
+    fn built(&mut self, result: Result<(usize, u128, String), String>);
+}
+
+pub enum Failure {
+    /// The port is taken by another program.
+    PortInUse(SocketAddr),
+    Other(String),
+}
+
+/// Serves until Ctrl-C. The first build happens before the server starts.
+pub fn serve(options: Options, mut reporter: impl Reporter) -> Result<(), Failure> {
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|e| Failure::Other(format!("cannot open {}: {e}", options.root.display())))?;
+    let mut rebuilder = Rebuilder::new(root.clone(), options.today);
+    let served = Arc::new(RwLock::new(Served::default()));
+    let (events, _) = broadcast::channel(16);
+    let shared = Shared {
+        served: Arc::clone(&served),
+        events: events.clone(),
+    };
+    let restricted = run_build(&mut rebuilder, &served, &mut reporter);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Other(format!("cannot start the server: {e}")))?;
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(address))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => Failure::PortInUse(address),
+            _ => Failure::Other(format!("cannot listen on {address}: {e}")),
+        })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    reporter.listening(bound, &restricted);
+
+    // Watching runs on its own thread; it rebuilds and signals the pages.
+    let (changes, changed) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = changes.send(event);
+    })
+    .map_err(|e| Failure::Other(format!("cannot watch the site's files: {e}")))?;
+    for folder in WATCHED {
+        let path = root.join(folder);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| Failure::Other(format!("cannot watch {folder}/: {e}")))?;
+        }
+    }
+    std::thread::spawn(move || {
+        while let Some(()) = next_change(&changed, &root) {
+            run_build(&mut rebuilder, &served, &mut reporter);
+            let _ = events.send(());
+        }
+    });
+
+    let app = http::router(shared);
+    runtime.block_on(async {
+        tokio::select! {
+            result = axum::serve(listener, app) => {
+                result.map_err(|e| Failure::Other(format!("the server stopped: {e}")))
+            }
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    })?;
+    drop(watcher);
+    // Open event streams would hold the runtime; stop without waiting.
+    runtime.shutdown_background();
+    Ok(())
+}
+
+/// Builds, and on success replaces what is served; on failure keeps the
+/// last good site and records the error. Returns the restricted views'
+/// addresses.
+fn run_build(
+    rebuilder: &mut Rebuilder,
+    served: &RwLock<Served>,
+    reporter: &mut impl Reporter,
+) -> Vec<String> {
+    let started = Instant::now();
+    let result = rebuilder.rebuild();
+    let mut served = match served.write() {
+        Ok(served) => served,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    match result {
+        Ok(rebuilt) => {
+            let pages = rebuilt.public.html_pages() + rebuilt.restricted.html_pages();
+            served.public = rebuilt.public;
+            served.restricted = rebuilt.restricted;
+            served.error = None;
+            reporter.built(Ok((pages, started.elapsed().as_millis(), rebuilt.warnings)));
+        }
+        Err(errors) => {
+            served.error = Some(errors.clone());
+            reporter.built(Err(errors));
+        }
+    }
+    let mut views: Vec<String> = served
+        .restricted
+        .files
+        .keys()
+        .filter_map(|p| p.strip_suffix("/index.html"))
+        .filter(|p| !p.contains('/'))
+        .map(|view| format!("restricted/{view}/"))
+        .collect();
+    views.dedup();
+    views
+}
+
+/// Waits for a change worth a rebuild, then for the files to settle.
+/// `None` when the watcher has gone.
+fn next_change(changed: &mpsc::Receiver<notify::Result<notify::Event>>, root: &Path) -> Option<()> {
+    loop {
+        let event = changed.recv().ok()?;
+        if !matters(&event, root) {
+            continue;
+        }
+        while let Ok(_more) = changed.recv_timeout(SETTLE) {}
+        return Some(());
+    }
+}
+
+/// Whether an event touches a file the site is built from, rather than an
+/// editor's swap or backup file.
+fn matters(event: &notify::Result<notify::Event>, root: &Path) -> bool {
+    let Ok(event) = event else {
+        return true;
+    };
+    if event.kind.is_access() {
+        return false;
+    }
+    event.paths.iter().any(|path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let scratch = name.starts_with(".#")
+            || name.ends_with('~')
+            || name.ends_with(".swp")
+            || name.ends_with(".swx")
+            || name == "4913";
+        !scratch && path.strip_prefix(root).is_ok()
+    })
+}

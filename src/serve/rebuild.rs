@@ -1,0 +1,56 @@
+//! Rebuilding in memory for the live preview: the same load, validate,
+//! render and check as `build`, keeping minified pages between runs so
+//! that only pages whose HTML changed are minified again. Nothing is
+//! written to disk, so restricted views never reach public/.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::output::{MinifyCache, Tree};
+
+/// The site as last built: its trees, or the errors that stopped it.
+pub struct Rebuilt {
+    pub public: Tree,
+    pub restricted: Tree,
+    /// Warnings, as the terminal shows them (without colour).
+    pub warnings: String,
+}
+
+pub struct Rebuilder {
+    root: PathBuf,
+    today: NaiveDate,
+    caches: (MinifyCache, MinifyCache),
+}
+
+impl Rebuilder {
+    pub fn new(root: PathBuf, today: NaiveDate) -> Rebuilder {
+        Rebuilder {
+            root,
+            today,
+            caches: Default::default(),
+        }
+    }
+
+    /// Builds the site in memory. On errors, their text as the terminal
+    /// shows it (file, line, caret), without colour.
+    pub fn rebuild(&mut self) -> Result<Rebuilt, String> {
+        let (site, sources, mut diagnostics) = crate::load_site(&self.root, self.today);
+        let Some(site) = site else {
+            diagnostics.sort(&sources);
+            return Err(diagnostics.render(&sources, false));
+        };
+        let (generated, more) = crate::generate_cached(&site, &mut self.caches);
+        diagnostics.extend(more);
+        diagnostics.sort(&sources);
+        if diagnostics.has_errors() {
+            diagnostics.items.retain(|d| d.is_error());
+            return Err(diagnostics.render(&sources, false));
+        }
+        Ok(Rebuilt {
+            public: generated.public,
+            restricted: generated.restricted,
+            warnings: diagnostics.render(&sources, false),
+        })
+    }
+}

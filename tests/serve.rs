@@ -1,0 +1,268 @@
+//! `policyweb serve` on a temporary copy of a fixture, on a free port of
+//! 127.0.0.1: an edit reaches the page and the browser is told to reload;
+//! a broken file leaves the last good page served with the error over it;
+//! paths that try to leave the output are refused; restricted views are
+//! served locally and never written; a taken port is a clear error; Ctrl-C
+//! stops it cleanly. And the in-memory rebuild after an edit is the same,
+//! byte for byte, as a full build of the edited site.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::Site;
+
+/// A running preview, stopped when dropped.
+struct Preview {
+    child: Child,
+    port: u16,
+    /// stderr lines, as they come.
+    lines: mpsc::Receiver<String>,
+}
+
+impl Preview {
+    fn start(site: &Site) -> Preview {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_policyweb"))
+            .args(["serve", "--port", "0", "--today", common::TODAY, "--root"])
+            .arg(site.root())
+            .env("NO_COLOR", "1")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("policyweb serve starts");
+        let (send, lines) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = send.send(line);
+            }
+        });
+        let mut preview = Preview {
+            child,
+            port: 0,
+            lines,
+        };
+        let line = preview.wait_for("Serving on http://127.0.0.1:");
+        let port = line
+            .split("127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .expect("a port");
+        preview.port = port;
+        preview
+    }
+
+    /// The first stderr line containing `text`, within 20 seconds.
+    fn wait_for(&self, text: &str) -> String {
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(20)) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("serve never said `{text}`"),
+            }
+        }
+    }
+
+    /// A raw GET, so the path reaches the server exactly as written.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// Listens to the reload events; each arrives on the channel.
+    fn events(&self) -> mpsc::Receiver<String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET /__policyweb/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .unwrap();
+        let (send, events) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if line.starts_with("event:") {
+                    let _ = send.send(line);
+                }
+            }
+        });
+        // Let the subscription reach the server before anything changes.
+        std::thread::sleep(Duration::from_millis(200));
+        events
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn reload(events: &mpsc::Receiver<String>) {
+    let event = events
+        .recv_timeout(Duration::from_secs(20))
+        .expect("a reload event after the change");
+    assert_eq!(event, "event: reload");
+}
+
+#[test]
+fn an_edit_reloads_the_page_and_an_error_keeps_the_last_good_one() {
+    let site = Site::copy_of("minimal");
+    let preview = Preview::start(&site);
+    let (status, page) = preview.get("/parents/introduction/");
+    assert_eq!(status, 200);
+    assert!(page.contains("This policy applies to everyone"));
+    // The live-reload script is in served pages only.
+    assert!(page.contains("/__policyweb/events"));
+    assert!(!site.out().exists(), "serve writes nothing to public/");
+
+    let events = preview.events();
+    site.replace(
+        "content/010-introduction.md",
+        "This policy applies to everyone",
+        "This policy covers everyone",
+    );
+    reload(&events);
+    let (_, page) = preview.get("/parents/introduction/");
+    assert!(page.contains("This policy covers everyone"), "{page}");
+    assert!(!page.contains("id=\"policyweb-error\""));
+
+    // Break the front matter: the last good page stays, with the error.
+    site.replace(
+        "content/010-introduction.md",
+        "title: Introduction",
+        "title: [Introduction",
+    );
+    reload(&events);
+    let (status, page) = preview.get("/parents/introduction/");
+    assert_eq!(status, 200);
+    assert!(page.contains("This policy covers everyone"));
+    assert!(page.contains("The last change has an error"));
+    assert!(page.contains("content/010-introduction.md:2:8"), "{page}");
+    assert!(page.contains("title: [Introduction"));
+    preview.wait_for("the last good site is still served");
+
+    // Fixing it clears the error.
+    site.replace(
+        "content/010-introduction.md",
+        "title: [Introduction",
+        "title: Introduction",
+    );
+    reload(&events);
+    let (_, page) = preview.get("/parents/introduction/");
+    assert!(!page.contains("The last change has an error"));
+}
+
+#[test]
+fn nothing_outside_the_output_is_ever_served() {
+    let site = Site::copy_of("minimal");
+    let preview = Preview::start(&site);
+    for path in [
+        "/../data/site.yaml",
+        "/%2e%2e/data/site.yaml",
+        "/parents/..%2f..%2fdata%2fsite.yaml",
+        "/..%5c..%5cdata/site.yaml",
+        "/parents/%2E%2E/%2E%2E/data/site.yaml",
+        "/data/site.yaml",
+        "/content/010-introduction.md",
+    ] {
+        let (status, body) = preview.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("Hillside Primary School\n"), "{path}");
+        assert!(!body.contains("school:"), "{path}");
+    }
+    let (status, css) = preview.get("/assets/site.css");
+    assert_eq!(status, 200);
+    assert!(css.contains("--text"));
+}
+
+#[test]
+fn restricted_views_are_served_here_and_never_written() {
+    let site = Site::copy_of("curriculum");
+    let preview = Preview::start(&site);
+    let (status, page) = preview.get("/restricted/leaders/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Preview of a restricted view"));
+    let (status, _) = preview.get("/restricted/leaders/curriculum/coverage/");
+    assert_eq!(status, 200);
+    // The landing page still does not mention it.
+    let (_, landing) = preview.get("/");
+    assert!(!landing.contains("leaders"));
+    assert!(!site.path("restricted").exists());
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = Site::copy_of("minimal");
+    let run = site.run_here(&["serve", "--port", &port]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("policyweb serve --port"));
+}
+
+#[test]
+fn ctrl_c_stops_it_cleanly() {
+    let site = Site::copy_of("minimal");
+    let mut preview = Preview::start(&site);
+    let pid = preview.child.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    preview.wait_for("Stopped.");
+    let status = preview.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn a_rebuild_after_an_edit_equals_a_full_build() {
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    let site = Site::copy_of("curriculum");
+    let mut rebuilder = policyweb::serve::rebuild::Rebuilder::new(site.root().into(), today);
+    rebuilder.rebuild().expect("the fixture builds");
+    site.replace(
+        "content/020-reporting.md",
+        "Tell any member of staff",
+        "Tell any adult in school",
+    );
+    site.replace("data/curriculum.yaml", "Kind words", "Kinder words");
+    let incremental = rebuilder.rebuild().expect("the edited fixture builds");
+    let (full, diagnostics) = {
+        let (site, sources, _) = policyweb::load_site(site.root(), today);
+        let _ = sources;
+        policyweb::generate(&site.expect("the edited fixture loads"))
+    };
+    assert!(!diagnostics.has_errors());
+    assert_eq!(incremental.public.files, full.public.files);
+    assert_eq!(incremental.restricted.files, full.restricted.files);
+    let page = String::from_utf8(
+        incremental.public.files["versions/2025-26/governors/reporting/index.html"].clone(),
+    )
+    .unwrap();
+    assert!(page.contains("Tell any adult in school"));
+    // The preview's additions are never part of the built pages.
+    assert!(!page.contains("__policyweb"));
+}
