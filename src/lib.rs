@@ -98,16 +98,20 @@ pub fn load_site(root: &Path, today: NaiveDate) -> (Option<Site>, Sources, Diagn
 /// Renders and checks every page, in memory. Warnings for overdue reviews
 /// are added here, since every build should say so.
 pub fn generate(site: &Site) -> (Generated, Diagnostics) {
-    generate_cached(site, &mut Default::default())
+    generate_cached(site, &mut BuildCache::default())
 }
 
-/// `generate`, reusing minified pages from an earlier run (`serve`): one
-/// cache for the public tree, one for the restricted.
-pub fn generate_cached(
-    site: &Site,
-    caches: &mut (output::MinifyCache, output::MinifyCache),
-) -> (Generated, Diagnostics) {
-    let rendered = render::render(site);
+/// What a live preview keeps from one build to the next: each render
+/// job's output (minified pages and their tags), reused where the job's
+/// inputs have not changed.
+#[derive(Default)]
+pub struct BuildCache {
+    render: render::RenderCache,
+}
+
+/// `generate`, reusing what `cache` kept from an earlier run (`serve`).
+pub fn generate_cached(site: &Site, cache: &mut BuildCache) -> (Generated, Diagnostics) {
+    let rendered = render::render_cached(site, &mut cache.render);
     let mut diagnostics = rendered.diagnostics;
     for sentence in schedule::overdue_sentences(site) {
         diagnostics.push(
@@ -118,18 +122,18 @@ pub fn generate_cached(
     }
     diagnostics.extend(links::internal::check(
         &rendered.public,
+        &rendered.public_tags,
         &rendered.public_links,
     ));
     diagnostics.extend(links::internal::check(
         &rendered.restricted,
+        &rendered.restricted_tags,
         &rendered.restricted_links,
     ));
-    let mut generated = Generated {
+    let generated = Generated {
         public: rendered.public,
         restricted: rendered.restricted,
     };
-    generated.public.minify_cached(&mut caches.0);
-    generated.restricted.minify_cached(&mut caches.1);
     (generated, diagnostics)
 }
 

@@ -265,4 +265,25 @@ fn a_rebuild_after_an_edit_equals_a_full_build() {
     assert!(page.contains("Tell any adult in school"));
     // The preview's additions are never part of the built pages.
     assert!(!page.contains("__policyweb"));
+
+    // A theme change reaches every page, as in a full build.
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/section.html"),
+    )
+    .unwrap();
+    site.write(
+        "themes/default/templates/section.html",
+        template.replace(
+            "<div class=\"prose\">",
+            "<div class=\"prose\" data-theme=\"edited\">",
+        ),
+    );
+    let incremental = rebuilder.rebuild().expect("the re-themed fixture builds");
+    let (site_model, _, _) = policyweb::load_site(site.root(), today);
+    let (full, _) = policyweb::generate(&site_model.expect("the fixture loads"));
+    assert_eq!(incremental.public.files, full.public.files);
+    let page = String::from_utf8(incremental.public.files["parents/reporting/index.html"].clone())
+        .unwrap();
+    assert!(page.contains("data-theme=edited"), "{page}");
 }

@@ -15,17 +15,20 @@ use super::Target;
 /// Where a Markdown link came from, by (page, href).
 pub type LinkSources = HashMap<(String, String), Vec<Diagnostic>>;
 
-pub fn check(tree: &Tree, sources: &LinkSources) -> Vec<Diagnostic> {
-    let pages: HashMap<&str, Vec<html::StartTag>> = tree
-        .files
+/// Every HTML page's start tags, by its path in the tree: read once, when
+/// the page is rendered, so a live preview does not read unchanged pages
+/// again.
+pub type PageTags = HashMap<String, Vec<html::StartTag>>;
+
+/// The start tags of a page, for `check`.
+pub fn tags_of(page: &[u8]) -> Vec<html::StartTag> {
+    html::start_tags(&String::from_utf8_lossy(page))
+}
+
+pub fn check(tree: &Tree, tags: &PageTags, sources: &LinkSources) -> Vec<Diagnostic> {
+    let pages: HashMap<&str, &Vec<html::StartTag>> = tags
         .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| {
-            (
-                path.as_str(),
-                html::start_tags(&String::from_utf8_lossy(bytes)),
-            )
-        })
+        .map(|(path, tags)| (path.as_str(), tags))
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = pages
         .iter()
@@ -43,7 +46,7 @@ pub fn check(tree: &Tree, sources: &LinkSources) -> Vec<Diagnostic> {
     paths.sort_by_key(|p| (p.contains("/all/"), **p));
     for file in paths {
         let page = file.strip_suffix("index.html").unwrap_or(file);
-        for tag in &pages[*file] {
+        for tag in pages[*file].iter() {
             let Some(href) = tag.attribute("href").or_else(|| tag.attribute("src")) else {
                 continue;
             };

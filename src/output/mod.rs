@@ -24,45 +24,16 @@ impl Tree {
     pub fn html_pages(&self) -> usize {
         self.files.keys().filter(|p| p.ends_with(".html")).count()
     }
-
-    /// Minifies every HTML page in place, pages in parallel.
-    pub fn minify(&mut self) {
-        self.minify_cached(&mut MinifyCache::default());
-    }
-
-    /// Minifies every HTML page, reusing the cache's result for a page
-    /// whose HTML is the same as last time (a live preview re-renders
-    /// everything but re-minifies only what changed). The cache then
-    /// holds this tree's pages alone.
-    pub fn minify_cached(&mut self, cache: &mut MinifyCache) {
-        let mut cfg = minify_html::Cfg::new();
-        cfg.minify_css = true;
-        cfg.keep_closing_tags = true;
-        cfg.keep_html_and_head_opening_tags = true;
-        cfg.keep_comments = false;
-        let known = &cache.pages;
-        let minified: Vec<(Vec<u8>, Vec<u8>)> = self
-            .files
-            .par_iter_mut()
-            .filter(|(path, _)| path.ends_with(".html"))
-            .map(|(_, bytes)| {
-                let source = std::mem::take(bytes);
-                let small = known
-                    .get(&source)
-                    .cloned()
-                    .unwrap_or_else(|| minify_html::minify(&source, &cfg));
-                *bytes = small.clone();
-                (source, small)
-            })
-            .collect();
-        cache.pages = minified.into_iter().collect();
-    }
 }
 
-/// Minified pages by their HTML before minifying.
-#[derive(Debug, Default)]
-pub struct MinifyCache {
-    pages: std::collections::HashMap<Vec<u8>, Vec<u8>>,
+/// One page, minified as every page is before it is written.
+pub fn minify_page(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.minify_css = true;
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_comments = false;
+    minify_html::minify(html, &cfg)
 }
 
 /// Writes `tree` to `destination`, replacing what was there only once the

@@ -9,10 +9,14 @@ mod pages;
 mod revisions;
 pub mod theme;
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId};
-use crate::links::internal::LinkSources;
+use crate::links::internal::{LinkSources, PageTags};
 use crate::markdown;
 use crate::model::{Revision, Site, View};
 use crate::output::Tree;
@@ -28,71 +32,146 @@ pub struct Rendered {
     /// Where each internal link in Markdown came from, per tree.
     pub public_links: LinkSources,
     pub restricted_links: LinkSources,
+    /// Every page's start tags, per tree, for the link check.
+    pub public_tags: PageTags,
+    pub restricted_tags: PageTags,
     pub diagnostics: Diagnostics,
 }
 
+/// Each job's output from the last render, with a fingerprint of all it
+/// read, so that a live preview renders again only the jobs a change
+/// touches. A job whose inputs are unchanged gives the same output, so
+/// reusing it leaves the site byte for byte as a full render makes it.
+#[derive(Default)]
+pub struct RenderCache {
+    jobs: HashMap<String, (u64, Arc<ViewOutput>)>,
+    /// The parsed theme, with the fingerprint of the site-wide inputs it
+    /// was read under (settings and theme files among them).
+    theme: Option<(u64, Arc<theme::Theme>)>,
+}
+
 pub fn render(site: &Site) -> Rendered {
+    render_cached(site, &mut RenderCache::default())
+}
+
+pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     let mut diagnostics = Diagnostics::default();
-    let theme = match theme::load(&site.root, &site.settings.theme) {
-        Ok(theme) => theme,
-        Err(problem) => {
-            diagnostics.push(problem);
-            return Rendered {
-                public: Tree::default(),
-                restricted: Tree::default(),
-                public_links: LinkSources::default(),
-                restricted_links: LinkSources::default(),
-                diagnostics,
-            };
-        }
-    };
+    let inputs = Fingerprints::of(site);
+    let kept = cache
+        .theme
+        .as_ref()
+        .filter(|(fingerprint, _)| *fingerprint == inputs.site)
+        .map(|(_, theme)| Ok(Arc::clone(theme)));
+    let theme =
+        match kept.unwrap_or_else(|| theme::load(&site.root, &site.settings.theme).map(Arc::new)) {
+            Ok(theme) => {
+                cache.theme = Some((inputs.site, Arc::clone(&theme)));
+                theme
+            }
+            Err(problem) => {
+                diagnostics.push(problem);
+                return Rendered {
+                    public: Tree::default(),
+                    restricted: Tree::default(),
+                    public_links: LinkSources::default(),
+                    restricted_links: LinkSources::default(),
+                    public_tags: PageTags::default(),
+                    restricted_tags: PageTags::default(),
+                    diagnostics,
+                };
+            }
+        };
     // Every revision of every view is a job of its own, so that the work
     // spreads over the cores even when one view carries most of it.
     let jobs = jobs(site);
-    let outputs: Vec<ViewOutput> = jobs.par_iter().map(|job| job.run(site, &theme)).collect();
+    let keyed: Vec<(String, u64)> = jobs.iter().map(|job| job.identity(site, &inputs)).collect();
+    let outputs: Vec<Arc<ViewOutput>> = jobs
+        .par_iter()
+        .zip(&keyed)
+        .map(|(job, (key, fingerprint))| match cache.jobs.get(key) {
+            Some((kept, output)) if kept == fingerprint => Arc::clone(output),
+            _ => {
+                let mut output = job.run(site, &theme);
+                output.finish();
+                Arc::new(output)
+            }
+        })
+        .collect();
+    cache.jobs = keyed
+        .into_iter()
+        .zip(&outputs)
+        .map(|((key, fingerprint), output)| (key, (fingerprint, Arc::clone(output))))
+        .collect();
 
-    let mut public = Tree::default();
-    let mut restricted = Tree::default();
-    let mut public_links = LinkSources::default();
-    let mut restricted_links = LinkSources::default();
+    let mut public = ViewOutput::default();
+    let mut restricted = ViewOutput::default();
     for (job, output) in jobs.iter().zip(outputs) {
-        let view = job.view();
-        diagnostics.extend(output.diagnostics);
-        let (tree, links) = if view.restricted {
-            (&mut restricted, &mut restricted_links)
+        let into = if job.view().restricted {
+            &mut restricted
         } else {
-            (&mut public, &mut public_links)
+            &mut public
         };
-        tree.files.extend(output.tree.files);
-        links.extend(output.links);
+        into.absorb_output(&output);
     }
-    let shared = pages::shared(site, &theme, &mut diagnostics);
-    for (path, bytes) in &shared.files {
-        public.insert(path.clone(), bytes.clone());
-    }
-    if !restricted.files.is_empty() {
-        for (path, bytes) in shared
-            .files
-            .into_iter()
-            .filter(|(p, _)| p.starts_with("assets/"))
-        {
-            restricted.insert(path, bytes);
+    let mut shared = ViewOutput {
+        tree: pages::shared(site, &theme, &mut diagnostics),
+        ..ViewOutput::default()
+    };
+    shared.finish();
+    if !restricted.tree.files.is_empty() {
+        for (path, bytes) in &shared.tree.files {
+            if path.starts_with("assets/") {
+                restricted.tree.insert(path.clone(), bytes.clone());
+            }
         }
     }
-    pages::sitemap(site, &theme, &mut public, &mut diagnostics);
+    public.absorb_output(&shared);
+    pages::sitemap(site, &theme, &mut public.tree, &mut diagnostics);
+    diagnostics.extend(public.diagnostics);
+    diagnostics.extend(restricted.diagnostics);
     Rendered {
-        public,
-        restricted,
-        public_links,
-        restricted_links,
+        public: public.tree,
+        restricted: restricted.tree,
+        public_links: public.links,
+        restricted_links: restricted.links,
+        public_tags: public.tags,
+        restricted_tags: restricted.tags,
         diagnostics,
     }
 }
 
+#[derive(Clone, Default)]
 struct ViewOutput {
     tree: Tree,
     links: LinkSources,
     diagnostics: Vec<Diagnostic>,
+    /// Each page's start tags, read before minifying.
+    tags: PageTags,
+}
+
+impl ViewOutput {
+    /// Reads each page's tags for the link check, then minifies it: done
+    /// once per rendered job, so a cached job costs nothing.
+    fn finish(&mut self) {
+        for (path, bytes) in &mut self.tree.files {
+            if path.ends_with(".html") {
+                self.tags
+                    .insert(path.clone(), crate::links::internal::tags_of(bytes));
+                *bytes = crate::output::minify_page(bytes);
+            }
+        }
+    }
+
+    fn absorb_output(&mut self, other: &ViewOutput) {
+        self.tree
+            .files
+            .extend(other.tree.files.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.links
+            .extend(other.links.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.diagnostics.extend(other.diagnostics.iter().cloned());
+        self.tags
+            .extend(other.tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
 }
 
 /// A part of the site rendered on its own.
@@ -107,7 +186,122 @@ enum Job<'a> {
     Changes(&'a View, &'a Revision, &'a Revision),
 }
 
+/// What jobs read, hashed: the site-wide inputs (settings, theme files,
+/// today, the last link report) and each revision (its data, sections and
+/// their text, and its images' sizes and times).
+struct Fingerprints {
+    site: u64,
+    revisions: HashMap<String, u64>,
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl Fingerprints {
+    fn of(site: &Site) -> Fingerprints {
+        let theme: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(site.root.join("themes"))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let bytes = std::fs::read(e.path()).unwrap_or_default();
+                (e.path().to_string_lossy().into_owned(), bytes)
+            })
+            .collect();
+        let site_wide = hash_of((
+            format!("{:?}", site.settings),
+            site.today,
+            format!("{:?}", site.link_report),
+            theme,
+        ));
+        let revisions = site
+            .revisions
+            .iter()
+            .map(|revision| {
+                let texts: Vec<&str> = revision
+                    .sections
+                    .iter()
+                    .map(|s| site.sources.get(s.source).text.as_str())
+                    .collect();
+                let images: Vec<(u64, Option<std::time::SystemTime>)> = revision
+                    .assets
+                    .iter()
+                    .map(|a| {
+                        let meta = std::fs::metadata(&a.absolute).ok();
+                        (
+                            meta.as_ref().map_or(0, |m| m.len()),
+                            meta.and_then(|m| m.modified().ok()),
+                        )
+                    })
+                    .collect();
+                let fingerprint = hash_of((format!("{revision:?}"), texts, images));
+                (revision.id.clone(), fingerprint)
+            })
+            .collect();
+        Fingerprints {
+            site: site_wide,
+            revisions,
+        }
+    }
+
+    fn revision(&self, revision: Option<&Revision>) -> u64 {
+        revision
+            .and_then(|r| self.revisions.get(&r.id))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
 impl Job<'_> {
+    /// The job's name in the cache, and a fingerprint of everything it
+    /// reads: its own revisions, the one in force (which every page of
+    /// another revision links to) and, on a governance view, the newest
+    /// (drafts, overdue notices and checks).
+    fn identity(&self, site: &Site, inputs: &Fingerprints) -> (String, u64) {
+        let view = self.view();
+        let current = inputs.revision(site.current());
+        let newest = if view.governance {
+            inputs.revision(Some(site.newest()))
+        } else {
+            0
+        };
+        let common = (inputs.site, view.id.as_str(), current, newest);
+        match self {
+            Job::Edition(edition) => (
+                format!("edition:{}", edition.base),
+                hash_of((
+                    common,
+                    edition.standing as u8,
+                    inputs.revision(Some(edition.revision)),
+                )),
+            ),
+            Job::Unpublished(view) => (
+                format!("unpublished:{}", view.id),
+                hash_of((common, inputs.revision(Some(site.newest())))),
+            ),
+            Job::Timeline(view) => {
+                let all: Vec<u64> = site
+                    .revisions
+                    .iter()
+                    .map(|r| inputs.revision(Some(r)))
+                    .collect();
+                (format!("timeline:{}", view.id), hash_of((common, all)))
+            }
+            Job::Changes(view, old, new) => (
+                format!("changes:{}:{}:{}", view.id, old.id, new.id),
+                hash_of((
+                    common,
+                    inputs.revision(Some(old)),
+                    inputs.revision(Some(new)),
+                )),
+            ),
+        }
+    }
+
     fn view(&self) -> &View {
         match self {
             Job::Edition(edition) => edition.view,
@@ -116,11 +310,7 @@ impl Job<'_> {
     }
 
     fn run(&self, site: &Site, theme: &theme::Theme) -> ViewOutput {
-        let mut output = ViewOutput {
-            tree: Tree::default(),
-            links: LinkSources::default(),
-            diagnostics: Vec::new(),
-        };
+        let mut output = ViewOutput::default();
         match self {
             Job::Edition(edition) => pages::edition_pages(site, theme, edition, &mut output),
             Job::Unpublished(view) => pages::unpublished(site, theme, view, &mut output),

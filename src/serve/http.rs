@@ -226,6 +226,6 @@ mod tests {
         assert!(shown.contains("<pre>error: &lt;bad&gt;</pre>"));
         assert!(shown.ends_with("</script></body></html>"));
         let clean = String::from_utf8(inject(page, None, false)).unwrap();
-        assert!(!clean.contains("policyweb-error"));
+        assert!(!clean.contains("id=\"policyweb-error\""));
     }
 }

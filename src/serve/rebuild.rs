@@ -1,13 +1,15 @@
 //! Rebuilding in memory for the live preview: the same load, validate,
-//! render and check as `build`, keeping minified pages between runs so
-//! that only pages whose HTML changed are minified again. Nothing is
+//! render and check as `build`, keeping each render job's output and each
+//! minified page between runs, so that only the jobs a change touches are
+//! rendered again and only pages whose HTML changed are minified again. Nothing is
 //! written to disk, so restricted views never reach public/.
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::output::{MinifyCache, Tree};
+use crate::BuildCache;
+use crate::output::Tree;
 
 /// The site as last built: its trees, or the errors that stopped it.
 pub struct Rebuilt {
@@ -20,7 +22,7 @@ pub struct Rebuilt {
 pub struct Rebuilder {
     root: PathBuf,
     today: NaiveDate,
-    caches: (MinifyCache, MinifyCache),
+    cache: BuildCache,
 }
 
 impl Rebuilder {
@@ -28,7 +30,7 @@ impl Rebuilder {
         Rebuilder {
             root,
             today,
-            caches: Default::default(),
+            cache: BuildCache::default(),
         }
     }
 
@@ -40,7 +42,7 @@ impl Rebuilder {
             diagnostics.sort(&sources);
             return Err(diagnostics.render(&sources, false));
         };
-        let (generated, more) = crate::generate_cached(&site, &mut self.caches);
+        let (generated, more) = crate::generate_cached(&site, &mut self.cache);
         diagnostics.extend(more);
         diagnostics.sort(&sources);
         if diagnostics.has_errors() {
