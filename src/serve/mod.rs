@@ -79,7 +79,13 @@ pub fn serve(options: Options, mut reporter: impl Reporter) -> Result<(), Failur
     let bound = listener
         .local_addr()
         .map_err(|e| Failure::Other(e.to_string()))?;
-    reporter.listening(bound, &restricted);
+    // Ctrl-C is caught from before the address is announced, so that an
+    // interrupt never finds the default handler (which would stop the
+    // process without a word).
+    let interrupted = {
+        let _entered = runtime.enter();
+        interrupt().map_err(|e| Failure::Other(format!("cannot catch Ctrl-C: {e}")))?
+    };
 
     // Watching runs on its own thread; it rebuilds and signals the pages.
     let (changes, changed) = mpsc::channel();
@@ -95,6 +101,8 @@ pub fn serve(options: Options, mut reporter: impl Reporter) -> Result<(), Failur
                 .map_err(|e| Failure::Other(format!("cannot watch {folder}/: {e}")))?;
         }
     }
+    // Announced once the files are watched, so no change is missed.
+    reporter.listening(bound, &restricted);
     std::thread::spawn(move || {
         while let Some(()) = next_change(&changed, &root) {
             run_build(&mut rebuilder, &served, &mut reporter);
@@ -108,13 +116,29 @@ pub fn serve(options: Options, mut reporter: impl Reporter) -> Result<(), Failur
             result = axum::serve(listener, app) => {
                 result.map_err(|e| Failure::Other(format!("the server stopped: {e}")))
             }
-            _ = tokio::signal::ctrl_c() => Ok(()),
+            () = interrupted => Ok(()),
         }
     })?;
     drop(watcher);
     // Open event streams would hold the runtime; stop without waiting.
     runtime.shutdown_background();
     Ok(())
+}
+
+/// A future that ends at Ctrl-C, with the handler installed now.
+#[cfg(unix)]
+fn interrupt() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    Ok(async move {
+        signal.recv().await;
+    })
+}
+
+#[cfg(not(unix))]
+fn interrupt() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// Builds, and on success replaces what is served; on failure keeps the
