@@ -18,7 +18,6 @@ use notify::{RecursiveMode, Watcher};
 use tokio::sync::broadcast;
 
 use http::{Served, Shared};
-pub use http::{file_for, inject};
 use rebuild::Rebuilder;
 
 /// The folders whose changes trigger a rebuild.

@@ -120,11 +120,11 @@ pub fn curriculum(
         for unit in &entry.units {
             let unit_name = check.text(document, &unit.name, "unit name");
             if unit.strands.value.is_empty() {
-                let span = document.point(check.sources, &unit.strands);
-                check.diagnostics.push(
-                    Diagnostic::error(format!("the unit ‘{unit_name}’ names no strand"))
-                        .at(document.source, span)
-                        .help("list the ids of the strands it teaches, from data/strands.yaml"),
+                check.error_at(
+                    document,
+                    &unit.strands,
+                    format!("the unit ‘{unit_name}’ names no strand"),
+                    "list the ids of the strands it teaches, from data/strands.yaml",
                 );
             }
             let strands = check_refs(

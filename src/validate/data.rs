@@ -217,14 +217,11 @@ fn link_check(
     if let Some(codes) = &entry.accept {
         for code in codes {
             if !(100..=599).contains(&code.value) {
-                let span = document.point(check.sources, code);
-                check.diagnostics.push(
-                    crate::diagnostics::Diagnostic::error(format!(
-                        "{} is not an HTTP status code",
-                        code.value
-                    ))
-                    .at(document.source, span)
-                    .help("status codes run from 100 to 599, such as 200 or 403"),
+                check.error_at(
+                    document,
+                    code,
+                    format!("{} is not an HTTP status code", code.value),
+                    "status codes run from 100 to 599, such as 200 or 403",
                 );
             }
         }
@@ -244,11 +241,11 @@ fn link_check(
     let positive = |check: &mut Checker, value: &Option<Spanned<usize>>, default: usize| match value
     {
         Some(v) if v.value == 0 => {
-            let span = document.point(check.sources, v);
-            check.diagnostics.push(
-                crate::diagnostics::Diagnostic::error("this must be at least 1")
-                    .at(document.source, span)
-                    .help("requests in flight at once: 1 or more"),
+            check.error_at(
+                document,
+                v,
+                "this must be at least 1".into(),
+                "requests in flight at once: 1 or more",
             );
             default
         }
@@ -367,14 +364,11 @@ fn people(
     let mut people = Vec::new();
     for (entry, id) in entries.iter().zip(ids) {
         if entry.roles.value.is_empty() {
-            let span = document.point(check.sources, &entry.roles);
-            check.diagnostics.push(
-                crate::diagnostics::Diagnostic::error(format!(
-                    "{} holds no role",
-                    entry.name.value
-                ))
-                .at(document.source, span)
-                .help("list at least one role id from roles.yaml"),
+            check.error_at(
+                document,
+                &entry.roles,
+                format!("{} holds no role", entry.name.value),
+                "list at least one role id from roles.yaml",
             );
         }
         let person_roles = check_refs(
@@ -491,14 +485,11 @@ fn documents(check: &mut Checker, data: &DataFiles) -> Vec<Publication> {
         if let Some(edition) = &entry.edition
             && !(1800..=2200).contains(&edition.value)
         {
-            let span = document.point(check.sources, edition);
-            check.diagnostics.push(
-                crate::diagnostics::Diagnostic::error(format!(
-                    "{} is not an edition year",
-                    edition.value
-                ))
-                .at(document.source, span)
-                .help("write the year of the edition, such as 2024"),
+            check.error_at(
+                document,
+                edition,
+                format!("{} is not an edition year", edition.value),
+                "write the year of the edition, such as 2024",
             );
         }
         out.push(Publication {

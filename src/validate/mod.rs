@@ -134,6 +134,23 @@ impl Checker<'_> {
         self.report(Diagnostic::warning(message), document, value, help.into());
     }
 
+    /// An error at a value that is not text (a number, a list): one
+    /// character wide, where the value starts.
+    fn error_at<T>(
+        &mut self,
+        document: &Document,
+        value: &serde_saphyr::Spanned<T>,
+        message: String,
+        help: &str,
+    ) {
+        let span = document.point(self.sources, value);
+        self.diagnostics.push(
+            Diagnostic::error(message)
+                .at(document.source, span)
+                .help(help.to_string()),
+        );
+    }
+
     fn report(&mut self, diagnostic: Diagnostic, document: &Document, value: &Text, help: String) {
         let span = document.span_of(self.sources, value);
         self.diagnostics
