@@ -89,7 +89,16 @@ impl Outcome {
 
 /// Loads and validates a site root into the model.
 pub fn load_site(root: &Path, today: NaiveDate) -> (Option<Site>, Sources, Diagnostics) {
-    let (loaded, diagnostics) = load::load(root);
+    load_site_with(root, today, &load::yaml::Memo::default())
+}
+
+/// `load_site`, reusing the YAML documents `memo` kept from earlier loads.
+pub fn load_site_with(
+    root: &Path,
+    today: NaiveDate,
+    memo: &load::yaml::Memo,
+) -> (Option<Site>, Sources, Diagnostics) {
+    let (loaded, diagnostics) = load::load_with(root, memo);
     let sources = loaded.sources.clone();
     let (site, diagnostics) = validate::validate(loaded, today, diagnostics);
     (site, sources, diagnostics)

@@ -9,7 +9,7 @@ use walkdir::WalkDir;
 
 use super::TreeRoot;
 use super::data::FrontMatter;
-use super::yaml::Document;
+use super::yaml::{Document, Memo};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId, Sources, display_path};
 
 /// A section file as found, before validation.
@@ -41,7 +41,12 @@ pub struct Content {
     pub assets: Vec<Asset>,
 }
 
-pub fn load(tree: &TreeRoot, sources: &mut Sources, diagnostics: &mut Diagnostics) -> Content {
+pub fn load(
+    tree: &TreeRoot,
+    sources: &mut Sources,
+    diagnostics: &mut Diagnostics,
+    memo: &Memo,
+) -> Content {
     let content_dir = tree.dir.join("content");
     let shown = tree.display(&content_dir);
     let mut content = Content {
@@ -64,6 +69,7 @@ pub fn load(tree: &TreeRoot, sources: &mut Sources, diagnostics: &mut Diagnostic
         sources,
         diagnostics,
         &mut content,
+        memo,
     );
     if content.sections.is_empty() && !diagnostics.has_errors() {
         diagnostics.push(
@@ -118,6 +124,7 @@ fn walk_folder(
     sources: &mut Sources,
     diagnostics: &mut Diagnostics,
     content: &mut Content,
+    memo: &Memo,
 ) {
     let content_dir = tree.dir.join("content");
     for entry in sorted_entries(dir) {
@@ -148,6 +155,7 @@ fn walk_folder(
                 parent,
                 depth,
                 diagnostics,
+                memo,
             ));
             walk_folder(
                 tree,
@@ -157,6 +165,7 @@ fn walk_folder(
                 sources,
                 diagnostics,
                 content,
+                memo,
             );
         } else if name == "_index.md" {
             // Read with its folder.
@@ -172,6 +181,7 @@ fn walk_folder(
                 parent,
                 depth,
                 diagnostics,
+                memo,
             );
             content.sections.push(section);
         } else {
@@ -229,6 +239,7 @@ pub(super) fn read_text(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn raw_section(
     sources: &Sources,
     source: SourceId,
@@ -237,6 +248,7 @@ fn raw_section(
     parent: Option<usize>,
     depth: usize,
     diagnostics: &mut Diagnostics,
+    memo: &Memo,
 ) -> RawSection {
     let file = sources.get(source);
     let mut section = RawSection {
@@ -256,7 +268,7 @@ fn raw_section(
                 start: yaml.start,
                 end: yaml.end,
             };
-            match document.parse::<FrontMatter>(sources) {
+            match document.parse_memo::<FrontMatter>(sources, memo) {
                 Ok(front) => section.front = Some((document, front)),
                 Err(diagnostic) => diagnostics.push(diagnostic),
             }

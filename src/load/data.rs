@@ -9,7 +9,7 @@ use super::yaml::Document;
 
 pub type Text = Spanned<String>;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteFile {
     pub school: SchoolEntry,
@@ -24,7 +24,7 @@ pub struct SiteFile {
 }
 
 /// How `policyweb check` treats external links.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinkCheckEntry {
     pub accept: Option<Vec<Spanned<u16>>>,
@@ -38,21 +38,21 @@ pub struct LinkCheckEntry {
     pub cache_hours: Option<Spanned<u64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SchoolEntry {
     pub name: Text,
     pub website: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyEntry {
     pub title: Text,
     pub applies_from: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ViewEntry {
     pub id: Text,
@@ -67,7 +67,7 @@ pub struct ViewEntry {
     pub curriculum: Option<Vec<Text>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoleEntry {
     pub id: Text,
@@ -75,7 +75,7 @@ pub struct RoleEntry {
     pub description: Text,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonEntry {
     pub id: Text,
@@ -85,7 +85,7 @@ pub struct PersonEntry {
     pub contact: Option<ContactEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactEntry {
     pub email: Option<Text>,
@@ -93,7 +93,7 @@ pub struct ContactEntry {
     pub views: Vec<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationEntry {
     pub id: Text,
@@ -106,7 +106,7 @@ pub struct OrganisationEntry {
     pub views: Option<Vec<Text>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentEntry {
     pub id: Text,
@@ -117,7 +117,7 @@ pub struct DocumentEntry {
     pub superseded_by: Option<Text>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewsFile {
     #[serde(default)]
@@ -126,7 +126,7 @@ pub struct ReviewsFile {
     pub checks: Vec<CheckEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DateEntry {
     pub id: Text,
@@ -136,7 +136,7 @@ pub struct DateEntry {
     pub deadline: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckEntry {
     pub id: Text,
@@ -147,7 +147,7 @@ pub struct CheckEntry {
     pub notes: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VersionEntry {
     pub id: Text,
@@ -160,7 +160,7 @@ pub struct VersionEntry {
 }
 
 /// strands.yaml: the curriculum framework the map is matched against.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StrandsFile {
     pub name: Text,
@@ -170,7 +170,7 @@ pub struct StrandsFile {
     pub strands: Vec<StrandEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgeBandEntry {
     pub id: Text,
@@ -178,7 +178,7 @@ pub struct AgeBandEntry {
     pub years: Vec<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StrandEntry {
     pub id: Text,
@@ -187,13 +187,13 @@ pub struct StrandEntry {
 }
 
 /// curriculum.yaml: what each year group is taught.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CurriculumFile {
     pub years: Vec<YearEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct YearEntry {
     pub id: Text,
@@ -203,7 +203,7 @@ pub struct YearEntry {
     pub units: Vec<UnitEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnitEntry {
     pub name: Text,
@@ -217,7 +217,7 @@ pub struct UnitEntry {
 }
 
 /// A section's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Text,

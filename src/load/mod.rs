@@ -88,6 +88,12 @@ impl TreeRoot {
 }
 
 pub fn load(root: &Path) -> (Loaded, Diagnostics) {
+    load_with(root, &yaml::Memo::default())
+}
+
+/// `load`, reusing the documents `memo` kept from earlier loads.
+pub fn load_with(root: &Path, memo: &yaml::Memo) -> (Loaded, Diagnostics) {
+    memo.next_load();
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
     let working = TreeRoot {
@@ -99,6 +105,7 @@ pub fn load(root: &Path) -> (Loaded, Diagnostics) {
         sources: &mut sources,
         diagnostics: &mut diagnostics,
         unreadable: Vec::new(),
+        memo,
     };
     let site = files.read("site", true);
     let versions = files.read::<Vec<VersionEntry>>("versions", true);
@@ -127,7 +134,7 @@ pub fn load(root: &Path) -> (Loaded, Diagnostics) {
             else {
                 continue;
             };
-            let (data, content) = read_tree(&tree, &mut loaded.sources, &mut diagnostics);
+            let (data, content) = read_tree(&tree, &mut loaded.sources, &mut diagnostics, memo);
             loaded.revisions.push(LoadedRevision {
                 entry: Some(index),
                 source,
@@ -138,7 +145,7 @@ pub fn load(root: &Path) -> (Loaded, Diagnostics) {
     } else {
         // versions.yaml could not be read: still read the working tree, so
         // its own problems are reported in the same run.
-        let (data, content) = read_tree(&working, &mut loaded.sources, &mut diagnostics);
+        let (data, content) = read_tree(&working, &mut loaded.sources, &mut diagnostics, memo);
         loaded.revisions.push(LoadedRevision {
             entry: None,
             source: RevisionSource::Working,
@@ -155,12 +162,14 @@ fn read_tree(
     tree: &TreeRoot,
     sources: &mut Sources,
     diagnostics: &mut Diagnostics,
+    memo: &yaml::Memo,
 ) -> (DataFiles, Content) {
     let mut files = DataReader {
         tree,
         sources,
         diagnostics,
         unreadable: Vec::new(),
+        memo,
     };
     let mut data = DataFiles {
         roles: files.read("roles", false),
@@ -176,7 +185,7 @@ fn read_tree(
     if data.strands.is_none() && !data.unreadable.contains(&"strands") {
         data.strands = Some(built_in_framework(sources));
     }
-    let content = content::load(tree, sources, diagnostics);
+    let content = content::load(tree, sources, diagnostics, memo);
     (data, content)
 }
 
@@ -220,6 +229,7 @@ pub fn read_versions(
         sources,
         diagnostics,
         unreadable: Vec::new(),
+        memo: &yaml::Memo::default(),
     }
     .read("versions", true)
 }
@@ -357,12 +367,13 @@ struct DataReader<'a> {
     sources: &'a mut Sources,
     diagnostics: &'a mut Diagnostics,
     unreadable: Vec<&'static str>,
+    memo: &'a yaml::Memo,
 }
 
 impl DataReader<'_> {
     /// Reads and parses data/NAME.yaml. A missing optional file is `None`
     /// and means "nothing of this kind"; a missing required one is an error.
-    fn read<T: DeserializeOwned>(
+    fn read<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         &mut self,
         name: &'static str,
         required: bool,
@@ -397,7 +408,7 @@ impl DataReader<'_> {
             }
             return None;
         }
-        match document.parse::<T>(self.sources) {
+        match document.parse_memo::<T>(self.sources, self.memo) {
             Ok(value) => Some((document, value)),
             Err(diagnostic) => {
                 self.diagnostics.push(diagnostic);

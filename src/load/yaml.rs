@@ -2,7 +2,11 @@
 //! `parse`, which turns a syntax or schema error into a diagnostic pointing
 //! at the exact line and column, and `Spanned` values into byte ranges.
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Location, Options, SnippetMode, Spanned};
@@ -36,6 +40,21 @@ impl Document {
         // file cannot exhaust memory.
         serde_saphyr::from_str_with_options(text, Options::default())
             .map_err(|error| self.diagnostic(sources, &error))
+    }
+
+    /// `parse`, reusing what `memo` kept when the document's text has been
+    /// parsed as a `T` before.
+    pub fn parse_memo<T>(&self, sources: &Sources, memo: &Memo) -> Result<T, Diagnostic>
+    where
+        T: DeserializeOwned + Clone + Send + Sync + 'static,
+    {
+        let text = &sources.get(self.source).text[self.start..self.end];
+        if let Some(value) = memo.get::<T>(text) {
+            return Ok(value);
+        }
+        let value = self.parse::<T>(sources)?;
+        memo.put(text, value.clone());
+        Ok(value)
     }
 
     fn diagnostic(&self, sources: &Sources, error: &serde_saphyr::Error) -> Diagnostic {
@@ -111,5 +130,98 @@ fn help_for(message: &str) -> String {
         "each key may appear once in a mapping".into()
     } else {
         "check the indentation and punctuation on this line; docs/reference.md shows the expected layout".into()
+    }
+}
+
+/// Documents parsed before, by type and text, for a live preview that loads
+/// the same files after every change: a document whose text is unchanged
+/// is not parsed again. What a document parses to depends on its text alone
+/// (spans are offsets into it), so a kept value equals a fresh parse.
+#[derive(Default)]
+pub struct Memo {
+    kept: Mutex<Kept>,
+}
+
+type Parsed = HashMap<(TypeId, u64), (String, Arc<dyn Any + Send + Sync>)>;
+
+#[derive(Default)]
+struct Kept {
+    /// Used in the load under way.
+    current: Parsed,
+    /// Used in the load before, and not yet in this one.
+    previous: Parsed,
+}
+
+impl Memo {
+    /// Starts a load: what the load before last did not use is forgotten,
+    /// so the memo holds at most two loads' documents.
+    pub fn next_load(&self) {
+        let mut kept = self.lock();
+        kept.previous = std::mem::take(&mut kept.current);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn key<T: 'static>(text: &str) -> (TypeId, u64) {
+        let mut hasher = DefaultHasher::new();
+        text.hash(&mut hasher);
+        (TypeId::of::<T>(), hasher.finish())
+    }
+
+    fn get<T: Clone + Send + Sync + 'static>(&self, text: &str) -> Option<T> {
+        let key = Self::key::<T>(text);
+        let mut kept = self.lock();
+        let entry = match kept.current.get(&key) {
+            Some(entry) => entry.clone(),
+            None => {
+                let entry = kept.previous.remove(&key)?;
+                kept.current.insert(key, entry.clone());
+                entry
+            }
+        };
+        (entry.0 == text)
+            .then(|| entry.1.downcast_ref::<T>().cloned())
+            .flatten()
+    }
+
+    fn put<T: Send + Sync + 'static>(&self, text: &str, value: T) {
+        let key = Self::key::<T>(text);
+        self.lock()
+            .current
+            .insert(key, (text.to_string(), Arc::new(value)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(sources: &mut Sources, text: &str, memo: &Memo) -> Vec<String> {
+        let source = sources.add("data/x.yaml".into(), text.into());
+        Document::whole(sources, source)
+            .parse_memo(sources, memo)
+            .expect("parses")
+    }
+
+    #[test]
+    fn the_memo_gives_a_fresh_parse_for_changed_text_and_forgets_old_loads() {
+        let memo = Memo::default();
+        let mut sources = Sources::default();
+        assert_eq!(parse(&mut sources, "[a, b]", &memo), ["a", "b"]);
+        assert_eq!(parse(&mut sources, "[a, b]", &memo), ["a", "b"]);
+        assert_eq!(parse(&mut sources, "[a, c]", &memo), ["a", "c"]);
+        assert_eq!(memo.lock().current.len(), 2);
+        // A document kept as another type is not given out as this one.
+        assert!(memo.get::<Vec<u32>>("[a, b]").is_none());
+
+        memo.next_load();
+        assert_eq!(parse(&mut sources, "[a, c]", &memo), ["a", "c"]);
+        memo.next_load();
+        let kept = memo.lock();
+        assert_eq!(kept.previous.len(), 1, "only the document used last time");
     }
 }

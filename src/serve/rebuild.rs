@@ -1,8 +1,8 @@
 //! Rebuilding in memory for the live preview: the same load, validate,
-//! render and check as `build`, keeping each render job's output and each
-//! minified page between runs, so that only the jobs a change touches are
-//! rendered again and only pages whose HTML changed are minified again. Nothing is
-//! written to disk, so restricted views never reach public/.
+//! render and check as `build`, keeping the parsed YAML, each render job's
+//! output and each finished page between runs, so that only the files, jobs
+//! and pages a change touches are parsed, rendered and minified again.
+//! Nothing is written to disk, so restricted views never reach public/.
 
 use std::path::PathBuf;
 
@@ -23,6 +23,8 @@ pub struct Rebuilder {
     root: PathBuf,
     today: NaiveDate,
     cache: BuildCache,
+    /// The YAML documents parsed in the last load.
+    parsed: crate::load::yaml::Memo,
 }
 
 impl Rebuilder {
@@ -31,13 +33,15 @@ impl Rebuilder {
             root,
             today,
             cache: BuildCache::default(),
+            parsed: crate::load::yaml::Memo::default(),
         }
     }
 
     /// Builds the site in memory. On errors, their text as the terminal
     /// shows it (file, line, caret), without colour.
     pub fn rebuild(&mut self) -> Result<Rebuilt, String> {
-        let (site, sources, mut diagnostics) = crate::load_site(&self.root, self.today);
+        let (site, sources, mut diagnostics) =
+            crate::load_site_with(&self.root, self.today, &self.parsed);
         let Some(site) = site else {
             diagnostics.sort(&sources);
             return Err(diagnostics.render(&sources, false));
