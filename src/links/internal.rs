@@ -5,6 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::Diagnostic;
 use crate::html;
 use crate::output::Tree;
@@ -18,7 +20,7 @@ pub type LinkSources = HashMap<(String, String), Vec<Diagnostic>>;
 /// Every HTML page's start tags, by its path in the tree: read once, when
 /// the page is rendered, so a live preview does not read unchanged pages
 /// again.
-pub type PageTags = HashMap<String, Vec<html::StartTag>>;
+pub type PageTags = HashMap<String, std::sync::Arc<Vec<html::StartTag>>>;
 
 /// The start tags of a page, for `check`.
 pub fn tags_of(page: &[u8]) -> Vec<html::StartTag> {
@@ -26,9 +28,9 @@ pub fn tags_of(page: &[u8]) -> Vec<html::StartTag> {
 }
 
 pub fn check(tree: &Tree, tags: &PageTags, sources: &LinkSources) -> Vec<Diagnostic> {
-    let pages: HashMap<&str, &Vec<html::StartTag>> = tags
+    let pages: HashMap<&str, &[html::StartTag]> = tags
         .iter()
-        .map(|(path, tags)| (path.as_str(), tags))
+        .map(|(path, tags)| (path.as_str(), tags.as_slice()))
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = pages
         .iter()
@@ -39,44 +41,61 @@ pub fn check(tree: &Tree, tags: &PageTags, sources: &LinkSources) -> Vec<Diagnos
             )
         })
         .collect();
-    let mut problems = Vec::new();
     let mut paths: Vec<&&str> = pages.keys().collect();
     // Section pages before print pages: a broken link is reported once, and
     // reads best as its section page has it (no section-id prefixes).
     paths.sort_by_key(|p| (p.contains("/all/"), **p));
-    for file in paths {
-        let page = file.strip_suffix("index.html").unwrap_or(file);
-        for tag in pages[*file].iter() {
-            let Some(href) = tag.attribute("href").or_else(|| tag.attribute("src")) else {
-                continue;
-            };
-            // The canonical address names the page itself under base_url.
-            let canonical = tag.name == "link" && tag.attribute("rel") == Some("canonical");
-            if super::classify(href, true) != Ok(Target::Internal)
-                || tag.name == "base"
-                || canonical
-            {
-                continue;
-            }
-            let Some(problem) = broken(tree, &ids, page, href) else {
-                continue;
-            };
-            match sources.get(&(page.to_string(), href.to_string())) {
-                Some(placed) => problems.extend(placed.iter().map(|d| Diagnostic {
-                    message: format!("{} ({problem})", d.message),
-                    ..d.clone()
-                })),
-                None => problems.push(
-                    Diagnostic::error(format!("the page {file} links to `{href}`, which {problem}"))
-                        .help("this link comes from the theme's templates: check the template that writes it"),
-                ),
-            }
-        }
-    }
+    let mut problems: Vec<Diagnostic> = paths
+        .par_iter()
+        .flat_map_iter(|file| {
+            let page = file.strip_suffix("index.html").unwrap_or(file);
+            problems_on(tree, &ids, sources, file, page, pages[**file])
+        })
+        .collect();
     // The same Markdown link appears on several pages (each view, and the
     // print page); report it once, where it is written.
     let mut seen = HashSet::new();
     problems.retain(|d| d.place.is_none() || seen.insert(d.place.clone()));
+    problems
+}
+
+/// The broken links among one page's tags.
+fn problems_on(
+    tree: &Tree,
+    ids: &HashMap<&str, HashSet<&str>>,
+    sources: &LinkSources,
+    file: &str,
+    page: &str,
+    tags: &[html::StartTag],
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for tag in tags {
+        let Some(href) = tag.attribute("href").or_else(|| tag.attribute("src")) else {
+            continue;
+        };
+        // The canonical address names the page itself under base_url.
+        let canonical = tag.name == "link" && tag.attribute("rel") == Some("canonical");
+        if super::classify(href, true) != Ok(Target::Internal) || tag.name == "base" || canonical {
+            continue;
+        }
+        let Some(problem) = broken(tree, ids, page, href) else {
+            continue;
+        };
+        match sources.get(&(page.to_string(), href.to_string())) {
+            Some(placed) => problems.extend(placed.iter().map(|d| Diagnostic {
+                message: format!("{} ({problem})", d.message),
+                ..d.clone()
+            })),
+            None => problems.push(
+                Diagnostic::error(format!(
+                    "the page {file} links to `{href}`, which {problem}"
+                ))
+                .help(
+                    "this link comes from the theme's templates: check the template that writes it",
+                ),
+            ),
+        }
+    }
     problems
 }
 

@@ -9,6 +9,7 @@ use crate::schedule;
 use crate::urls;
 
 /// One revision as one view shows it, at one place in the output.
+#[derive(Clone)]
 pub struct Edition<'a> {
     pub revision: &'a Revision,
     pub view: &'a View,

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId};
+use crate::html::StartTag;
 use crate::links::internal::{LinkSources, PageTags};
 use crate::markdown;
 use crate::model::{Revision, Site, View};
@@ -48,7 +49,18 @@ pub struct RenderCache {
     /// The parsed theme, with the fingerprint of the site-wide inputs it
     /// was read under (settings and theme files among them).
     theme: Option<(u64, Arc<theme::Theme>)>,
+    /// Each page as finished, by a hash of its path and rendered HTML: a
+    /// job rendered again minifies only the pages whose HTML changed.
+    pages: FinishedPages,
 }
+
+/// A page as it is written: minified, with its start tags read before.
+struct Finished {
+    bytes: Vec<u8>,
+    tags: Arc<Vec<StartTag>>,
+}
+
+type FinishedPages = HashMap<u64, Arc<Finished>>;
 
 pub fn render(site: &Site) -> Rendered {
     render_cached(site, &mut RenderCache::default())
@@ -85,27 +97,47 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     // spreads over the cores even when one view carries most of it.
     let jobs = jobs(site);
     let keyed: Vec<(String, u64)> = jobs.iter().map(|job| job.identity(site, &inputs)).collect();
-    let outputs: Vec<Arc<ViewOutput>> = jobs
+    let kept_pages = &cache.pages;
+    let outputs: Vec<(Arc<ViewOutput>, FinishedPages)> = jobs
         .par_iter()
         .zip(&keyed)
         .map(|(job, (key, fingerprint))| match cache.jobs.get(key) {
-            Some((kept, output)) if kept == fingerprint => Arc::clone(output),
+            Some((kept, output)) if kept == fingerprint => (Arc::clone(output), HashMap::new()),
             _ => {
                 let mut output = job.run(site, &theme);
-                output.finish();
-                Arc::new(output)
+                let fresh = output.finish(kept_pages);
+                (Arc::new(output), fresh)
             }
         })
         .collect();
+    let mut shared = ViewOutput {
+        tree: pages::shared(site, &theme, &mut diagnostics),
+        ..ViewOutput::default()
+    };
+    let shared_fresh = shared.finish(&cache.pages);
+    // Keep every page this render used, and only those.
+    let mut finished = FinishedPages::new();
+    let used = outputs
+        .iter()
+        .map(|(output, fresh)| (output.as_ref(), fresh))
+        .chain([(&shared, &shared_fresh)]);
+    for (output, fresh) in used {
+        for key in &output.finished {
+            if let Some(page) = fresh.get(key).or_else(|| cache.pages.get(key)) {
+                finished.insert(*key, Arc::clone(page));
+            }
+        }
+    }
+    cache.pages = finished;
     cache.jobs = keyed
         .into_iter()
         .zip(&outputs)
-        .map(|((key, fingerprint), output)| (key, (fingerprint, Arc::clone(output))))
+        .map(|((key, fingerprint), (output, _))| (key, (fingerprint, Arc::clone(output))))
         .collect();
 
     let mut public = ViewOutput::default();
     let mut restricted = ViewOutput::default();
-    for (job, output) in jobs.iter().zip(outputs) {
+    for (job, (output, _)) in jobs.iter().zip(outputs) {
         let into = if job.view().restricted {
             &mut restricted
         } else {
@@ -113,11 +145,6 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         };
         into.absorb_output(&output);
     }
-    let mut shared = ViewOutput {
-        tree: pages::shared(site, &theme, &mut diagnostics),
-        ..ViewOutput::default()
-    };
-    shared.finish();
     if !restricted.tree.files.is_empty() {
         for (path, bytes) in &shared.tree.files {
             if path.starts_with("assets/") {
@@ -147,19 +174,33 @@ struct ViewOutput {
     diagnostics: Vec<Diagnostic>,
     /// Each page's start tags, read before minifying.
     tags: PageTags,
+    /// The keys of its pages in the cache of finished pages.
+    finished: Vec<u64>,
 }
 
 impl ViewOutput {
-    /// Reads each page's tags for the link check, then minifies it: done
-    /// once per rendered job, so a cached job costs nothing.
-    fn finish(&mut self) {
+    /// Reads each page's tags for the link check, then minifies it, unless
+    /// `kept` has the page as it is. Gives the pages it finished itself.
+    fn finish(&mut self, kept: &FinishedPages) -> FinishedPages {
+        let mut fresh = FinishedPages::new();
         for (path, bytes) in &mut self.tree.files {
-            if path.ends_with(".html") {
-                self.tags
-                    .insert(path.clone(), crate::links::internal::tags_of(bytes));
-                *bytes = crate::output::minify_page(bytes);
+            if !path.ends_with(".html") {
+                continue;
             }
+            let key = hash_of((path.as_str(), bytes.as_slice()));
+            let page = kept.get(&key).cloned().unwrap_or_else(|| {
+                let page = Arc::new(Finished {
+                    tags: Arc::new(crate::links::internal::tags_of(bytes)),
+                    bytes: crate::output::minify_page(bytes),
+                });
+                fresh.insert(key, Arc::clone(&page));
+                page
+            });
+            self.tags.insert(path.clone(), Arc::clone(&page.tags));
+            bytes.clone_from(&page.bytes);
+            self.finished.push(key);
         }
+        fresh
     }
 
     fn absorb_output(&mut self, other: &ViewOutput) {
@@ -176,8 +217,11 @@ impl ViewOutput {
 
 /// A part of the site rendered on its own.
 enum Job<'a> {
-    /// One revision in one view.
+    /// One revision in one view: all but its curriculum pages.
     Edition(Edition<'a>),
+    /// The curriculum pages of one revision in one view: a job of their
+    /// own, so that a revision's pages render on two cores at once.
+    Curriculum(Edition<'a>),
     /// A view with nothing approved to show.
     Unpublished(&'a View),
     /// A governance view's timeline of revisions.
@@ -187,11 +231,13 @@ enum Job<'a> {
 }
 
 /// What jobs read, hashed: the site-wide inputs (settings, theme files,
-/// today, the last link report) and each revision (its data, sections and
-/// their text, and its images' sizes and times).
+/// today, the last link report), each revision (its data, sections and
+/// their text, and its images' sizes and times), and the outline of all
+/// revisions (ids, approvals, review dates, deadlines and checks).
 struct Fingerprints {
     site: u64,
     revisions: HashMap<String, u64>,
+    outline: u64,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -242,9 +288,20 @@ impl Fingerprints {
                 (revision.id.clone(), fingerprint)
             })
             .collect();
+        let outline: Vec<String> = site
+            .revisions
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}{:?}{:?}{:?}{:?}",
+                    r.id, r.approval, r.next_review, r.dates, r.checks
+                )
+            })
+            .collect();
         Fingerprints {
             site: site_wide,
             revisions,
+            outline: hash_of(outline),
         }
     }
 
@@ -259,20 +316,16 @@ impl Fingerprints {
 impl Job<'_> {
     /// The job's name in the cache, and a fingerprint of everything it
     /// reads: its own revisions, the one in force (which every page of
-    /// another revision links to) and, on a governance view, the newest
-    /// (drafts, overdue notices and checks).
+    /// another revision links to) and the outline of all revisions (which
+    /// revision is where, a pending draft, review dates and checks). So an
+    /// edit to a draft's section re-renders only the jobs that show it.
     fn identity(&self, site: &Site, inputs: &Fingerprints) -> (String, u64) {
         let view = self.view();
         let current = inputs.revision(site.current());
-        let newest = if view.governance {
-            inputs.revision(Some(site.newest()))
-        } else {
-            0
-        };
-        let common = (inputs.site, view.id.as_str(), current, newest);
+        let common = (inputs.site, view.id.as_str(), current, inputs.outline);
         match self {
-            Job::Edition(edition) => (
-                format!("edition:{}", edition.base),
+            Job::Edition(edition) | Job::Curriculum(edition) => (
+                format!("{}:{}", self.kind(), edition.base),
                 hash_of((
                     common,
                     edition.standing as u8,
@@ -302,9 +355,19 @@ impl Job<'_> {
         }
     }
 
+    fn kind(&self) -> &'static str {
+        match self {
+            Job::Edition(_) => "edition",
+            Job::Curriculum(_) => "curriculum",
+            Job::Unpublished(_) => "unpublished",
+            Job::Timeline(_) => "timeline",
+            Job::Changes(..) => "changes",
+        }
+    }
+
     fn view(&self) -> &View {
         match self {
-            Job::Edition(edition) => edition.view,
+            Job::Edition(edition) | Job::Curriculum(edition) => edition.view,
             Job::Unpublished(view) | Job::Timeline(view) | Job::Changes(view, ..) => view,
         }
     }
@@ -313,6 +376,7 @@ impl Job<'_> {
         let mut output = ViewOutput::default();
         match self {
             Job::Edition(edition) => pages::edition_pages(site, theme, edition, &mut output),
+            Job::Curriculum(edition) => curriculum::pages(site, theme, edition, &mut output),
             Job::Unpublished(view) => pages::unpublished(site, theme, view, &mut output),
             Job::Timeline(view) => revisions::timeline(site, theme, view, &mut output),
             Job::Changes(view, old, new) => {
@@ -333,7 +397,10 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
         // the only revision is a draft, such a view says so instead.
         let main = site.main_revision(view);
         match Edition::main(site, view) {
-            Some(edition) => jobs.push(Job::Edition(edition)),
+            Some(edition) => {
+                jobs.push(Job::Curriculum(edition.clone()));
+                jobs.push(Job::Edition(edition));
+            }
             None => jobs.push(Job::Unpublished(view)),
         }
         for revision in &site.revisions {
@@ -347,12 +414,14 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
             } else {
                 continue;
             };
-            jobs.push(Job::Edition(Edition {
+            let edition = Edition {
                 revision,
                 view,
                 base: urls::edition_base(&revision.id, &view.id),
                 standing,
-            }));
+            };
+            jobs.push(Job::Curriculum(edition.clone()));
+            jobs.push(Job::Edition(edition));
         }
         if view.governance && main.is_some() {
             jobs.push(Job::Timeline(view));

@@ -59,7 +59,6 @@ pub fn edition_pages(site: &Site, theme: &Theme, edition: &Edition, output: &mut
         reviews_page(site, theme, edition, output);
         links_page(site, theme, edition, output);
     }
-    super::curriculum::pages(site, theme, edition, output);
     for asset in &edition.revision.assets {
         let path = urls::content_asset(&edition.revision.id, &asset.path);
         if output.tree.files.contains_key(&path) {
