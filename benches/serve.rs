@@ -111,7 +111,7 @@ fn main() {
     println!(
         "  write → reload event          {:.1} ms (target < 50 ms; includes {} ms of settling)",
         median(to_event),
-        25
+        policyweb::serve::SETTLE.as_millis()
     );
     println!("  write → changed page fetched  {:.1} ms", median(to_page));
     std::process::exit(0);

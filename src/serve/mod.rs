@@ -18,14 +18,16 @@ use notify::{RecursiveMode, Watcher};
 use tokio::sync::broadcast;
 
 use http::{Served, Shared};
-use rebuild::Rebuilder;
+use rebuild::{Rebuilder, Rebuilt};
 
 /// The folders whose changes trigger a rebuild.
 pub const WATCHED: [&str; 4] = ["content", "data", "themes", "versions"];
 
 /// How long the files must be quiet before a rebuild: editors often save
-/// in several steps (a temporary file, then a rename).
-const SETTLE: Duration = Duration::from_millis(25);
+/// in several steps (a temporary file, then a rename), which take a few
+/// milliseconds. A save that takes longer is caught after the build: a
+/// build during which more changes arrived is not shown but done again.
+pub const SETTLE: Duration = Duration::from_millis(10);
 
 pub struct Options {
     pub root: PathBuf,
@@ -62,7 +64,8 @@ pub fn serve(options: Options, mut reporter: impl Reporter) -> Result<(), Failur
         served: Arc::clone(&served),
         events: events.clone(),
     };
-    let restricted = run_build(&mut rebuilder, &served, &mut reporter);
+    let started = Instant::now();
+    let restricted = publish(rebuilder.rebuild(), started, &served, &mut reporter);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -104,7 +107,13 @@ pub fn serve(options: Options, mut reporter: impl Reporter) -> Result<(), Failur
     reporter.listening(bound, &restricted);
     std::thread::spawn(move || {
         while let Some(()) = next_change(&changed, &root) {
-            run_build(&mut rebuilder, &served, &mut reporter);
+            let started = Instant::now();
+            let mut result = rebuilder.rebuild();
+            while changed_again(&changed, &root) {
+                while let Ok(_more) = changed.recv_timeout(SETTLE) {}
+                result = rebuilder.rebuild();
+            }
+            publish(result, started, &served, &mut reporter);
             let _ = events.send(());
         }
     });
@@ -140,16 +149,15 @@ fn interrupt() -> std::io::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
-/// Builds, and on success replaces what is served; on failure keeps the
-/// last good site and records the error. Returns the restricted views'
-/// addresses.
-fn run_build(
-    rebuilder: &mut Rebuilder,
+/// On success replaces what is served with a build's result; on failure
+/// keeps the last good site and records the error. Returns the restricted
+/// views' addresses.
+fn publish(
+    result: Result<Rebuilt, String>,
+    started: Instant,
     served: &RwLock<Served>,
     reporter: &mut impl Reporter,
 ) -> Vec<String> {
-    let started = Instant::now();
-    let result = rebuilder.rebuild();
     let mut served = match served.write() {
         Ok(served) => served,
         Err(poisoned) => poisoned.into_inner(),
@@ -190,6 +198,16 @@ fn next_change(changed: &mpsc::Receiver<notify::Result<notify::Event>>, root: &P
         while let Ok(_more) = changed.recv_timeout(SETTLE) {}
         return Some(());
     }
+}
+
+/// Whether a change worth a rebuild has arrived since the last one was
+/// taken, without waiting.
+fn changed_again(changed: &mpsc::Receiver<notify::Result<notify::Event>>, root: &Path) -> bool {
+    let mut again = false;
+    while let Ok(event) = changed.try_recv() {
+        again |= matters(&event, root);
+    }
+    again
 }
 
 /// Whether an event touches a file the site is built from, rather than an
