@@ -237,34 +237,107 @@ fn ctrl_c_stops_it_cleanly() {
     assert!(status.success(), "{status}");
 }
 
+/// Rebuilds in memory and checks the result against a full build of the
+/// site as it now is, byte for byte; gives the rebuilt public tree.
+fn same_as_full_build(
+    rebuilder: &mut policyweb::serve::rebuild::Rebuilder,
+    site: &Site,
+    after: &str,
+) -> policyweb::output::Tree {
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    let incremental = rebuilder
+        .rebuild()
+        .unwrap_or_else(|e| panic!("the fixture builds after {after}: {e}"));
+    let (model, _, _) = policyweb::load_site(site.root(), today);
+    let (full, diagnostics) = policyweb::generate(&model.expect("the fixture loads"));
+    assert!(!diagnostics.has_errors(), "after {after}");
+    let differing: Vec<&String> = full
+        .public
+        .files
+        .iter()
+        .chain(&full.restricted.files)
+        .filter(|(path, bytes)| {
+            incremental
+                .public
+                .files
+                .get(*path)
+                .or(incremental.restricted.files.get(*path))
+                != Some(*bytes)
+        })
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "after {after}, these differ: {differing:?}"
+    );
+    assert_eq!(
+        incremental.public.files.keys().collect::<Vec<_>>(),
+        full.public.files.keys().collect::<Vec<_>>(),
+        "after {after}"
+    );
+    assert_eq!(
+        incremental.restricted.files.keys().collect::<Vec<_>>(),
+        full.restricted.files.keys().collect::<Vec<_>>(),
+        "after {after}"
+    );
+    incremental.public
+}
+
+fn page(tree: &policyweb::output::Tree, path: &str) -> String {
+    String::from_utf8(tree.files[path].clone()).unwrap()
+}
+
 #[test]
-fn a_rebuild_after_an_edit_equals_a_full_build() {
+fn a_rebuild_after_each_kind_of_edit_equals_a_full_build() {
     let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
     let site = Site::copy_of("curriculum");
     let mut rebuilder = policyweb::serve::rebuild::Rebuilder::new(site.root().into(), today);
     rebuilder.rebuild().expect("the fixture builds");
+
+    // A section of the draft: only the jobs showing the draft re-render.
     site.replace(
         "content/020-reporting.md",
         "Tell any member of staff",
         "Tell any adult in school",
     );
-    site.replace("data/curriculum.yaml", "Kind words", "Kinder words");
-    let incremental = rebuilder.rebuild().expect("the edited fixture builds");
-    let (full, diagnostics) = {
-        let (site, sources, _) = policyweb::load_site(site.root(), today);
-        let _ = sources;
-        policyweb::generate(&site.expect("the edited fixture loads"))
-    };
-    assert!(!diagnostics.has_errors());
-    assert_eq!(incremental.public.files, full.public.files);
-    assert_eq!(incremental.restricted.files, full.restricted.files);
-    let page = String::from_utf8(
-        incremental.public.files["versions/2025-26/governors/reporting/index.html"].clone(),
-    )
-    .unwrap();
-    assert!(page.contains("Tell any adult in school"));
+    let public = same_as_full_build(&mut rebuilder, &site, "a section edit");
+    let reporting = page(&public, "versions/2025-26/governors/reporting/index.html");
+    assert!(reporting.contains("Tell any adult in school"));
     // The preview's additions are never part of the built pages.
-    assert!(!page.contains("__policyweb"));
+    assert!(!reporting.contains("__policyweb"));
+
+    // Data of the draft.
+    site.replace("data/curriculum.yaml", "Kind words", "Kinder words");
+    same_as_full_build(&mut rebuilder, &site, "a curriculum edit");
+    site.replace("data/people.yaml", "Asha Patel", "Asha Patel-Jones");
+    same_as_full_build(&mut rebuilder, &site, "a person renamed");
+
+    // A check recorded in the draft shows on every governance page of
+    // every revision that lists reviews.
+    site.replace(
+        "data/reviews.yaml",
+        "last_done: 2023-09-20",
+        "last_done: 2024-05-20",
+    );
+    let public = same_as_full_build(&mut rebuilder, &site, "a check recorded");
+    assert!(page(&public, "governors/reviews/index.html").contains("20 May 2024"));
+
+    // The frozen revision's own text.
+    site.replace(
+        "versions/2024-25/content/020-reporting.md",
+        "Tell any member of staff",
+        "Tell a member of staff",
+    );
+    same_as_full_build(&mut rebuilder, &site, "an edit to the frozen revision");
+
+    // The draft approved: every view now shows it.
+    site.replace(
+        "data/versions.yaml",
+        "- id: 2025-26\n  status: draft",
+        "- id: 2025-26\n  status: approved\n  approved: 2024-05-15\n  approved_by: the Full Governing Body",
+    );
+    let public = same_as_full_build(&mut rebuilder, &site, "the draft approved");
+    assert!(page(&public, "parents/reporting/index.html").contains("Tell any adult in school"));
 
     // A theme change reaches every page, as in a full build.
     let template = std::fs::read_to_string(
@@ -279,11 +352,6 @@ fn a_rebuild_after_an_edit_equals_a_full_build() {
             "<div class=\"prose\" data-theme=\"edited\">",
         ),
     );
-    let incremental = rebuilder.rebuild().expect("the re-themed fixture builds");
-    let (site_model, _, _) = policyweb::load_site(site.root(), today);
-    let (full, _) = policyweb::generate(&site_model.expect("the fixture loads"));
-    assert_eq!(incremental.public.files, full.public.files);
-    let page = String::from_utf8(incremental.public.files["parents/reporting/index.html"].clone())
-        .unwrap();
-    assert!(page.contains("data-theme=edited"), "{page}");
+    let public = same_as_full_build(&mut rebuilder, &site, "a theme edit");
+    assert!(page(&public, "parents/reporting/index.html").contains("data-theme=edited"));
 }
