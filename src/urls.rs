@@ -83,6 +83,13 @@ pub fn link_report(view: &str) -> PagePath {
     format!("{view}/links/")
 }
 
+/// The accessibility statement: one for the whole site, outside any view,
+/// and one at the same place in the restricted tree, so every page's footer
+/// link is the same relative path.
+pub fn accessibility() -> PagePath {
+    "accessibility/".into()
+}
+
 pub fn not_found() -> PagePath {
     "404.html".into()
 }

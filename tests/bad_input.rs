@@ -541,6 +541,90 @@ const CASES: &[Case] = &[
         location: "data/strands.yaml:8:13",
         message: "the year group `year-2` is already in the age band Infants",
     },
+    Case {
+        name: "an accessibility contact email that is not an address",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "email: office@hillside.example",
+                "email: office.hillside.example",
+            )
+        },
+        location: "data/site.yaml:20:12",
+        message: "`office.hillside.example` is not an email address",
+    },
+    Case {
+        name: "a javascript: accessibility contact url",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "    phone: \"01632 960000\"\n",
+                "    phone: \"01632 960000\"\n    url: javascript:alert(1)\n",
+            )
+        },
+        location: "data/site.yaml:22:10",
+        message: "uses the javascript: scheme",
+    },
+    Case {
+        name: "an email address given as the accessibility contact url",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "    phone: \"01632 960000\"\n",
+                "    phone: \"01632 960000\"\n    url: mailto:office@hillside.example\n",
+            )
+        },
+        location: "data/site.yaml:22:10",
+        message: "`mailto:office@hillside.example` is not a web address",
+    },
+    Case {
+        name: "an unknown key in the accessibility block",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "  response_days: 10\n",
+                "  response_days: 10\n  reply_days: 5\n",
+            )
+        },
+        location: "data/site.yaml:23:3",
+        message: "unknown key `reply_days`",
+    },
+    Case {
+        name: "a compliance status the regulations do not use",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "  response_days: 10\n",
+                "  response_days: 10\n  compliance: mostly\n",
+            )
+        },
+        location: "data/site.yaml:23:15",
+        message: "`mostly` is not a compliance status",
+    },
+    Case {
+        name: "known accessibility issues on a site said to be fully compliant",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "  response_days: 10\n",
+                "  response_days: 10\n  compliance: full\n  known_issues:\n    - The map has no text description.\n",
+            )
+        },
+        location: "data/site.yaml:23:15",
+        message: "the site is said to be fully compliant, but known_issues lists problems",
+    },
+    Case {
+        name: "an accessibility statement date without a day",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "prepared: 2024-05-20",
+                "prepared: 2024-05",
+            )
+        },
+        location: "data/site.yaml:23:13",
+        message: "`2024-05` has no day",
+    },
 ];
 
 /// A good curriculum.yaml for the minimal site, which cases break.

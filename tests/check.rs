@@ -106,6 +106,14 @@ fn each_kind_of_answer_is_reported_as_it_should_be() {
         run.stdout
             .contains(r#""url": "mailto:dsl@hillside.example""#)
     );
+    // So is the accessibility statement's contact, where site.yaml gives it.
+    let office = report["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["url"] == "mailto:office@hillside.example")
+        .expect("the statement's contact is checked");
+    assert_eq!(office["places"][0], "data/site.yaml:19:12");
     // The 429 was waited out and asked again.
     assert_eq!(server.hits("/busy"), 2);
     // Each address says where it is used.
@@ -135,9 +143,9 @@ fn the_terminal_report_groups_by_what_is_wrong_with_places() {
         server.url("/moved"),
         server.url("/ok")
     )));
-    assert!(out.contains("11 links: 5 fine, 5 broken, 1 moved"), "{out}");
+    assert!(out.contains("12 links: 6 fine, 5 broken, 1 moved"), "{out}");
     // In CI (no terminal) progress is a plain line per address.
-    assert!(run.stderr.contains("[11/11] "), "{}", run.stderr);
+    assert!(run.stderr.contains("[12/12] "), "{}", run.stderr);
     assert!(!run.stderr.contains('\u{1b}'));
 }
 
@@ -149,7 +157,7 @@ fn warn_only_reports_without_failing_and_markdown_suits_a_job_summary() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout
-            .starts_with("## External links\n\n11 links: 5 fine, 5 broken, 1 moved")
+            .starts_with("## External links\n\n12 links: 6 fine, 5 broken, 1 moved")
     );
     assert!(run.stdout.contains(&format!(
         "| Broken | <{}> | 410 Gone | data/organisations.yaml:11:8 |",
@@ -196,7 +204,7 @@ fn the_governors_see_the_last_report_and_the_build_stays_offline() {
     let reviews = common::visible_text(&site.page("governors/reviews/index.html"));
     assert!(
         reviews.contains("Links last checked on")
-            && reviews.contains("11 links: 5 fine, 5 broken, 1 moved"),
+            && reviews.contains("12 links: 6 fine, 5 broken, 1 moved"),
         "{reviews}"
     );
     let page = common::visible_text(&site.page("governors/links/index.html"));

@@ -21,6 +21,35 @@ pub struct SiteFile {
     /// Days before a due date that `status` starts to remind.
     pub reminder_days: Option<Spanned<u32>>,
     pub link_check: Option<LinkCheckEntry>,
+    /// What the accessibility statement says; spanned so that a statement
+    /// without a contact can be pointed at.
+    pub accessibility: Option<Spanned<AccessibilityEntry>>,
+}
+
+/// The accessibility statement's facts, as site.yaml gives them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessibilityEntry {
+    /// How to report a problem or ask for another format.
+    pub contact: Option<Spanned<StatementContactEntry>>,
+    /// Working days the school takes to reply.
+    pub response_days: Option<Spanned<u32>>,
+    /// `full`, `partial` or `not`, against WCAG 2.2 AA.
+    pub compliance: Option<Text>,
+    #[serde(default)]
+    pub known_issues: Vec<Text>,
+    pub prepared: Option<Text>,
+    pub reviewed: Option<Text>,
+    pub tested: Option<Text>,
+    pub tested_by: Option<Text>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatementContactEntry {
+    pub email: Option<Text>,
+    pub phone: Option<Text>,
+    pub url: Option<Text>,
 }
 
 /// How `policyweb check` treats external links.

@@ -82,6 +82,63 @@ pub struct Settings {
     /// Days before a due date that reminders start.
     pub reminder_days: u32,
     pub link_check: LinkCheck,
+    pub accessibility: Accessibility,
+}
+
+/// What the accessibility statement says, from site.yaml's `accessibility`.
+/// Everything is optional: without the block the statement says what is
+/// known (the school, the website) and nothing it cannot stand behind.
+#[derive(Debug, Clone, Default)]
+pub struct Accessibility {
+    /// How to report a problem; the regulations require one.
+    pub contact: StatementContact,
+    /// Working days the school takes to reply, when it has said.
+    pub response_days: Option<u32>,
+    pub compliance: Compliance,
+    /// Problems the school knows of, in plain words.
+    pub known_issues: Vec<String>,
+    /// Each a day (`YYYY-MM-DD`); `None` when not recorded.
+    pub prepared: Option<PolicyDate>,
+    pub reviewed: Option<PolicyDate>,
+    pub tested: Option<PolicyDate>,
+    pub tested_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StatementContact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// A web page (https) for reporting a problem.
+    pub url: Option<String>,
+}
+
+impl StatementContact {
+    pub fn is_empty(&self) -> bool {
+        self.email.is_none() && self.phone.is_none() && self.url.is_none()
+    }
+}
+
+/// How far the site meets WCAG 2.2 AA, in the regulations' three words.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Compliance {
+    #[default]
+    Full,
+    Partial,
+    Not,
+}
+
+impl Compliance {
+    /// The words site.yaml uses.
+    pub const WORDS: [&str; 3] = ["full", "partial", "not"];
+
+    pub fn parse(word: &str) -> Option<Compliance> {
+        match word {
+            "full" => Some(Compliance::Full),
+            "partial" => Some(Compliance::Partial),
+            "not" => Some(Compliance::Not),
+            _ => None,
+        }
+    }
 }
 
 /// Settings for the external link check, from site.yaml's `link_check`.

@@ -90,6 +90,15 @@ pub struct Chrome {
     pub canonical: String,
     /// Pages of revisions not in force ask search engines not to list them.
     pub noindex: bool,
+    /// The accessibility statement, linked from every footer.
+    pub accessibility: FooterLink,
+}
+
+#[derive(Serialize)]
+pub struct FooterLink {
+    pub url: String,
+    /// This page is the one linked to, for `aria-current`.
+    pub current: bool,
 }
 
 #[derive(Serialize)]
@@ -251,6 +260,10 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
         restricted,
         canonical: format!("{}{}", settings.base_url, spec.path),
         noindex: standing != Standing::Current,
+        accessibility: FooterLink {
+            url: urls::relative(spec.path, &urls::accessibility()),
+            current: spec.path == urls::accessibility(),
+        },
     }
 }
 

@@ -3,6 +3,7 @@
 //! and the theme (`theme`). Markdown bodies come from `markdown`; where a
 //! page is written comes from `urls`. Nothing is written to disk here.
 
+mod accessibility;
 pub mod context;
 mod curriculum;
 mod pages;
@@ -151,6 +152,10 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
                 restricted.tree.insert(path.clone(), bytes.clone());
             }
         }
+        let mut statement = ViewOutput::default();
+        pages::restricted_shared(site, &theme, &mut statement);
+        statement.finish(&FinishedPages::new());
+        restricted.absorb_output(&statement);
     }
     public.absorb_output(&shared);
     pages::sitemap(site, &theme, &mut public.tree, &mut diagnostics);

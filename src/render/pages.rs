@@ -1,6 +1,6 @@
 //! The pages of a site, one function per kind: landing, a view's contents,
-//! sections, the print page, who's who, organisations, reviews, 404,
-//! sitemap. Each builds its context and names its template.
+//! sections, the print page, who's who, organisations, reviews, 404, the
+//! accessibility statement (its context in `accessibility`), sitemap. Each builds its context and names its template.
 
 use serde::Serialize;
 use tera::Context;
@@ -653,6 +653,13 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
     context.insert("base", &site.settings.base_url);
     render("404.html", &path, &context);
 
+    let path = urls::accessibility();
+    render(
+        "accessibility.html",
+        &path,
+        &super::accessibility::context(site, false),
+    );
+
     for (name, bytes) in &theme.assets {
         tree.insert(urls::asset(name), bytes.clone());
     }
@@ -661,6 +668,18 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
         markdown::highlight::stylesheet(),
     );
     tree
+}
+
+/// The pages the restricted tree needs besides its views: the
+/// accessibility statement every footer links to (the tree is published
+/// apart from the public site, so it carries its own copy).
+pub fn restricted_shared(site: &Site, theme: &Theme, output: &mut ViewOutput) {
+    output.page(
+        theme,
+        "accessibility.html",
+        &urls::accessibility(),
+        &super::accessibility::context(site, true),
+    );
 }
 
 #[derive(Serialize)]

@@ -83,6 +83,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/links.html"),
     ),
     (
+        "accessibility.html",
+        include_str!("../../themes/default/templates/accessibility.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),

@@ -180,7 +180,7 @@ fn publish(
         .files
         .keys()
         .filter_map(|p| p.strip_suffix("/index.html"))
-        .filter(|p| !p.contains('/'))
+        .filter(|p| !p.contains('/') && format!("{p}/") != crate::urls::accessibility())
         .map(|view| format!("restricted/{view}/"))
         .collect();
     views.dedup();

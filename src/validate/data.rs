@@ -95,7 +95,37 @@ pub(super) fn check_url(
     url.value.trim().to_string()
 }
 
-fn parse_date(check: &mut Checker, document: &Document, value: &Text) -> Option<PolicyDate> {
+/// An email address of the usual form: one `@` with a name before it and
+/// a domain with a dot after it, no spaces, no `mailto:`.
+pub(super) fn check_email(check: &mut Checker, document: &Document, email: &Text) -> String {
+    let address = email.value.trim().to_string();
+    let well_formed = match address.split_once('@') {
+        Some((name, domain)) => {
+            !name.is_empty()
+                && !name.contains(':')
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
+        None => false,
+    } && !address.contains(char::is_whitespace);
+    if !well_formed {
+        check.error(
+            document,
+            email,
+            format!("`{address}` is not an email address"),
+            "write it as name@school.example",
+        );
+    }
+    address
+}
+
+pub(super) fn parse_date(
+    check: &mut Checker,
+    document: &Document,
+    value: &Text,
+) -> Option<PolicyDate> {
     match PolicyDate::parse(&value.value) {
         Ok(date) => Some(date),
         Err(problem) => {
@@ -137,6 +167,7 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
         "curriculum",
         "restricted",
         "reviews",
+        "accessibility",
     ];
     for view in &site.views {
         if reserved.contains(&view.id.value.as_str()) {
@@ -202,6 +233,11 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
         views,
         reminder_days: site.reminder_days.as_ref().map_or(60, |d| d.value),
         link_check: link_check(check, document, site.link_check.as_ref()),
+        accessibility: super::accessibility::statement(
+            check,
+            document,
+            site.accessibility.as_ref(),
+        ),
     })
 }
 
@@ -391,18 +427,7 @@ fn people(
             .remove(0)
         });
         let contact = entry.contact.as_ref().map(|c| {
-            let email = c.email.as_ref().map(|e| {
-                let address = e.value.trim().to_string();
-                if !address.contains('@') || address.contains(char::is_whitespace) {
-                    check.error(
-                        document,
-                        e,
-                        format!("`{address}` is not an email address"),
-                        "write it as name@school.example",
-                    );
-                }
-                address
-            });
+            let email = c.email.as_ref().map(|e| check_email(check, document, e));
             Contact {
                 email,
                 phone: c.phone.as_ref().map(|p| p.value.trim().to_string()),

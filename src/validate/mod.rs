@@ -5,6 +5,7 @@
 //! Rules about references inside Markdown (`[[role:…]]`) depend on the view
 //! being rendered and are checked by `markdown` while rendering.
 
+mod accessibility;
 mod curriculum;
 mod data;
 mod sections;

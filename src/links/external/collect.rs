@@ -1,8 +1,9 @@
 //! Every external address the policy uses, with where it stands: links and
 //! autolinks in the sections' Markdown, and the addresses in data/
 //! (organisations, publications, people's e-mail, curriculum units, the
-//! framework, the school's website). Read from what `load` found, while
-//! every value still knows its line and column.
+//! framework, the school's website, the accessibility statement's
+//! contact). Read from what `load` found, while every value still knows its
+//! line and column.
 //!
 //! Only the revisions the site publishes as live are collected: the one in
 //! force and the newest (the draft). Earlier revisions are the text as it
@@ -32,10 +33,22 @@ pub fn addresses(loaded: &Loaded) -> Vec<Address> {
         sources: &loaded.sources,
         addresses: Vec::new(),
     };
-    if let Some((document, site)) = &loaded.site
-        && let Some(website) = &site.school.website
-    {
-        found.value(document, website);
+    if let Some((document, site)) = &loaded.site {
+        if let Some(website) = &site.school.website {
+            found.value(document, website);
+        }
+        let contact = site
+            .accessibility
+            .as_ref()
+            .and_then(|a| a.value.contact.as_ref());
+        if let Some(contact) = contact {
+            if let Some(url) = &contact.value.url {
+                found.value(document, url);
+            }
+            if let Some(email) = &contact.value.email {
+                found.email(document, email);
+            }
+        }
     }
     for revision in live(loaded) {
         found.revision(revision);
@@ -94,6 +107,15 @@ impl Found<'_> {
         self.add(&value.value, document.source, span.start);
     }
 
+    fn email(&mut self, document: &Document, email: &Text) {
+        let span = document.span_of(self.sources, email);
+        self.add(
+            &format!("mailto:{}", email.value.trim()),
+            document.source,
+            span.start,
+        );
+    }
+
     fn revision(&mut self, revision: &LoadedRevision) {
         for section in &revision.content.sections {
             let text = &self.sources.get(section.source).text;
@@ -117,12 +139,7 @@ impl Found<'_> {
                 .iter()
                 .filter_map(|p| p.contact.as_ref()?.email.as_ref())
             {
-                let span = document.span_of(self.sources, email);
-                self.add(
-                    &format!("mailto:{}", email.value.trim()),
-                    document.source,
-                    span.start,
-                );
+                self.email(document, email);
             }
         }
         // The built-in framework's address is not the school's to mend.
