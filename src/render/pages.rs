@@ -640,7 +640,8 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
     render("landing.html", &path, &context);
 
     // The 404 page is served at any depth, so its links are absolute from
-    // the base address.
+    // the base address, and its styles are inside it: a stylesheet linked
+    // from the base address would not load in a preview or on a test host.
     let path = urls::not_found();
     let spec = PageSpec {
         path: &path,
@@ -651,6 +652,15 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
     };
     let mut context = page_context(site, &spec);
     context.insert("base", &site.settings.base_url);
+    let stylesheet = |name: &str| {
+        theme
+            .assets
+            .iter()
+            .find(|(file, _)| file == name)
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+    };
+    context.insert("styles", &stylesheet("site.css"));
+    context.insert("print_styles", &stylesheet("print.css"));
     render("404.html", &path, &context);
 
     let path = urls::accessibility();
