@@ -21,6 +21,7 @@ pub mod output;
 pub mod prose;
 pub mod release;
 pub mod render;
+pub mod scaffold;
 pub mod schedule;
 pub mod serve;
 pub mod slug;

@@ -132,6 +132,66 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Start a new site in DIR: a short example policy to rewrite, every
+    /// data file with its keys explained, and the workflows that publish it.
+    Init {
+        /// The folder for the new site; made if missing, and it must be empty.
+        dir: PathBuf,
+        /// The school's name, for data/site.yaml (and [[school]] in the text).
+        #[arg(long, default_value = policyweb::scaffold::init::PLACEHOLDER_SCHOOL)]
+        school: String,
+        /// Write into a folder that already has files in it: files with the
+        /// same names are replaced, others are kept.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Add a section, a person or an organisation to the site.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Add a section: content/<number>-<id>.md, numbered after the last.
+    Section {
+        /// The section's title, in quotes.
+        title: String,
+        /// Put it inside this folder of content/ (such as 030-reporting) or
+        /// section id; a section that is one file becomes a folder.
+        #[arg(long, value_name = "FOLDER-OR-SECTION-ID")]
+        under: Option<String>,
+        /// Put it straight after this section (an id), in the same folder.
+        #[arg(long, value_name = "SECTION-ID")]
+        after: Option<String>,
+        /// The site root, holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Add a person to data/people.yaml.
+    Person {
+        /// Their name as readers see it, in quotes.
+        name: String,
+        /// A role they hold, an id from data/roles.yaml; repeat for each.
+        #[arg(long = "role", value_name = "ROLE-ID")]
+        roles: Vec<String>,
+        /// The site root, holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Add an organisation, helpline or resource to data/organisations.yaml.
+    #[command(visible_alias = "org", alias = "organization")]
+    Organisation {
+        /// Its name as readers see it, in quotes.
+        name: String,
+        /// Its web address, starting https:// (or http:// if it has no other).
+        #[arg(long)]
+        url: Option<String>,
+        /// The site root, holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -168,6 +228,8 @@ fn main() -> ExitCode {
     let color = !no_color && std::io::stderr().is_terminal();
     let now = chrono::Local::now().date_naive();
     match cli.command {
+        Command::Init { dir, school, force } => init(&dir, &school, force, now, cli.quiet, color),
+        Command::New { what } => new(what, now, cli.quiet, color),
         Command::Diff {
             old,
             new,
@@ -601,4 +663,145 @@ fn check(
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `policyweb init`: the starter site, then what to do next.
+fn init(
+    dir: &std::path::Path,
+    school: &str,
+    force: bool,
+    today: NaiveDate,
+    quiet: bool,
+    color: bool,
+) -> ExitCode {
+    use policyweb::scaffold::init::PLACEHOLDER_SCHOOL;
+    let created = match policyweb::scaffold::init::init(dir, school, force, today) {
+        Ok(created) => created,
+        Err(problem) => return refused(problem, color),
+    };
+    if quiet {
+        return ExitCode::SUCCESS;
+    }
+    let shown = created.dir.display().to_string();
+    eprintln!(
+        "Created a policy site for {} in {shown}/ ({} files):",
+        school.trim(),
+        created.files.len()
+    );
+    for (what, says) in [
+        ("content/", "the policy, one Markdown file per section"),
+        (
+            "data/",
+            "the school, roles, people, organisations, documents, dates and curriculum",
+        ),
+        (
+            ".github/workflows/policyweb.yml",
+            "publishes the site with GitHub Pages",
+        ),
+        (".gitlab-ci.yml", "publishes the site with GitLab Pages"),
+        (".gitignore", "keeps the built website out of git"),
+    ] {
+        eprintln!("  {what:<32} {says}");
+    }
+    eprintln!(
+        "The policy is a draft (revision {}); the people in data/people.yaml and the addresses marked REPLACE are examples to change.",
+        created.revision
+    );
+    if school.trim() == PLACEHOLDER_SCHOOL {
+        eprintln!(
+            "The school's name is a placeholder: change it in data/site.yaml (or use --school \"Your School\")."
+        );
+    }
+    let cd = if shown.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') {
+        format!("\"{shown}\"")
+    } else {
+        shown
+    };
+    eprintln!("Next:");
+    eprintln!("  cd {cd}");
+    eprintln!("  policyweb serve    preview the site at http://127.0.0.1:8000/ while you edit");
+    eprintln!("  policyweb build    build the website into public/");
+    ExitCode::SUCCESS
+}
+
+/// `policyweb new …`: one new section, person or organisation, and where
+/// it was written.
+fn new(what: NewCommand, today: NaiveDate, quiet: bool, color: bool) -> ExitCode {
+    use policyweb::scaffold::{entry, section};
+    let (root, added, kind) = match what {
+        NewCommand::Section {
+            title,
+            under,
+            after,
+            root,
+        } => {
+            let request = section::Request {
+                title: &title,
+                under: under.as_deref(),
+                after: after.as_deref(),
+            };
+            let added = section::new_section(&root, &request, today);
+            (root, added, "section")
+        }
+        NewCommand::Person { name, roles, root } => {
+            let added = entry::new_person(&root, &name, &roles, today);
+            (root, added, "person")
+        }
+        NewCommand::Organisation { name, url, root } => {
+            let added = entry::new_organisation(&root, &name, url.as_deref(), today);
+            (root, added, "org")
+        }
+    };
+    let added = match added {
+        Ok(added) => added,
+        Err(problem) => return refused(problem, color),
+    };
+    if quiet {
+        return ExitCode::SUCCESS;
+    }
+    let file = if root == std::path::Path::new(".") {
+        added.file.clone()
+    } else {
+        root.join(&added.file)
+    };
+    let at = format!("{}:{}", file.display(), added.line);
+    for note in &added.notes {
+        eprintln!("{note}");
+    }
+    match kind {
+        "section" => {
+            eprintln!(
+                "Added the section \u{201c}{}\u{201d} (id `{}`) in {}; write its text from {at}.",
+                added.name,
+                added.id,
+                file.display()
+            );
+            eprintln!(
+                "Its page is <view>/{}/ in each view that shows it; link to it with [[section:{}]].",
+                added.id, added.id
+            );
+        }
+        _ => {
+            eprintln!("Added {} (id `{}`) at {at}.", added.name, added.id);
+            eprintln!(
+                "Refer to {} in the text as [[{kind}:{}]]; the lines starting # there are optional keys to fill in.",
+                if kind == "person" { "them" } else { "it" },
+                added.id
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// A command that did nothing: the site's errors if any, why, and what to
+/// do; exit 2 for a usage problem, 1 otherwise.
+fn refused(problem: policyweb::scaffold::Problem, color: bool) -> ExitCode {
+    if let Some((sources, diagnostics)) = &problem.site {
+        eprint!("{}", diagnostics.render(sources, color));
+    }
+    eprintln!("error: {}", problem.message);
+    if let Some(help) = &problem.help {
+        eprintln!("help: {help}");
+    }
+    ExitCode::from(if problem.usage { 2 } else { 1 })
 }
