@@ -311,6 +311,26 @@ fn a_new_section_is_numbered_after_the_last_and_builds() {
 }
 
 #[test]
+fn a_new_section_never_takes_an_address_a_view_keeps_for_itself() {
+    let site = initialised();
+    // `links/` is the view's page of broken links, so the section gets
+    // another id rather than one the build refuses.
+    let run = site.run_here(&["new", "section", "Links"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !site.path("content/050-links.md").exists(),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        site.path("content/050-links-2.md").is_file(),
+        "{}",
+        run.stderr
+    );
+    builds_cleanly(&site);
+}
+
+#[test]
 fn a_new_person_needs_a_known_role_and_appears_on_who_is_who() {
     let site = initialised();
     let before = site.read("data/people.yaml");

@@ -10,6 +10,8 @@ mod curriculum;
 mod data;
 mod sections;
 
+pub use sections::RESERVED_IDS as RESERVED_SECTION_IDS;
+
 use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};

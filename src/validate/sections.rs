@@ -12,7 +12,7 @@ use crate::model::{Framework, Role, Section};
 
 /// Addresses inside a view that its own pages use (see `urls`), so no
 /// section may take them.
-const RESERVED_IDS: [&str; 8] = [
+pub const RESERVED_IDS: [&str; 8] = [
     "all",
     "links",
     "people",
