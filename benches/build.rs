@@ -25,6 +25,7 @@ fn main() {
         root: root.to_path_buf(),
         out: out.path().join("public"),
         today,
+        base_url: None,
     };
     // Once to warm the file cache and lazily loaded syntax definitions.
     assert!(

@@ -46,6 +46,9 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// The day to treat as today, for overdue reviews.
     pub today: NaiveDate,
+    /// The address the site will be served from, in place of `base_url`
+    /// in data/site.yaml (`build --base-url`), checked as that is.
+    pub base_url: Option<String>,
 }
 
 impl BuildOptions {
@@ -151,7 +154,7 @@ pub fn generate_cached(site: &Site, cache: &mut BuildCache) -> (Generated, Diagn
 /// wrong, write. On any error the output folders are left as they were.
 pub fn build(options: &BuildOptions) -> Outcome {
     let (site, sources, mut diagnostics) = load_site(&options.root, options.today);
-    let Some(site) = site else {
+    let Some(mut site) = site else {
         // Without site.yaml or versions.yaml there is nothing to render.
         diagnostics.sort(&sources);
         return Outcome {
@@ -160,6 +163,17 @@ pub fn build(options: &BuildOptions) -> Outcome {
             written: None,
         };
     };
+    // The one place the site's settings are changed after loading: the
+    // same site built for another address (a staging copy, a sub-path).
+    if let Some(base_url) = &options.base_url {
+        match validate::base_address(base_url) {
+            Ok(base_url) => site.settings.base_url = base_url,
+            Err(problem) => diagnostics.push(
+                Diagnostic::error(format!("--base-url: {problem}"))
+                    .help(validate::NotABaseAddress::HELP),
+            ),
+        }
+    }
     let (generated, more) = generate(&site);
     diagnostics.extend(more);
     diagnostics.sort(&sources);

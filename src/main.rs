@@ -42,6 +42,11 @@ enum Command {
         /// Treat this day (YYYY-MM-DD) as today when deciding what is overdue.
         #[arg(long, value_parser = parse_day)]
         today: Option<NaiveDate>,
+        /// The address the site will be served from, such as
+        /// https://school.example/policies/online-safety/, in place of
+        /// base_url in data/site.yaml (for a staging copy, say).
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+        base_url: Option<String>,
     },
     /// Say what changed between two revisions (ids from data/versions.yaml).
     Diff {
@@ -212,6 +217,13 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{text}` is not a day: write YYYY-MM-DD"))
 }
 
+/// `--base-url`, checked as `base_url` in data/site.yaml is, so that a
+/// bad value is a usage error (exit 2) before anything is built.
+fn parse_base_url(text: &str) -> Result<String, String> {
+    policyweb::validate::base_address(text)
+        .map_err(|problem| format!("{problem}: {}", policyweb::validate::NotABaseAddress::HELP))
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -310,11 +322,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Build { root, out, today } => {
+        Command::Build {
+            root,
+            out,
+            today,
+            base_url,
+        } => {
             let options = BuildOptions {
                 out: out.unwrap_or_else(|| root.join("public")),
                 root,
                 today: today.unwrap_or(now),
+                base_url,
             };
             let started = std::time::Instant::now();
             let outcome = build(&options);

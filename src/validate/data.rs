@@ -95,6 +95,48 @@ pub(super) fn check_url(
     url.value.trim().to_string()
 }
 
+/// The address the site is served from, as `base_url` in site.yaml or
+/// `policyweb build --base-url` gives it: a path from the host's root
+/// (`/`), an https:// address, or http://localhost for a preview. It
+/// always ends in `/`, since every page's address is appended to it.
+pub fn base_address(value: &str) -> Result<String, NotABaseAddress> {
+    let value = value.trim();
+    let as_written = format!("{}/", value.trim_end_matches('/'));
+    let ok = value.starts_with('/')
+        || value.starts_with("https://")
+        || value.starts_with("http://localhost");
+    if ok {
+        Ok(as_written)
+    } else {
+        Err(NotABaseAddress {
+            value: value.to_string(),
+            as_written,
+        })
+    }
+}
+
+/// A `base_url` that is not an address the site can be served from.
+#[derive(Debug, Clone)]
+pub struct NotABaseAddress {
+    /// The value as given (trimmed).
+    pub value: String,
+    /// The value with one `/` at its end, used while the rest of a site
+    /// with this error is still checked (it is never written).
+    pub as_written: String,
+}
+
+impl NotABaseAddress {
+    pub const HELP: &str = "write the address the site is served from, such as https://school.example/online-safety/ or /";
+}
+
+impl std::fmt::Display for NotABaseAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` is not a base address", self.value)
+    }
+}
+
+impl std::error::Error for NotABaseAddress {}
+
 /// An email address of the usual form: one `@` with a name before it and
 /// a domain with a dot after it, no spaces, no `mailto:`.
 pub(super) fn check_email(check: &mut Checker, document: &Document, email: &Text) -> String {
@@ -197,21 +239,13 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
         .collect();
     let base_url = match &site.base_url {
         None => "/".to_string(),
-        Some(url) => {
-            let value = url.value.trim();
-            let ok = value.starts_with('/')
-                || value.starts_with("https://")
-                || value.starts_with("http://localhost");
-            if !ok {
-                check.error(
-                    document,
-                    url,
-                    format!("`{value}` is not a base address"),
-                    "write the address the site is served from, such as https://school.example/online-safety/ or /",
-                );
+        Some(url) => match base_address(&url.value) {
+            Ok(base) => base,
+            Err(problem) => {
+                check.error(document, url, problem.to_string(), NotABaseAddress::HELP);
+                problem.as_written
             }
-            format!("{}/", value.trim_end_matches('/'))
-        }
+        },
     };
     Some(Settings {
         school,

@@ -10,6 +10,8 @@ mod curriculum;
 mod data;
 mod sections;
 
+pub use data::{NotABaseAddress, base_address};
+
 pub use sections::RESERVED_IDS as RESERVED_SECTION_IDS;
 
 use chrono::NaiveDate;
