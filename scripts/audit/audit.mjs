@@ -230,22 +230,26 @@ function runVnu(targets, pathOfFile) {
 }
 
 // ---------------------------------------------------------------- in-page checks
-// These functions run inside the page (page.evaluate), so each carries its own helpers.
+// These functions run inside the page (page.evaluate). The helper they share
+// is installed in every page before it loads, as window.__auditDescribe.
+
+/** An element as a short path: tag, first two classes, up to the nearest id. */
+function describeElement(el) {
+  const parts = [];
+  for (let e = el, n = 0; e && e !== document.body && e !== document.documentElement && n < 4; e = e.parentElement, n++) {
+    if (e.id) {
+      parts.unshift(`#${CSS.escape(e.id)}`);
+      break;
+    }
+    const cls = [...e.classList].slice(0, 2).map((c) => `.${CSS.escape(c)}`).join('');
+    parts.unshift(e.localName + cls);
+  }
+  return parts.join(' > ') || el.localName;
+}
 
 /** Before tabbing: lists the focusables in DOM order and starts recording each focus. */
 function keyboardPrepare() {
-  const describe = (el) => {
-    const parts = [];
-    for (let e = el, n = 0; e && e !== document.body && e !== document.documentElement && n < 4; e = e.parentElement, n++) {
-      if (e.id) {
-        parts.unshift(`#${CSS.escape(e.id)}`);
-        break;
-      }
-      const cls = [...e.classList].slice(0, 2).map((c) => `.${CSS.escape(c)}`).join('');
-      parts.unshift(e.localName + cls);
-    }
-    return parts.join(' > ') || el.localName;
-  };
+  const describe = window.__auditDescribe;
   const isFocusable = (el) => {
     if (el.tabIndex < 0 || el.hasAttribute('disabled') || el.inert) return false;
     const name = el.localName;
@@ -294,18 +298,7 @@ function keyboardCollect() {
 /** Text size, target size and reflow at the current viewport width. */
 function layoutCheck({ minFont, minTarget }) {
   const docEl = document.documentElement;
-  const describe = (el) => {
-    const parts = [];
-    for (let e = el, n = 0; e && e !== document.body && e !== docEl && n < 4; e = e.parentElement, n++) {
-      if (e.id) {
-        parts.unshift(`#${CSS.escape(e.id)}`);
-        break;
-      }
-      const cls = [...e.classList].slice(0, 2).map((c) => `.${CSS.escape(c)}`).join('');
-      parts.unshift(e.localName + cls);
-    }
-    return parts.join(' > ') || el.localName;
-  };
+  const describe = window.__auditDescribe;
   const styleCache = new Map();
   const style = (el) => {
     let cs = styleCache.get(el);
@@ -430,18 +423,7 @@ function layoutCheck({ minFont, minTarget }) {
 
 /** Under print media: navigation hidden, and every external link in main shows its address. */
 function printCheck() {
-  const describe = (el) => {
-    const parts = [];
-    for (let e = el, n = 0; e && e !== document.body && e !== document.documentElement && n < 4; e = e.parentElement, n++) {
-      if (e.id) {
-        parts.unshift(`#${CSS.escape(e.id)}`);
-        break;
-      }
-      const cls = [...e.classList].slice(0, 2).map((c) => `.${CSS.escape(c)}`).join('');
-      parts.unshift(e.localName + cls);
-    }
-    return parts.join(' > ') || el.localName;
-  };
+  const describe = window.__auditDescribe;
   const visible = (el) => {
     if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return false;
     const r = el.getBoundingClientRect();
@@ -673,6 +655,7 @@ async function main() {
       const context = await browser.newContext({ colorScheme: 'light', reducedMotion: 'reduce', viewport: { width: 1280, height: HEIGHT } });
       // axe is parsed into every page before it loads, sparing a round trip per page.
       await context.addInitScript({ content: AXE_SOURCE });
+      await context.addInitScript({ content: `window.__auditDescribe = ${describeElement.toString()};` });
       // Transitions would make a focus style read halfway; remove them.
       await context.addInitScript({
         content: `document.addEventListener('DOMContentLoaded', () => { const s = document.createElement('style'); s.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }'; document.head.append(s); });`,
