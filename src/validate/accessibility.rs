@@ -36,7 +36,7 @@ pub(super) fn statement(
     let contact = match &block.contact {
         Some(contact) => statement_contact(check, document, contact),
         None => {
-            warn_at(check, document, entry, NO_CONTACT, ADD_CONTACT);
+            check.warn_at(document, entry, NO_CONTACT, ADD_CONTACT);
             StatementContact::default()
         }
     };
@@ -232,19 +232,4 @@ fn day(check: &mut Checker, document: &Document, value: &Text) -> Option<PolicyD
         return None;
     }
     Some(date)
-}
-
-fn warn_at<T>(
-    check: &mut Checker,
-    document: &Document,
-    value: &Spanned<T>,
-    message: &str,
-    help: &str,
-) {
-    let span = document.point(check.sources, value);
-    check.diagnostics.push(
-        Diagnostic::warning(message)
-            .at(document.source, span)
-            .help(help.to_string()),
-    );
 }

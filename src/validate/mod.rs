@@ -148,12 +148,30 @@ impl Checker<'_> {
         message: String,
         help: &str,
     ) {
+        self.push_at(Diagnostic::error(message), document, value, help);
+    }
+
+    /// `error_at`, for something the build can go on with.
+    fn warn_at<T>(
+        &mut self,
+        document: &Document,
+        value: &serde_saphyr::Spanned<T>,
+        message: &str,
+        help: &str,
+    ) {
+        self.push_at(Diagnostic::warning(message), document, value, help);
+    }
+
+    fn push_at<T>(
+        &mut self,
+        diagnostic: Diagnostic,
+        document: &Document,
+        value: &serde_saphyr::Spanned<T>,
+        help: &str,
+    ) {
         let span = document.point(self.sources, value);
-        self.diagnostics.push(
-            Diagnostic::error(message)
-                .at(document.source, span)
-                .help(help.to_string()),
-        );
+        self.diagnostics
+            .push(diagnostic.at(document.source, span).help(help.to_string()));
     }
 
     fn report(&mut self, diagnostic: Diagnostic, document: &Document, value: &Text, help: String) {
