@@ -25,6 +25,18 @@ fn statement(site: &Site) -> String {
     visible_text(&site.page("accessibility/index.html"))
 }
 
+/// The kinds of page whose footers are checked: the landing page, then
+/// parts of the paths of the others.
+const PAGE_KINDS: [&str; 7] = [
+    "landing",
+    "404.html",
+    "/all/",
+    "/curriculum/",
+    "/changes/",
+    "/revisions/",
+    "versions/",
+];
+
 #[test]
 fn the_statement_says_what_site_yaml_says() {
     let site = Site::copy_of("minimal");
@@ -254,14 +266,7 @@ fn every_page_in_public_and_restricted_links_to_a_statement_from_its_footer() {
                 let statement = std::fs::read_to_string(tree.join(&target))
                     .unwrap_or_else(|e| panic!("{path}: {target} in {}: {e}", tree.display()));
                 assert!(statement.contains("Accessibility statement for the"));
-                for kind in [
-                    "404.html",
-                    "/all/",
-                    "/curriculum/",
-                    "/changes/",
-                    "/revisions/",
-                    "versions/",
-                ] {
+                for &kind in &PAGE_KINDS[1..] {
                     if path.contains(kind) {
                         kinds_seen.push(kind);
                     }
@@ -271,15 +276,7 @@ fn every_page_in_public_and_restricted_links_to_a_statement_from_its_footer() {
                 }
             }
         }
-        for kind in [
-            "landing",
-            "404.html",
-            "/all/",
-            "/curriculum/",
-            "/changes/",
-            "/revisions/",
-            "versions/",
-        ] {
+        for kind in PAGE_KINDS {
             assert!(kinds_seen.contains(&kind), "no {kind} page was checked");
         }
         // The restricted copy has no landing page to link home to.
