@@ -10,6 +10,7 @@
 
 pub mod ansi;
 pub mod changes;
+pub mod cli;
 pub mod curriculum;
 pub mod diagnostics;
 pub mod html;
