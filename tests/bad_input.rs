@@ -625,6 +625,78 @@ const CASES: &[Case] = &[
         location: "data/site.yaml:23:13",
         message: "`2024-05` has no day",
     },
+    Case {
+        name: "a base_url that names another host, not a path",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "base_url: https://hillside.example/online-safety/",
+                "base_url: //other.host/",
+            )
+        },
+        location: "data/site.yaml:6:11",
+        message: "`//other.host/` is not a base address: it starts //, which names another host",
+    },
+    Case {
+        name: "a base_url with no host after https://",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "base_url: https://hillside.example/online-safety/",
+                "base_url: https:///online-safety/",
+            )
+        },
+        location: "data/site.yaml:6:11",
+        message: "it has no host name after https://",
+    },
+    Case {
+        name: "a base_url with a space in its host",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "base_url: https://hillside.example/online-safety/",
+                "base_url: https://hillside .example/online-safety/",
+            )
+        },
+        location: "data/site.yaml:6:11",
+        message: "it has a space, tab or line break in it",
+    },
+    Case {
+        name: "a base_url with a query",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "base_url: https://hillside.example/online-safety/",
+                "base_url: https://hillside.example/online-safety/?page=1",
+            )
+        },
+        location: "data/site.yaml:6:11",
+        message: "it has a `?` part",
+    },
+    Case {
+        name: "a base_url with a fragment",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "base_url: https://hillside.example/online-safety/",
+                "base_url: https://hillside.example/online-safety/#top",
+            )
+        },
+        location: "data/site.yaml:6:11",
+        message: "it has a `#` part",
+    },
+    Case {
+        name: "a base_url with a user name and password",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "base_url: https://hillside.example/online-safety/",
+                "base_url: https://office:secret@hillside.example/online-safety/",
+            )
+        },
+        location: "data/site.yaml:6:11",
+        message: "it has a user name or password before the host",
+    },
 ];
 
 /// A good curriculum.yaml for the minimal site, which cases break.

@@ -463,6 +463,12 @@ fn a_bad_base_url_is_refused() {
         "javascript:alert(1)",
         "ftp://school.example/policies/",
         "school.example/policies/",
+        "https://",
+        "https://school.example/policies/?page=1",
+        "https://school.example/policies/#top",
+        "https://user:pw@school.example/policies/",
+        "http://school.example/policies/",
+        "/policies/../admin/",
     ] {
         let run = site.run(&["build", "--today", TODAY, "--base-url", bad]);
         assert_eq!(
@@ -477,4 +483,27 @@ fn a_bad_base_url_is_refused() {
         );
         assert!(!site.out().exists(), "nothing is built for `{bad}`");
     }
+}
+
+/// `//other.host/` starts with `/` but is not a path on this host: a
+/// browser reads it as another host, so every canonical link would point
+/// there.
+#[test]
+fn a_base_url_naming_another_host_is_refused() {
+    let site = Site::copy_of("minimal");
+    let run = site.run(&["build", "--today", TODAY, "--base-url", "//other.host/"]);
+    assert_eq!(run.code, 2, "a usage error:\n{}", run.stderr);
+    for expected in [
+        "--base-url",
+        "`//other.host/` is not a base address: it starts //, which names another host; \
+         a path on this one starts with a single /",
+        "such as https://school.example/online-safety/ or /",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected}:\n{}",
+            run.stderr
+        );
+    }
+    assert!(!site.out().exists(), "nothing is built");
 }
