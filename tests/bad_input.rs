@@ -810,6 +810,27 @@ fn every_problem_is_listed_not_only_the_first() {
     );
 }
 
+/// A mistake in site.yaml leaves the build without its views; it must be
+/// the one error reported, not followed by every view id in the site
+/// called unknown.
+#[test]
+fn a_mistake_in_site_yaml_is_not_buried_under_unknown_views() {
+    let site = Site::copy_of("minimal");
+    site.replace("data/site.yaml", "policy:\n", "policy:\n  colour: red\n");
+    let run = site.build();
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("unknown key `colour`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("The build failed with 1 error;"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn a_usage_error_exits_2() {
     let site = Site::copy_of("minimal");

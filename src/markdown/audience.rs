@@ -11,11 +11,12 @@ use crate::model::AudienceBlock;
 pub type Problem = (Range<usize>, String, &'static str);
 
 /// Finds the audience blocks in `text[body]`. Lines inside fenced code are
-/// never markers. Unknown views, nesting and unclosed blocks are problems.
+/// never markers. Unknown views (unless `known_views` is `None`, when
+/// site.yaml could not be read), nesting and unclosed blocks are problems.
 pub fn scan(
     text: &str,
     body: Range<usize>,
-    known_views: &[String],
+    known_views: Option<&[String]>,
 ) -> (Vec<AudienceBlock>, Vec<Problem>) {
     let mut blocks = Vec::new();
     let mut problems = Vec::new();
@@ -60,7 +61,7 @@ pub fn scan(
                 }
                 let mut checked = Vec::new();
                 for (word, span) in words(content, line.start) {
-                    if known_views.iter().any(|v| v == word) {
+                    if known_views.is_none_or(|views| views.iter().any(|v| v == word)) {
                         checked.push(word.to_string());
                     } else {
                         problems.push((
@@ -201,7 +202,7 @@ mod tests {
     #[test]
     fn each_view_sees_only_its_blocks() {
         let text = "Everyone.\n\n::: staff governors\nStaff only.\n:::\n\nEveryone again.\n";
-        let (blocks, problems) = scan(text, 0..text.len(), &views());
+        let (blocks, problems) = scan(text, 0..text.len(), Some(&views()));
         assert!(problems.is_empty());
         let parents = filter(text, 0..text.len(), &blocks, Some("parents"));
         assert_eq!(parents.text, "Everyone.\n\n\nEveryone again.\n");
@@ -216,14 +217,14 @@ mod tests {
     #[test]
     fn markers_inside_fenced_code_are_text() {
         let text = "```\n::: staff\n```\n";
-        let (blocks, problems) = scan(text, 0..text.len(), &views());
+        let (blocks, problems) = scan(text, 0..text.len(), Some(&views()));
         assert!(blocks.is_empty() && problems.is_empty());
     }
 
     #[test]
     fn unknown_views_and_unclosed_blocks_are_problems() {
         let text = "::: staff teachers\ntext\n";
-        let (_, problems) = scan(text, 0..text.len(), &views());
+        let (_, problems) = scan(text, 0..text.len(), Some(&views()));
         let messages: Vec<_> = problems.iter().map(|p| p.1.as_str()).collect();
         assert_eq!(
             messages,

@@ -45,10 +45,16 @@ pub fn validate(
 
     let mut revisions = Vec::new();
     for found in loaded.revisions {
+        // Without site.yaml's views, every view id would be "unknown": one
+        // mistake in site.yaml must not bury itself under dozens of those.
+        let mut unreadable = found.data.unreadable.clone();
+        if settings.is_none() {
+            unreadable.push("site");
+        }
         let mut check = Checker {
             sources,
             diagnostics: &mut diagnostics,
-            unreadable: &found.data.unreadable,
+            unreadable: &unreadable,
         };
         let policy = data::policy_data(&mut check, &found.data, &view_ids);
         let sections = sections::sections(
