@@ -1,0 +1,446 @@
+//! The documentation's examples, run, so the docs cannot drift from the
+//! code. docs/reference.md, docs/getting-started.md and docs/guide.md are
+//! each played as one scenario, top to bottom, in an empty folder:
+//!
+//! - a fence whose info string is a language and a path, such as
+//!   ```` ```yaml data/people.yaml ````, is written as that whole file; with
+//!   `append` after the path it is added to the end of the file; with
+//!   `result` it is what the commands before it left in the file, which
+//!   must contain it, line for line;
+//! - every `yaml` and `markdown` fence must name its file, so no example
+//!   goes unchecked (an illustration that is not a file is a `text` fence);
+//! - in an `sh` fence, each `policyweb …` line is parsed as policyweb parses
+//!   its command line, then run (`serve` and `check` are only parsed: one
+//!   never ends and the other goes online); `cd DIR` changes folder; other
+//!   lines (git, rsync, cargo) are left alone;
+//! - a `text output` fence right after an `sh` fence lists lines that its
+//!   last command printed, in order; a command that fails must be followed
+//!   by one, since the docs must then be showing the failure;
+//! - when the file ends, `policyweb build` must succeed without a warning.
+//!
+//! The reference is also checked the other way round: every place in its
+//! example files is given a key that nothing reads, and every key the
+//! build then says is allowed there must be named in the reference.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use clap::Parser as _;
+use policyweb::cli::{Cli, Command};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+
+/// A fenced code block of a doc, with the line its fence opens on.
+struct Fence {
+    info: String,
+    text: String,
+    line: usize,
+}
+
+impl Fence {
+    fn words(&self) -> Vec<&str> {
+        self.info.split_whitespace().collect()
+    }
+}
+
+/// A doc's text, its fences, and its inline code spans.
+struct Doc {
+    name: String,
+    text: String,
+    fences: Vec<Fence>,
+    code_spans: Vec<String>,
+}
+
+fn read_doc(name: &str) -> Doc {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut fences = Vec::new();
+    let mut code_spans = Vec::new();
+    let mut open: Option<Fence> = None;
+    for (event, range) in Parser::new(&text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                open = Some(Fence {
+                    info: info.to_string(),
+                    text: String::new(),
+                    line: text[..range.start].matches('\n').count() + 1,
+                });
+            }
+            Event::Text(piece) if open.is_some() => open.as_mut().unwrap().text.push_str(&piece),
+            Event::End(TagEnd::CodeBlock) => fences.extend(open.take()),
+            Event::Code(code) => code_spans.push(code.to_string()),
+            _ => {}
+        }
+    }
+    Doc {
+        name: name.to_string(),
+        text,
+        fences,
+        code_spans,
+    }
+}
+
+/// What a command printed, and how it ended.
+struct Output {
+    command: String,
+    code: i32,
+    text: String,
+}
+
+fn policyweb(args: &[String], folder: &Path, today: &str) -> Output {
+    let output = Process::new(env!("CARGO_BIN_EXE_policyweb"))
+        .args(args)
+        .current_dir(folder)
+        .env("NO_COLOR", "1")
+        .env("POLICYWEB_TODAY", today)
+        .output()
+        .expect("policyweb runs");
+    Output {
+        command: format!("policyweb {}", args.join(" ")),
+        code: output.status.code().expect("policyweb exits"),
+        text: format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}
+
+/// A doc played from an empty folder.
+struct Scenario {
+    home: tempfile::TempDir,
+    folder: PathBuf,
+    today: &'static str,
+}
+
+impl Scenario {
+    /// Plays a doc with every command seeing `today` as the day, so that
+    /// what the doc shows does not change as the years pass.
+    fn play(doc: &Doc, today: &'static str) -> Scenario {
+        let home = tempfile::tempdir().unwrap();
+        let mut scenario = Scenario {
+            folder: home.path().to_path_buf(),
+            home,
+            today,
+        };
+        // The last command run, and whether a fence has shown its output.
+        let mut last: Option<(usize, Output)> = None;
+        for fence in &doc.fences {
+            let at = format!("{}:{}", doc.name, fence.line);
+            let words = fence.words();
+            let shown = words == ["text", "output"];
+            if let Some((line, output)) = last.take() {
+                if shown {
+                    expect_lines(&at, &output, &fence.text);
+                    continue;
+                }
+                assert_eq!(
+                    output.code, 0,
+                    "{}:{line}: `{}` failed, and no `text output` fence shows it:\n{}",
+                    doc.name, output.command, output.text
+                );
+            }
+            match words.as_slice() {
+                ["sh", ..] => {
+                    last = scenario
+                        .run_commands(&at, &fence.text)
+                        .map(|o| (fence.line, o))
+                }
+                ["text", "output"] => {
+                    panic!("{at}: a `text output` fence must follow an `sh` fence")
+                }
+                [_, path] => scenario.write(&at, path, &fence.text, false),
+                [_, path, "append"] => scenario.write(&at, path, &fence.text, true),
+                [_, path, "result"] => scenario.compare(&at, path, &fence.text),
+                ["yaml" | "markdown" | "md", ..] => panic!(
+                    "{at}: a {} example must name its file (```yaml data/people.yaml) so this test can check it",
+                    words[0]
+                ),
+                _ => {}
+            }
+        }
+        if let Some((line, output)) = last {
+            assert_eq!(
+                output.code, 0,
+                "{}:{line}: `{}` failed:\n{}",
+                doc.name, output.command, output.text
+            );
+        }
+        let build = policyweb(&["build".to_string()], &scenario.folder, today);
+        assert_eq!(
+            build.code, 0,
+            "{}: the site the doc leaves does not build:\n{}",
+            doc.name, build.text
+        );
+        assert!(
+            !build.text.to_lowercase().contains("warning"),
+            "{}: the site the doc leaves builds with warnings:\n{}",
+            doc.name,
+            build.text
+        );
+        scenario
+    }
+
+    fn file(&self, at: &str, path: &str) -> PathBuf {
+        let relative = Path::new(path);
+        assert!(
+            relative.is_relative() && !path.contains(".."),
+            "{at}: `{path}` must be a path inside the site"
+        );
+        self.folder.join(relative)
+    }
+
+    fn write(&self, at: &str, path: &str, text: &str, append: bool) {
+        let file = self.file(at, path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let mut whole = if append {
+            std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{at}: appending to {path}: {e}"))
+        } else {
+            String::new()
+        };
+        if !whole.is_empty() && !whole.ends_with('\n') {
+            whole.push('\n');
+        }
+        whole.push_str(text);
+        std::fs::write(file, whole).unwrap();
+    }
+
+    fn compare(&self, at: &str, path: &str, text: &str) {
+        let file = self.file(at, path);
+        let actual = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{at}: {path}: {e}"));
+        assert!(
+            actual.contains(text.trim_end()),
+            "{at}: the commands before leave {path} reading\n{actual}\nwithout the lines the doc shows:\n{text}"
+        );
+    }
+
+    /// Runs an `sh` fence's policyweb lines; returns the last one's output.
+    fn run_commands(&mut self, at: &str, text: &str) -> Option<Output> {
+        let mut last = None;
+        for line in text.lines() {
+            let words = shlex::split(line).unwrap_or_else(|| panic!("{at}: cannot split `{line}`"));
+            let words: Vec<String> = words
+                .into_iter()
+                .take_while(|w| !w.starts_with('#'))
+                .collect();
+            match words.first().map(String::as_str) {
+                Some("cd") => {
+                    assert_eq!(words.len(), 2, "{at}: `{line}`");
+                    self.folder = self.folder.join(&words[1]);
+                    assert!(self.folder.is_dir(), "{at}: `{line}`: no such folder");
+                }
+                Some("policyweb") => {
+                    if let Some(output) = last.take() {
+                        let output: Output = output;
+                        assert_eq!(
+                            output.code, 0,
+                            "{at}: `{}` failed:\n{}",
+                            output.command, output.text
+                        );
+                    }
+                    let cli = Cli::try_parse_from(&words).unwrap_or_else(|e| {
+                        panic!("{at}: policyweb does not accept `{line}`:\n{e}")
+                    });
+                    if !matches!(cli.command, Command::Serve { .. } | Command::Check { .. }) {
+                        last = Some(policyweb(&words[1..], &self.folder, self.today));
+                    }
+                }
+                _ => {}
+            }
+        }
+        last
+    }
+}
+
+/// Each non-blank line the doc shows must be printed, in the same order.
+fn expect_lines(at: &str, output: &Output, shown: &str) {
+    let mut printed = output.text.lines().map(str::trim_end);
+    for line in shown.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
+        assert!(
+            printed.any(|p| p == line),
+            "{at}: `{}` did not print, after the lines before it, the line\n{line}\nIt printed:\n{}",
+            output.command,
+            output.text
+        );
+    }
+}
+
+/// The reference's examples are a policy of the 2024-25 school year.
+const REFERENCE_DAY: &str = "2024-06-01";
+/// The guides start from `policyweb init`, which dates its starter policy
+/// from today.
+const GUIDE_DAY: &str = "2026-11-22";
+
+#[test]
+fn the_reference_examples_make_a_site_that_builds_cleanly() {
+    Scenario::play(&read_doc("docs/reference.md"), REFERENCE_DAY);
+}
+
+#[test]
+fn getting_started_runs_as_written() {
+    Scenario::play(&read_doc("docs/getting-started.md"), GUIDE_DAY);
+}
+
+#[test]
+fn the_guide_runs_as_written() {
+    Scenario::play(&read_doc("docs/guide.md"), GUIDE_DAY);
+}
+
+/// Every `[[kind:id]]` form the reference lists is used in one of its
+/// example files, so each one is known to resolve.
+#[test]
+fn every_reference_form_the_reference_lists_is_in_an_example() {
+    let doc = read_doc("docs/reference.md");
+    let examples: String = doc
+        .fences
+        .iter()
+        .filter(|f| f.words().len() >= 2 && f.words()[0] == "markdown")
+        .map(|f| f.text.as_str())
+        .collect();
+    let forms: Vec<&String> = doc
+        .code_spans
+        .iter()
+        .filter(|c| {
+            c.starts_with("[[")
+                && c.ends_with("]]")
+                && !c.starts_with("[[kind:")
+                && !c.contains('…')
+        })
+        .collect();
+    assert!(
+        forms.len() >= 10,
+        "the reference lists its reference forms: {forms:?}"
+    );
+    let missing: Vec<_> = forms
+        .iter()
+        .filter(|f| !examples.contains(f.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not used in any content example of the reference: {missing:?}"
+    );
+}
+
+/// The key a probe adds; nothing reads it.
+const PROBE: &str = "zz_probe";
+
+/// Every key the build allows, anywhere in the reference's example site,
+/// is named in the reference: a key added to the code without a word in
+/// the docs fails here.
+#[test]
+fn every_key_the_build_allows_is_in_the_reference() {
+    let doc = read_doc("docs/reference.md");
+    let scenario = Scenario::play(&doc, REFERENCE_DAY);
+    let probe_out = scenario.home.path().join("probe-out");
+    let mut allowed = BTreeSet::new();
+    let mut probes = 0;
+    for path in example_files(&doc) {
+        let file = scenario.folder.join(&path);
+        let original = std::fs::read_to_string(&file).unwrap();
+        for (index, line) in original.lines().enumerate() {
+            let Some(probe) = probed(&original, index, line, path.ends_with(".md")) else {
+                continue;
+            };
+            std::fs::write(&file, probe).unwrap();
+            let build = policyweb(
+                &[
+                    "build".into(),
+                    "--out".into(),
+                    probe_out.display().to_string(),
+                ],
+                &scenario.folder,
+                scenario.today,
+            );
+            std::fs::write(&file, &original).unwrap();
+            let at = format!("{path}:{}", index + 1);
+            assert!(
+                build.text.contains(&format!("unknown key `{PROBE}`")),
+                "{at}: a key nothing reads was not refused before `{}`:\n{}",
+                line.trim(),
+                build.text
+            );
+            allowed.extend(keys_allowed(&build.text).unwrap_or_else(|| {
+                panic!(
+                    "{at}: the error does not list the keys allowed:\n{}",
+                    build.text
+                )
+            }));
+            probes += 1;
+        }
+    }
+    assert!(probes > 20, "only {probes} places were probed");
+    assert!(
+        allowed.len() > 50,
+        "only these keys were listed: {allowed:?}"
+    );
+    let undocumented: Vec<_> = allowed
+        .iter()
+        .filter(|key| !doc.text.contains(&format!("{key}:")) && !doc.code_spans.contains(key))
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "keys the build allows but docs/reference.md never names: {undocumented:?}"
+    );
+}
+
+/// The keys an unknown key's error lists as allowed (its help may be
+/// wrapped over several lines).
+fn keys_allowed(printed: &str) -> Option<Vec<String>> {
+    let start = printed.find("the keys allowed here are ")? + "the keys allowed here are ".len();
+    let end = start + printed[start..].find("; check the spelling")?;
+    let list: String = printed[start..end]
+        .lines()
+        .map(|line| line.trim().trim_start_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(list.split(',').map(|key| key.trim().to_string()).collect())
+}
+
+/// The files the reference's examples write.
+fn example_files(doc: &Doc) -> BTreeSet<String> {
+    doc.fences
+        .iter()
+        .filter_map(|f| match f.words().as_slice() {
+            ["yaml" | "markdown", path, ..] => Some(path.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The file with a key nothing reads added beside the key on line `index`,
+/// or `None` when that line holds no key (or is outside a Markdown file's
+/// front matter).
+fn probed(text: &str, index: usize, line: &str, markdown: bool) -> Option<String> {
+    if markdown {
+        let fences_before = text.lines().take(index).filter(|l| *l == "---").count();
+        if fences_before != 1 {
+            return None;
+        }
+    }
+    let indent = line.len() - line.trim_start().len();
+    let (item, rest) = match line.trim_start().strip_prefix("- ") {
+        Some(rest) => (true, rest),
+        None => (false, line.trim_start()),
+    };
+    let key: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let after = &rest[key.len()..];
+    if key.is_empty() || !(after == ":" || after.starts_with(": ")) {
+        return None;
+    }
+    let probe = if item {
+        format!(
+            "{}- {PROBE}: 1\n{}  {rest}",
+            " ".repeat(indent),
+            " ".repeat(indent)
+        )
+    } else {
+        format!("{}{PROBE}: 1\n{line}", " ".repeat(indent))
+    };
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[index] = probe;
+    Some(lines.join("\n") + "\n")
+}
