@@ -91,6 +91,12 @@ impl Diagnostic {
         self
     }
 
+    /// At a place recorded earlier, such as where a date was read.
+    pub fn placed(mut self, place: Place) -> Self {
+        self.place = Some(place);
+        self
+    }
+
     pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.place = Some(Place::File(path.into()));
         self

@@ -127,12 +127,13 @@ pub struct BuildCache {
 pub fn generate_cached(site: &Site, cache: &mut BuildCache) -> (Generated, Diagnostics) {
     let rendered = render::render_cached(site, &mut cache.render);
     let mut diagnostics = rendered.diagnostics;
-    for sentence in schedule::overdue_sentences(site) {
-        diagnostics.push(
-            Diagnostic::warning(format!("overdue: {sentence}"))
-                .in_file("data/versions.yaml")
-                .help("carry out the review and record it (next_review in versions.yaml, last_done in reviews.yaml)"),
-        );
+    for (sentence, place) in schedule::overdue(site) {
+        let warning = Diagnostic::warning(format!("overdue: {sentence}"))
+            .help("carry out the review and record it (next_review in versions.yaml, last_done in reviews.yaml)");
+        diagnostics.push(match place {
+            Some(place) => warning.placed(place),
+            None => warning.in_file("data/versions.yaml"),
+        });
     }
     diagnostics.extend(links::internal::check(
         &rendered.public,

@@ -1,6 +1,7 @@
 //! What falls due when: the policy's deadlines and recurring checks against
 //! today. Used by the governors' pages, the build's warnings and `status`.
 
+use crate::diagnostics::Place;
 use crate::model::{PolicyDate, Site};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,8 @@ pub struct Item {
     pub title: String,
     pub due: Option<PolicyDate>,
     pub state: Due,
+    /// Where it is written: the date, or the check's `last_done`.
+    pub place: Option<Place>,
 }
 
 /// Every deadline and check, in the order the data lists them, with the
@@ -27,7 +30,7 @@ pub struct Item {
 pub fn items(site: &Site) -> Vec<Item> {
     let today = site.today;
     let revision = site.newest();
-    let next_review = site.current().unwrap_or(revision).next_review;
+    let reviewed = site.current().unwrap_or(revision);
     let state = |date: PolicyDate| {
         let reminder = chrono::Days::new(u64::from(site.settings.reminder_days));
         if date.last_day() < today {
@@ -42,11 +45,12 @@ pub fn items(site: &Site) -> Vec<Item> {
         }
     };
     let mut items = Vec::new();
-    if let Some(date) = next_review {
+    if let Some(date) = reviewed.next_review {
         items.push(Item {
             title: "Review of this policy".into(),
             due: Some(date),
             state: state(date),
+            place: reviewed.next_review_place.clone(),
         });
     }
     for date in revision.dates.iter().filter(|d| d.deadline) {
@@ -54,6 +58,7 @@ pub fn items(site: &Site) -> Vec<Item> {
             title: date.title.clone(),
             due: Some(date.date),
             state: state(date.date),
+            place: Some(date.place.clone()),
         });
     }
     for check in &revision.checks {
@@ -62,19 +67,32 @@ pub fn items(site: &Site) -> Vec<Item> {
             title: check.title.clone(),
             due,
             state: due.map_or(Due::NotRecorded, state),
+            place: Some(check.place.clone()),
         });
     }
     items
 }
 
-/// "Review of this policy was due by September 2024."
-pub fn overdue_sentences(site: &Site) -> Vec<String> {
+/// "Review of this policy was due by September 2024.", with where the
+/// date is written.
+pub fn overdue(site: &Site) -> Vec<(String, Option<Place>)> {
     items(site)
         .into_iter()
         .filter(|item| item.state == Due::Overdue)
         .filter_map(|item| {
-            item.due
-                .map(|due| format!("{} was due by {}.", item.title, due.long()))
+            let due = item.due?;
+            Some((
+                format!("{} was due by {}.", item.title, due.long()),
+                item.place,
+            ))
         })
+        .collect()
+}
+
+/// The sentences of `overdue`.
+pub fn overdue_sentences(site: &Site) -> Vec<String> {
+    overdue(site)
+        .into_iter()
+        .map(|(sentence, _)| sentence)
         .collect()
 }

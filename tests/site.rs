@@ -301,6 +301,10 @@ fn overdue_reviews_show_on_the_governors_view_and_warn() {
         "{}",
         run.stderr
     );
+    // Each warning points at the line that records the date to change.
+    for place in ["data/versions.yaml:6:16", "data/reviews.yaml:10:16"] {
+        assert!(run.stderr.contains(place), "{place}:\n{}", run.stderr);
+    }
     let governors = visible_text(&site.page("governors/reporting/index.html"));
     assert!(
         governors.contains("Overdue Review of this policy was due by September 2024."),

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 pub use curriculum::{AgeBand, Curriculum, Framework, Strand, Term, Unit, YearGroup};
 pub use date::{Interval, PolicyDate};
 
-use crate::diagnostics::{SourceId, Sources};
+use crate::diagnostics::{Place, SourceId, Sources};
 use crate::load::{Asset, RevisionSource};
 
 /// A whole site: its settings and its revisions.
@@ -223,6 +223,8 @@ pub struct Revision {
     pub id: String,
     pub approval: Approval,
     pub next_review: Option<PolicyDate>,
+    /// Where `next_review` is written in versions.yaml.
+    pub next_review_place: Option<Place>,
     /// Where its files were read from.
     pub source: RevisionSource,
     pub sections: Vec<Section>,
@@ -349,6 +351,8 @@ pub struct NamedDate {
     pub title: String,
     pub date: PolicyDate,
     pub deadline: bool,
+    /// Where the date is written, for the warning when it has passed.
+    pub place: Place,
 }
 
 /// A recurring check the policy promises.
@@ -360,6 +364,9 @@ pub struct Check {
     pub every: Interval,
     pub last_done: Option<PolicyDate>,
     pub notes: Option<String>,
+    /// Where the check is written (its `last_done`, else its id), for the
+    /// warning when it is overdue.
+    pub place: Place,
 }
 
 impl Check {

@@ -735,6 +735,7 @@ fn dates(check: &mut Checker, data: &DataFiles) -> Vec<NamedDate> {
                 title,
                 date,
                 deadline: entry.deadline,
+                place: check.place(document, &entry.date),
             });
         }
     }
@@ -778,6 +779,7 @@ fn checks(check: &mut Checker, data: &DataFiles, roles: &[String]) -> Vec<Check>
                 .as_ref()
                 .and_then(|d| parse_date(check, document, d)),
             notes: entry.notes.as_ref().map(|n| n.value.trim().to_string()),
+            place: check.place(document, entry.last_done.as_ref().unwrap_or(&entry.id)),
         });
     }
     out
@@ -788,6 +790,7 @@ pub struct RevisionRecord {
     pub id: String,
     pub approval: Approval,
     pub next_review: Option<PolicyDate>,
+    pub next_review_place: Option<crate::diagnostics::Place>,
 }
 
 /// Every entry of versions.yaml, in order; `None` where an entry is too
@@ -832,6 +835,7 @@ pub fn revision_records(
                 .next_review
                 .as_ref()
                 .and_then(|d| parse_date(check, document, d)),
+            next_review_place: entry.next_review.as_ref().map(|d| check.place(document, d)),
         }));
     }
     if records.is_empty() {

@@ -16,7 +16,7 @@ pub use sections::RESERVED_IDS as RESERVED_SECTION_IDS;
 
 use chrono::NaiveDate;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
+use crate::diagnostics::{Diagnostic, Diagnostics, Place, Sources};
 use crate::load::Loaded;
 use crate::load::data::Text;
 use crate::load::yaml::Document;
@@ -77,6 +77,7 @@ pub fn validate(
             id: record.id.clone(),
             approval: record.approval.clone(),
             next_review: record.next_review,
+            next_review_place: record.next_review_place.clone(),
             source: found.source,
             sections,
             roles: policy.roles,
@@ -178,6 +179,14 @@ impl Checker<'_> {
         let span = document.point(self.sources, value);
         self.diagnostics
             .push(diagnostic.at(document.source, span).help(help.to_string()));
+    }
+
+    /// Where `value` is written, kept for a warning given after validation.
+    fn place(&self, document: &Document, value: &Text) -> Place {
+        Place::Span {
+            source: document.source,
+            bytes: document.span_of(self.sources, value),
+        }
     }
 
     fn report(&mut self, diagnostic: Diagnostic, document: &Document, value: &Text, help: String) {
