@@ -213,8 +213,17 @@ fn release_approves_the_draft_keeps_the_file_and_freezes_the_text() {
     assert!(!site.path("versions/2025-26/data/site.yaml").exists());
 
     // Parents now read 2025-26; 2024-25 is browsable and says it is not
-    // the current policy, linking to the page that replaced it.
-    site.build().assert_success();
+    // the current policy, linking to the page that replaced it. Until a
+    // new draft reads content/ again, the build says edits there go nowhere.
+    let built = site.build();
+    built.assert_success();
+    assert!(
+        built.stderr.contains(
+            "no revision reads content/ and data/, so changes there are published nowhere"
+        ) && built.stderr.contains("data/versions.yaml:"),
+        "{}",
+        built.stderr
+    );
     assert!(visible_text(&site.page("parents/raising-a-concern/index.html")).contains(DRAFT_ONLY));
     let old = site.page("versions/2024-25/parents/introduction/index.html");
     assert!(visible_text(&old).contains("This is not the current policy."));
@@ -243,6 +252,19 @@ fn release_approves_the_draft_keeps_the_file_and_freezes_the_text() {
         again.stderr
     );
     assert_eq!(site.files(), before, "a refused release changed files");
+
+    // The next draft reads the working tree, and the warning goes.
+    let mut versions = site.read("data/versions.yaml");
+    versions
+        .push_str("- id: 2026-27\n  status: draft\n  next_review: 2026-09\n  source: working\n");
+    site.write("data/versions.yaml", versions);
+    let built = site.build();
+    built.assert_success();
+    assert!(
+        !built.stderr.contains("no revision reads"),
+        "{}",
+        built.stderr
+    );
 }
 
 #[test]

@@ -120,6 +120,22 @@ pub fn load_with(root: &Path, memo: &yaml::Memo) -> (Loaded, Diagnostics) {
     };
     if let Some((document, entries)) = &versions {
         let count = entries.len();
+        if let Some(last) = entries.last()
+            && !entries
+                .iter()
+                .enumerate()
+                .any(|(index, entry)| reads_working_tree(entry, index + 1 == count))
+            && root.join("content").is_dir()
+        {
+            // Just after a release: an edit to content/ now would build
+            // cleanly and be published nowhere, without a word.
+            let at = last.source.as_ref().unwrap_or(&last.id);
+            diagnostics.push(
+                Diagnostic::warning("no revision reads content/ and data/, so changes there are published nowhere")
+                    .at(document.source, document.span_of(&loaded.sources, at))
+                    .help("start the next revision: add a draft at the end of data/versions.yaml (`- id: ...`, `status: draft`, `source: working`)"),
+            );
+        }
         for (index, entry) in entries.iter().enumerate() {
             let Some(source) = source_of(
                 &loaded.sources,
