@@ -123,7 +123,8 @@ impl Scenario {
             home,
             today,
         };
-        // The last command run, and whether a fence has shown its output.
+        // The last command run, kept until the next fence, which may show
+        // its output.
         let mut last: Option<(usize, Output)> = None;
         for fence in &doc.fences {
             let at = format!("{}:{}", doc.name, fence.line);
