@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(
     name = "policyweb",
-    version,
+    version = crate::provenance::LONG_VERSION,
     about = "Publish a school's online safety policy as a website"
 )]
 pub struct Cli {

@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod prose;
+pub mod provenance;
 pub mod release;
 pub mod render;
 pub mod scaffold;

@@ -92,6 +92,8 @@ pub struct Chrome {
     pub noindex: bool,
     /// The accessibility statement, linked from every footer.
     pub accessibility: FooterLink,
+    /// `<meta name="generator">`: policyweb and its version.
+    pub generator: &'static str,
 }
 
 #[derive(Serialize)]
@@ -264,6 +266,7 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
             url: urls::relative(spec.path, &urls::accessibility()),
             current: spec.path == urls::accessibility(),
         },
+        generator: crate::provenance::GENERATOR,
     }
 }
 
