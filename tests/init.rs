@@ -488,7 +488,7 @@ fn the_github_workflow_builds_checks_and_deploys_to_pages() {
             .unwrap_or_else(|| panic!("no step uses {uses}"))
     };
     let (build_job, checkout) = find("actions/checkout@");
-    assert_eq!(checkout["uses"], "actions/checkout@v4");
+    assert_eq!(checkout["uses"], "actions/checkout@v5");
     assert_eq!(checkout["with"]["fetch-depth"], 0);
     let runs: Vec<(&String, &str)> = steps
         .iter()
@@ -499,12 +499,24 @@ fn the_github_workflow_builds_checks_and_deploys_to_pages() {
             .position(|(job, r)| *job == build_job && r.contains(wanted))
             .unwrap_or_else(|| panic!("job {build_job} does not run `{wanted}`"))
     };
-    let install = position("cargo install --git");
-    assert!(runs[install].1.contains("--locked"));
+    // The release's binary for the pinned version; compiling only as the
+    // fallback (tests/release.rs runs this step).
+    let install = position("releases/download/v$POLICYWEB_VERSION");
+    assert!(runs[install].1.contains("cargo install --locked --git"));
     assert!(position("policyweb build") > install);
     assert!(position("policyweb status --strict") > position("policyweb build"));
+    assert_eq!(
+        workflow["env"]["POLICYWEB_VERSION"],
+        env!("CARGO_PKG_VERSION"),
+        "the shipped workflow pins this version"
+    );
     let cache = &find("actions/cache@").1;
-    assert!(cache["with"]["path"].as_str().unwrap().contains("~/.cargo"));
+    assert!(
+        cache["with"]["key"]
+            .as_str()
+            .unwrap()
+            .contains("POLICYWEB_VERSION")
+    );
     let (upload_job, upload) = find("actions/upload-pages-artifact@");
     assert_eq!(upload_job, build_job);
     assert_eq!(upload["with"]["path"], "public");
@@ -537,8 +549,14 @@ fn the_gitlab_pipeline_publishes_public_from_the_default_branch() {
             .position(|line| line.contains(wanted))
             .unwrap_or_else(|| panic!("the script does not run `{wanted}`"))
     };
-    assert!(script[at("cargo install --git")].contains("--locked"));
-    assert!(at("policyweb build") > at("cargo install"));
+    let install = at("releases/download/v$POLICYWEB_VERSION");
+    assert!(script[install].contains("cargo install --locked --git"));
+    assert!(at("policyweb build") > install);
+    assert_eq!(
+        pages["variables"]["POLICYWEB_VERSION"],
+        env!("CARGO_PKG_VERSION"),
+        "the shipped pipeline pins this version"
+    );
     assert!(at("policyweb status --strict") > at("policyweb build"));
     assert!(
         at("mv ") > at("policyweb build"),

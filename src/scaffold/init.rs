@@ -3,7 +3,8 @@
 //! repository): a short policy using every kind of reference, audience
 //! blocks, a table, an image and a folder section; every data file with its
 //! keys explained; a .gitignore; and the publishing workflows from `ci/`.
-//! Dates are filled in from today, so a new site has nothing overdue.
+//! Dates are filled in from today, so a new site has nothing overdue, and
+//! the workflows pin the version of policyweb that wrote them.
 
 use std::path::{Path, PathBuf};
 
@@ -121,7 +122,7 @@ pub fn init(dir: &Path, school: &str, force: bool, today: NaiveDate) -> Result<C
     let dates = Dates::from(today);
     let mut files = Vec::new();
     for (path, text) in STARTER {
-        let text = fill(text, &school, &dates);
+        let text = pin_version(&fill(text, &school, &dates), crate::provenance::VERSION);
         write(dir, path, &text)?;
         files.push((*path).to_string());
     }
@@ -199,6 +200,23 @@ fn fill(text: &str, school: &str, dates: &Dates) -> String {
         .replace("@@AUDIT_MONTH@@", &dates.audit)
 }
 
+/// The workflows' `POLICYWEB_VERSION: "…"`, set to `version`: a site is
+/// built by the policyweb that created it until the school moves it on,
+/// whichever version the files in ci/ were last released with.
+fn pin_version(text: &str, version: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let key = line.trim_start();
+            if !key.starts_with("POLICYWEB_VERSION:") {
+                return line.to_string();
+            }
+            let indent = &line[..line.len() - key.len()];
+            let end = if line.ends_with('\n') { "\n" } else { "" };
+            format!("{indent}POLICYWEB_VERSION: \"{version}\"{end}")
+        })
+        .collect()
+}
+
 fn write(dir: &Path, relative: &str, text: &str) -> Result<(), Problem> {
     let path = dir.join(relative);
     if let Some(parent) = path.parent() {
@@ -257,6 +275,28 @@ mod tests {
         assert_eq!(dates.audit, "2027-05");
         assert_eq!(Dates::from(day(2026, 3, 31)).revision, "2025-26");
         assert_eq!(Dates::from(day(2099, 9, 1)).revision, "2099-00");
+    }
+
+    #[test]
+    fn both_workflows_pin_the_version_given_and_keep_everything_else() {
+        for (path, text) in STARTER
+            .iter()
+            .filter(|(p, _)| p.contains("github") || p.contains("gitlab"))
+        {
+            let pinned = pin_version(text, "9.8.7");
+            let lines: Vec<&str> = pinned
+                .lines()
+                .filter(|l| l.contains("POLICYWEB_VERSION:"))
+                .collect();
+            assert_eq!(lines.len(), 1, "{path} sets POLICYWEB_VERSION once");
+            assert_eq!(lines[0].trim(), "POLICYWEB_VERSION: \"9.8.7\"", "{path}");
+            assert_eq!(pinned.lines().count(), text.lines().count(), "{path}");
+            assert_eq!(
+                pin_version(&pinned, crate::provenance::VERSION),
+                *text,
+                "{path}: the shipped file pins Cargo.toml's version"
+            );
+        }
     }
 
     #[test]
