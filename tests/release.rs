@@ -439,6 +439,28 @@ fn the_release_publishes_what_the_workflows_and_binstall_download() {
         .iter()
         .map(|row| row["target"].as_str().unwrap())
         .collect();
+    // Each target is built and tested on a runner of its own kind, so the
+    // tests run natively: GitHub's -arm Linux runners are aarch64, its
+    // -intel macOS runners x86_64 and its other macOS runners arm64.
+    for row in build["strategy"]["matrix"]["include"].as_array().unwrap() {
+        let (target, os) = (row["target"].as_str().unwrap(), row["os"].as_str().unwrap());
+        let native = match target {
+            "x86_64-unknown-linux-musl" => os.starts_with("ubuntu-") && !os.ends_with("-arm"),
+            "aarch64-unknown-linux-musl" => os.starts_with("ubuntu-") && os.ends_with("-arm"),
+            "x86_64-apple-darwin" => os.starts_with("macos-") && os.ends_with("-intel"),
+            "aarch64-apple-darwin" => os.starts_with("macos-") && !os.ends_with("-intel"),
+            "x86_64-pc-windows-msvc" => os.starts_with("windows-") && !os.contains("arm"),
+            _ => false,
+        };
+        assert!(native, "{target} is not built natively on {os}");
+    }
+    let tests = build["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .any(|run| run.contains("cargo test --release --locked --target \"${{ matrix.target }}\""));
+    assert!(tests, "the release workflow does not test each target");
     let mut expected: Vec<&str> = TARGETS.to_vec();
     expected.push("x86_64-pc-windows-msvc");
     let mut sorted = matrix.clone();
