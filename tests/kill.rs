@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use common::{Site, TODAY, snapshot};
 
-/// Enough sections that writing takes a while: about 7,000 files.
-const SECTIONS: usize = 700;
+/// Enough sections that writing takes a while: about 900 files.
+const SECTIONS: usize = 300;
 
 fn large_site() -> Site {
     let site = Site::copy_of("minimal");
@@ -155,8 +155,8 @@ fn public_is_always_the_old_site_or_the_new_one() {
         "content/050-added.md",
         "---\ntitle: Added later\nsummary: A section the old site lacks.\n---\nNew.\n",
     );
-    let mut points: Vec<Point> = (0..8).map(|i| Point::After(whole * i / 8)).collect();
-    points.extend([1, 50, 500, 3000].map(Point::Staged));
+    let mut points: Vec<Point> = (0..6).map(|i| Point::After(whole * i / 6)).collect();
+    points.extend([1, 30, 300, 800].map(Point::Staged));
     points.push(Point::Swapped);
     let mut seen: Vec<(Point, bool, BTreeMap<String, Vec<u8>>)> = Vec::new();
     for point in points {
