@@ -192,6 +192,11 @@ fn public_is_always_the_old_site_or_the_new_one() {
         old_count += usize::from(*public == old);
     }
     assert!(old_count > 0, "some kills came before the swap");
+    eprintln!(
+        "{} kills ({interrupted_while_writing} while writing): {old_count} left the old site, {} the new",
+        seen.len(),
+        seen.len() - old_count
+    );
 }
 
 #[test]
