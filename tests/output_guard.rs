@@ -189,6 +189,34 @@ fn an_output_folder_of_other_files_is_refused_and_kept() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn an_out_that_is_a_link_replaces_the_folder_it_points_to_and_stays_a_link() {
+    let site = Site::copy_of("minimal");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("www");
+    build(&site, &out(&target)).assert_success();
+    std::os::unix::fs::symlink(&target, site.path("public")).unwrap();
+    site.replace(
+        "data/site.yaml",
+        "Hillside Primary School",
+        "Hillside Academy",
+    );
+    site.build().assert_success();
+    assert!(
+        std::fs::symlink_metadata(site.path("public"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(target.join("index.html"))
+            .unwrap()
+            .contains("Hillside Academy")
+    );
+    assert!(leftovers(elsewhere.path()).is_empty() && leftovers(site.root()).is_empty());
+}
+
 #[test]
 fn outputs_carry_the_marker_and_are_replaced_by_the_next_build() {
     let site = Site::copy_of("minimal");

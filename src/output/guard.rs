@@ -386,6 +386,26 @@ mod tests {
     }
 
     #[test]
+    fn only_a_policyweb_landing_page_makes_a_folder_an_earlier_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("public");
+        std::fs::create_dir(&folder).unwrap();
+        for name in ["404.html", "sitemap.xml"] {
+            std::fs::write(folder.join(name), "x").unwrap();
+        }
+        std::fs::write(folder.join("index.html"), "<h1>Our documentation</h1>").unwrap();
+        assert_eq!(owner(&folder, Kind::Public), Owner::Someone);
+        std::fs::write(
+            folder.join("index.html"),
+            "<a class=skip-link><header class=site-header><p class=site-school>S<p class=site-policy>P",
+        )
+        .unwrap();
+        assert_eq!(owner(&folder, Kind::Public), Owner::EarlierPolicyweb);
+        std::fs::write(folder.join(MARKER), "").unwrap();
+        assert_eq!(owner(&folder, Kind::Public), Owner::Policyweb);
+    }
+
+    #[test]
     fn sources_and_the_root_are_refused_and_siblings_allowed() {
         let root = Path::new("/school/site");
         for output in [

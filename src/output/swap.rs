@@ -52,3 +52,41 @@ fn exchange_in_two_steps(staged: &Path, destination: &Path, aside: &Path) -> io:
     }
     std::fs::rename(aside, staged)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder_with(path: &Path, text: &str) {
+        std::fs::create_dir_all(path).unwrap();
+        std::fs::write(path.join("index.html"), text).unwrap();
+    }
+
+    fn read(path: &Path) -> String {
+        std::fs::read_to_string(path.join("index.html")).unwrap()
+    }
+
+    #[test]
+    fn both_ways_leave_the_new_site_in_place_and_the_old_in_staging() {
+        let dir = tempfile::tempdir().unwrap();
+        let (staged, destination, aside) = (
+            dir.path().join(".public.new-1"),
+            dir.path().join("public"),
+            dir.path().join(".public.new-2"),
+        );
+        folder_with(&staged, "new");
+        folder_with(&destination, "old");
+        exchange(&staged, &destination, &aside).unwrap();
+        assert_eq!(
+            (read(&destination), read(&staged)),
+            ("new".into(), "old".into())
+        );
+        // The way without RENAME_EXCHANGE ends the same.
+        exchange_in_two_steps(&staged, &destination, &aside).unwrap();
+        assert_eq!(
+            (read(&destination), read(&staged)),
+            ("old".into(), "new".into())
+        );
+        assert!(!aside.exists());
+    }
+}
