@@ -309,10 +309,32 @@ pub fn staging_prefix(name: &str) -> String {
     format!(".{name}.new-")
 }
 
+/// The prefix of this process's staging folders: the build's process id
+/// after the common prefix, so that another build into the same place can
+/// tell a folder still being written from a leftover.
+pub fn own_staging_prefix(name: &str) -> String {
+    format!("{}{}-", staging_prefix(name), std::process::id())
+}
+
+/// Is the staging folder named `file_name` (after `prefix`) being written
+/// by another build that is still running? Only Linux can say (/proc);
+/// elsewhere every such folder counts as a leftover.
+fn another_build_writes(file_name: &str, prefix: &str) -> bool {
+    let Some(pid) = file_name
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    pid != std::process::id() && Path::new("/proc").join(pid.to_string()).is_dir()
+}
+
 /// Removes what killed builds left beside `destination`: folders named as
 /// policyweb names its staging folders (`.public.new-…`, and `.public.old-…`
 /// from earlier versions) that hold the marker, an earlier version's
-/// output, or nothing. Others are left alone. Returns what could not be
+/// output, or nothing, unless a build that is still running is writing
+/// one. Others are left alone. Returns what could not be
 /// removed, for a warning.
 pub fn remove_leftovers(destination: &Path, kind: Kind) -> Vec<(PathBuf, io::Error)> {
     let (Some(parent), Some(name)) = (destination.parent(), destination.file_name()) else {
@@ -326,7 +348,9 @@ pub fn remove_leftovers(destination: &Path, kind: Kind) -> Vec<(PathBuf, io::Err
     let mut failures = Vec::new();
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if !prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+        if !prefixes.iter().any(|p| file_name.starts_with(p.as_str()))
+            || another_build_writes(&file_name, &prefixes[0])
+        {
             continue;
         }
         let path = entry.path();

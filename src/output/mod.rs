@@ -99,7 +99,7 @@ pub fn write(
     };
     // Dropped on any early return: the staging folder goes with it.
     let staging = tempfile::Builder::new()
-        .prefix(&guard::staging_prefix(&name))
+        .prefix(&guard::own_staging_prefix(&name))
         .tempdir_in(&parent)
         .map_err(Failure::io(format!(
             "make a temporary folder in {}",
@@ -155,11 +155,7 @@ fn swap_in(
                 std::fs::write(&marker, guard::MARKER_TEXT)
                     .map_err(Failure::io(format!("write {}", marker.display())))?;
             }
-            let aside = parent.join(format!(
-                "{}{}",
-                guard::staging_prefix(name),
-                std::process::id()
-            ));
+            let aside = parent.join(format!("{}aside", guard::own_staging_prefix(name)));
             swap::exchange(staging.path(), destination, &aside).map_err(Failure::io(doing()))?;
             // The staging folder now holds the old output.
             let old = staging.keep();
