@@ -24,6 +24,7 @@ fn main() {
     let options = policyweb::BuildOptions {
         root: root.to_path_buf(),
         out: out.path().join("public"),
+        restricted_out: Some(out.path().join("restricted")),
         today,
         base_url: None,
     };
@@ -48,7 +49,12 @@ fn main() {
         pages = generated.public.html_pages();
 
         let start = Instant::now();
-        policyweb::output::write(&generated.public, &out.path().join("written")).unwrap();
+        policyweb::output::write(
+            &generated.public,
+            &out.path().join("written"),
+            policyweb::output::guard::Kind::Public,
+        )
+        .unwrap();
         write.push(start.elapsed());
 
         let start = Instant::now();

@@ -31,10 +31,15 @@ pub enum Command {
         /// The site root, holding content/ and data/.
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// The output folder; replaced only if the build succeeds.
+        /// The output folder; replaced only if the build succeeds, and
+        /// only if policyweb wrote it (or it is empty or missing).
         /// Default: public/ in the site root.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Where restricted views are built. Default: restricted_out in
+        /// data/site.yaml, else restricted/ in the site root.
+        #[arg(long, value_name = "DIR")]
+        restricted_out: Option<PathBuf>,
         /// Treat this day (YYYY-MM-DD) as today when deciding what is overdue.
         #[arg(long, value_parser = parse_day)]
         today: Option<NaiveDate>,

@@ -46,6 +46,10 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Where the public site goes (replaced whole on success).
     pub out: PathBuf,
+    /// Where restricted views go (`build --restricted-out`), in place of
+    /// `restricted_out` in data/site.yaml and the default, restricted/ in
+    /// the site root.
+    pub restricted_out: Option<PathBuf>,
     /// The day to treat as today, for overdue reviews.
     pub today: NaiveDate,
     /// The address the site will be served from, in place of `base_url`
@@ -54,11 +58,22 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
-    /// Restricted views go to restricted/ beside the output folder.
-    pub fn restricted_out(&self) -> PathBuf {
-        self.out
-            .parent()
-            .map_or_else(|| PathBuf::from("restricted"), |p| p.join("restricted"))
+    /// Where restricted views go, and how to name that place in a
+    /// message: `--restricted-out`, else `restricted_out` in
+    /// data/site.yaml (from the site root), else restricted/ in the site
+    /// root, never beside an arbitrary `--out`.
+    pub fn restricted_out(&self, site: &Site) -> (PathBuf, String) {
+        match (&self.restricted_out, &site.settings.restricted_out) {
+            (Some(path), _) => (path.clone(), format!("--restricted-out {}", path.display())),
+            (None, Some(path)) => (
+                self.root.join(path),
+                format!("restricted_out in data/site.yaml ({path})"),
+            ),
+            (None, None) => (
+                self.root.join("restricted"),
+                "the restricted output (restricted/ in the site root)".into(),
+            ),
+        }
     }
 }
 
@@ -74,10 +89,16 @@ pub struct Outcome {
     pub diagnostics: Diagnostics,
     /// Pages written to the public output, when the build succeeded.
     pub written: Option<Written>,
+    /// The output folders were refused (`output::guard`): a usage error,
+    /// and nothing was built.
+    pub refused: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct Written {
+    /// Where the public and the restricted output went.
+    pub public_out: PathBuf,
+    pub restricted_out: PathBuf,
     pub public_pages: usize,
     pub restricted_pages: usize,
     /// Each view's id with the number of pages written for it.
@@ -164,6 +185,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
             sources,
             diagnostics,
             written: None,
+            refused: false,
         };
     };
     // The one place the site's settings are changed after loading: the
@@ -177,6 +199,35 @@ pub fn build(options: &BuildOptions) -> Outcome {
             ),
         }
     }
+    // Before any work: the outputs may only be folders policyweb owns.
+    let (restricted_out, restricted_what) = options.restricted_out(&site);
+    let writes_restricted = site.settings.views.iter().any(|view| view.restricted);
+    let public = output::guard::Asked {
+        path: &options.out,
+        what: format!("--out {}", options.out.display()),
+    };
+    let restricted = output::guard::Asked {
+        path: &restricted_out,
+        what: restricted_what,
+    };
+    let (public_out, restricted_out) =
+        match output::guard::check(&options.root, &public, &restricted, writes_restricted) {
+            Ok(resolved) => resolved,
+            Err(refusals) => {
+                diagnostics.extend(
+                    refusals
+                        .into_iter()
+                        .map(|r| Diagnostic::error(r.message).help(r.help)),
+                );
+                diagnostics.sort(&sources);
+                return Outcome {
+                    sources,
+                    diagnostics,
+                    written: None,
+                    refused: true,
+                };
+            }
+        };
     let (generated, more) = generate(&site);
     diagnostics.extend(more);
     diagnostics.sort(&sources);
@@ -185,34 +236,43 @@ pub fn build(options: &BuildOptions) -> Outcome {
             sources,
             diagnostics,
             written: None,
+            refused: false,
         };
     }
-    let restricted_out = options.restricted_out();
-    let result = output::write(&generated.public, &options.out).and_then(|()| {
-        if generated.restricted.files.is_empty() {
-            output::remove(&restricted_out)
-        } else {
-            output::write(&generated.restricted, &restricted_out)
-        }
+    // Restricted first: if it fails, the public site is still unchanged.
+    let result = if generated.restricted.files.is_empty() {
+        output::remove(&restricted_out, output::guard::Kind::Restricted).map(|()| None)
+    } else {
+        output::write(
+            &generated.restricted,
+            &restricted_out,
+            output::guard::Kind::Restricted,
+        )
+    }
+    .and_then(|restricted_note| {
+        let public_note =
+            output::write(&generated.public, &public_out, output::guard::Kind::Public)?;
+        Ok([restricted_note, public_note])
     });
-    if let Err(error) = result {
-        diagnostics.push(
-            Diagnostic::error(format!(
-                "cannot write the site to {}: {error}",
-                options.out.display()
-            ))
-            .help("check that the folder is writable and the disk has space"),
-        );
-        return Outcome {
-            sources,
-            diagnostics,
-            written: None,
-        };
+    match result {
+        Ok(notes) => diagnostics.extend(notes.into_iter().flatten().map(Diagnostic::warning)),
+        Err(failure) => {
+            diagnostics.push(write_failure(failure));
+            return Outcome {
+                sources,
+                diagnostics,
+                written: None,
+                refused: false,
+            };
+        }
     }
     Outcome {
         sources,
         diagnostics,
+        refused: false,
         written: Some(Written {
+            public_out,
+            restricted_out,
             public_pages: generated.public.html_pages(),
             restricted_pages: generated.restricted.html_pages(),
             views: site
@@ -239,5 +299,30 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 curriculum::gap_sentences(site.newest()),
             ),
         }),
+    }
+}
+
+/// A write that failed, as the one sentence the user reads.
+fn write_failure(failure: output::Failure) -> Diagnostic {
+    match failure {
+        output::Failure::Refused(refusal) => Diagnostic::error(refusal.message).help(refusal.help),
+        output::Failure::Interrupted => {
+            Diagnostic::error("the build was interrupted; its temporary folder was removed")
+        }
+        output::Failure::Io { doing, error } => {
+            let help = match error.kind() {
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                    "the disk is full: free some space (the build needs room for the old and the new site at once) and build again"
+                }
+                std::io::ErrorKind::ReadOnlyFilesystem => {
+                    "that folder is on a read-only disk: build into a folder you can write to, with --out"
+                }
+                std::io::ErrorKind::PermissionDenied => {
+                    "you may not write there: build into a folder you can write to, with --out, or change its permissions"
+                }
+                _ => "check that the folder is writable and the disk has space",
+            };
+            Diagnostic::error(format!("cannot {doing}: {error}")).help(help)
+        }
     }
 }

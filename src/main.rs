@@ -130,16 +130,20 @@ fn main() -> ExitCode {
         Command::Build {
             root,
             out,
+            restricted_out,
             today,
             base_url,
         } => {
             let options = BuildOptions {
                 out: out.unwrap_or_else(|| root.join("public")),
+                restricted_out,
                 root,
                 today: today.unwrap_or(now),
                 base_url,
             };
             let started = std::time::Instant::now();
+            // Ctrl-C while writing removes the half-written folder.
+            policyweb::output::interrupt::watch_signals();
             let outcome = build(&options);
             let mut shown = outcome.diagnostics.clone();
             if cli.quiet {
@@ -175,7 +179,7 @@ fn main() -> ExitCode {
                             eprintln!(
                                 "Restricted views: {} pages in {} (never published).",
                                 written.restricted_pages,
-                                options.restricted_out().display()
+                                written.restricted_out.display()
                             );
                         }
                         eprintln!(
@@ -186,6 +190,10 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
+                None if outcome.refused => {
+                    eprintln!("Nothing was built, and no folder was changed.");
+                    ExitCode::from(2)
+                }
                 None => {
                     eprintln!(
                         "The build failed{}{}; {} was not changed.",
@@ -193,7 +201,12 @@ fn main() -> ExitCode {
                         plural(warnings, ",", "warning"),
                         options.out.display()
                     );
-                    ExitCode::from(1)
+                    let stopped = policyweb::output::interrupt::stopped();
+                    ExitCode::from(
+                        stopped
+                            .and_then(|code| u8::try_from(code).ok())
+                            .unwrap_or(1),
+                    )
                 }
             }
         }

@@ -24,6 +24,8 @@ pub struct SiteFile {
     /// What the accessibility statement says; spanned so that a statement
     /// without a contact can be pointed at.
     pub accessibility: Option<Spanned<AccessibilityEntry>>,
+    /// Where restricted views are built, from the site root.
+    pub restricted_out: Option<Text>,
 }
 
 /// The accessibility statement's facts, as site.yaml gives them.

@@ -83,6 +83,9 @@ pub struct Settings {
     pub reminder_days: u32,
     pub link_check: LinkCheck,
     pub accessibility: Accessibility,
+    /// Where restricted views are built, from the site root, as written
+    /// (`restricted_out`); `None` for restricted/.
+    pub restricted_out: Option<String>,
 }
 
 /// What the accessibility statement says, from site.yaml's `accessibility`.

@@ -1,13 +1,19 @@
 //! Output: the rendered site as files in memory (`Tree`), minified, then
 //! written to a temporary folder beside the destination and swapped into
 //! place only when every file is written. A failed build never touches the
-//! last good output.
+//! last good output, and no build replaces a folder policyweb did not
+//! write (`guard`). `swap` is the exchange of the two folders, `interrupt`
+//! what Ctrl-C does meanwhile.
 
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+
+pub mod guard;
+pub mod interrupt;
+pub mod swap;
 
 /// Output files by path relative to the output folder (`parents/index.html`).
 /// A `BTreeMap`, so writing order and listings are the same on every run.
@@ -36,59 +42,145 @@ pub fn minify_page(html: &[u8]) -> Vec<u8> {
     minify_html::minify(html, &cfg)
 }
 
+/// Why an output could not be written. The last good output is as it was
+/// in every case, and no staging folder is left behind.
+#[derive(Debug)]
+pub enum Failure {
+    /// The folder is not policyweb's to replace (it changed during the
+    /// build: `guard` is asked before building too).
+    Refused(guard::Refusal),
+    /// A file or folder could not be written or moved.
+    Io {
+        /// What was being done, such as "write public/parents/index.html".
+        doing: String,
+        error: io::Error,
+    },
+    /// Ctrl-C or SIGTERM arrived while writing.
+    Interrupted,
+}
+
+impl Failure {
+    fn io(doing: impl Into<String>) -> impl FnOnce(io::Error) -> Failure {
+        move |error| Failure::Io {
+            doing: doing.into(),
+            error,
+        }
+    }
+}
+
 /// Writes `tree` to `destination`, replacing what was there only once the
-/// whole tree is on disk.
-pub fn write(tree: &Tree, destination: &Path) -> io::Result<()> {
+/// whole tree is on disk, and only if the folder is policyweb's (see
+/// `guard`). The new folder carries the marker from its first byte on, so
+/// that a build killed at any moment leaves nothing the next one cannot
+/// recognise and remove. Returns a warning when the new output is in place
+/// but the old one could not be removed.
+pub fn write(
+    tree: &Tree,
+    destination: &Path,
+    kind: guard::Kind,
+) -> Result<Option<String>, Failure> {
+    let what = destination.display().to_string();
+    let owner = guard::owner(destination, kind);
+    if !owner.replaceable() {
+        return Err(Failure::Refused(guard::not_ours(destination, &what)));
+    }
     let parent = match destination.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent)?;
+    std::fs::create_dir_all(&parent)
+        .map_err(Failure::io(format!("make the folder {}", parent.display())))?;
+    let _ = guard::remove_leftovers(destination, kind);
     let name = destination
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let Some(_writing) = interrupt::writing() else {
+        return Err(Failure::Interrupted);
+    };
+    // Dropped on any early return: the staging folder goes with it.
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(&parent)?;
+        .prefix(&guard::own_staging_prefix(&name))
+        .tempdir_in(&parent)
+        .map_err(Failure::io(format!(
+            "make a temporary folder in {}",
+            parent.display()
+        )))?;
+    let marker = staging.path().join(guard::MARKER);
+    std::fs::write(&marker, guard::MARKER_TEXT)
+        .map_err(Failure::io(format!("write {}", marker.display())))?;
     let folders: std::collections::BTreeSet<PathBuf> = tree
         .files
         .keys()
         .filter_map(|path| staging.path().join(path).parent().map(Path::to_path_buf))
         .collect();
     for folder in &folders {
-        std::fs::create_dir_all(folder)?;
+        std::fs::create_dir_all(folder)
+            .map_err(Failure::io(format!("make the folder {}", folder.display())))?;
     }
     // Many small files: written in parallel, the wait on the disk overlaps.
-    tree.files
-        .par_iter()
-        .try_for_each(|(path, bytes)| std::fs::write(staging.path().join(path), bytes))?;
-    let staged = staging.keep();
-    if destination.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old-"))
-            .tempdir_in(&parent)?
-            .keep();
-        std::fs::rename(destination, old.join("site"))?;
-        if let Err(error) = std::fs::rename(&staged, destination) {
-            // Put the last good output back before reporting.
-            let _ = std::fs::rename(old.join("site"), destination);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(error);
+    tree.files.par_iter().try_for_each(|(path, bytes)| {
+        if interrupt::stopped().is_some() {
+            return Err(Failure::Interrupted);
         }
-        std::fs::remove_dir_all(old)?;
-    } else {
-        std::fs::rename(&staged, destination)?;
-    }
-    Ok(())
+        std::fs::write(staging.path().join(path), bytes)
+            .map_err(Failure::io(format!("write {name}/{path}")))
+    })?;
+    let swapped = interrupt::unless_stopped(|| swap_in(staging, destination, &parent, &name))
+        .unwrap_or(Err(Failure::Interrupted));
+    drop(_writing);
+    swapped
 }
 
-/// Removes a folder of output if it exists (a restricted view that is no
-/// longer restricted must not linger).
-pub fn remove(destination: &Path) -> io::Result<()> {
-    if destination.exists() {
-        std::fs::remove_dir_all(destination)?;
+/// The written staging folder into the destination's place; the old output,
+/// if any, removed after.
+fn swap_in(
+    staging: tempfile::TempDir,
+    destination: &Path,
+    parent: &Path,
+    name: &str,
+) -> Result<Option<String>, Failure> {
+    let doing = || format!("move the new site into {}", destination.display());
+    match std::fs::symlink_metadata(destination) {
+        Err(_) => {
+            // Nothing there: one rename, atomic.
+            std::fs::rename(staging.path(), destination).map_err(Failure::io(doing()))?;
+            let _ = staging.keep();
+            Ok(None)
+        }
+        Ok(_) => {
+            // An earlier version's output gets the marker first, so that it
+            // is still recognised if this build is killed while removing it.
+            let marker = destination.join(guard::MARKER);
+            if !marker.exists() {
+                std::fs::write(&marker, guard::MARKER_TEXT)
+                    .map_err(Failure::io(format!("write {}", marker.display())))?;
+            }
+            let aside = parent.join(format!("{}aside", guard::own_staging_prefix(name)));
+            swap::exchange(staging.path(), destination, &aside).map_err(Failure::io(doing()))?;
+            // The staging folder now holds the old output.
+            let old = staging.keep();
+            Ok(guard::remove_owned(&old).err().map(|error| {
+                format!(
+                    "the new site is in place, but the previous one could not be removed from {}: {error}; the next build tries again, or delete that folder by hand",
+                    old.display()
+                )
+            }))
+        }
     }
-    Ok(())
+}
+
+/// Removes a folder of output if policyweb wrote it (a restricted view that
+/// is no longer restricted must not linger); a folder of anyone else's is
+/// left as it is.
+pub fn remove(destination: &Path, kind: guard::Kind) -> Result<(), Failure> {
+    let _ = guard::remove_leftovers(destination, kind);
+    match guard::owner(destination, kind) {
+        guard::Owner::Policyweb | guard::Owner::EarlierPolicyweb => {
+            guard::remove_owned(destination)
+                .map_err(Failure::io(format!("remove {}", destination.display())))
+        }
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -101,9 +193,10 @@ mod tests {
         let destination = dir.path().join("public");
         std::fs::create_dir_all(destination.join("stale")).unwrap();
         std::fs::write(destination.join("stale/index.html"), "old").unwrap();
+        std::fs::write(destination.join(guard::MARKER), "").unwrap();
         let mut tree = Tree::default();
         tree.insert("index.html", "new");
-        write(&tree, &destination).unwrap();
+        write(&tree, &destination, guard::Kind::Public).unwrap();
         assert_eq!(
             std::fs::read_to_string(destination.join("index.html")).unwrap(),
             "new"

@@ -416,6 +416,10 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
             document,
             site.accessibility.as_ref(),
         ),
+        restricted_out: site
+            .restricted_out
+            .as_ref()
+            .map(|path| check.text(document, path, "restricted_out")),
     })
 }
 
