@@ -119,6 +119,10 @@ const PAGE_IDS: &[&str] = &[
     "earlier-notice",
     "section-nav",
     "page-title",
+    // What `serve` adds to a previewed page (src/serve/http.rs).
+    "policyweb-restricted",
+    "policyweb-error",
+    "policyweb-error-title",
 ];
 
 pub fn options() -> Options {
