@@ -40,6 +40,11 @@ const PAGE_KINDS: [&str; 7] = [
 #[test]
 fn the_statement_says_what_site_yaml_says() {
     let site = Site::copy_of("minimal");
+    site.replace(
+        "data/site.yaml",
+        "  response_days: 10\n",
+        "  response_days: 10\n  compliance: full\n",
+    );
     let run = site.build();
     run.assert_success();
     assert!(
@@ -96,7 +101,7 @@ fn the_statement_says_what_site_yaml_says() {
     // A partly compliant site, its known issue, and who tested it when.
     site.replace(
         "data/site.yaml",
-        "  prepared: 2024-05-20\n",
+        "  compliance: full\n  prepared: 2024-05-20\n",
         &format!(
             "  compliance: partial\n  known_issues:\n    - {ISSUE}\n  prepared: 2024-05-20\n  reviewed: 2024-09-02\n  tested: 2024-05-13\n  tested_by: the school, with automated checks of every page\n"
         ),
@@ -133,11 +138,22 @@ fn without_the_block_the_statement_is_published_with_a_warning() {
         run.stderr
     );
     assert!(run.stderr.contains("--> data/site.yaml"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "⚠ the accessibility statement does not say how far the site meets WCAG 2.2 AA"
+        ),
+        "{}",
+        run.stderr
+    );
     let text = statement(&site);
+    assert!(
+        !text.contains("compliant with"),
+        "nothing is claimed: {text}"
+    );
     for expected in [
         "Accessibility statement for the Online Safety Policy",
         "This website is run by Hillside Primary School.",
-        "This website is fully compliant with the Web Content Accessibility Guidelines version 2.2 AA standard.",
+        "Hillside Primary School has not yet assessed how far this website complies with the Web Content Accessibility Guidelines version 2.2 AA standard. The date of the last accessibility test has not been recorded.",
         "The school has not yet given a way to contact it about this website. Its usual contact details are on the Hillside Primary School website",
         "The date this statement was first prepared has not been recorded.",
     ] {
@@ -151,6 +167,50 @@ fn without_the_block_the_statement_is_published_with_a_warning() {
         "no reply time is invented: {text}"
     );
     assert!(!text.contains("using the contact details above"), "{text}");
+}
+
+#[test]
+fn without_compliance_the_statement_claims_none_and_says_when_it_was_tested() {
+    let site = Site::copy_of("minimal");
+    site.replace(
+        "data/site.yaml",
+        "  prepared: 2024-05-20\n",
+        &format!("  known_issues:\n    - {ISSUE}\n  prepared: 2024-05-20\n  tested: 2024-05-13\n"),
+    );
+    let run = site.build();
+    run.assert_success();
+    // The warning points at the block, line 19 of the fixture's site.yaml
+    // (`contact:`, where the block's mapping starts), for the lead to fill.
+    assert!(
+        run.stderr.contains(
+            "⚠ the accessibility statement does not say how far the site meets WCAG 2.2 AA"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--> data/site.yaml:19:3"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("compliance: full"), "{}", run.stderr);
+    let text = statement(&site);
+    assert!(
+        !text.contains("compliant with"),
+        "nothing is claimed: {text}"
+    );
+    assert!(!text.contains("We believe every page"), "{text}");
+    for expected in [
+        "We have not yet assessed how far this website meets the accessibility standard explained below.",
+        "Hillside Primary School has not yet assessed how far this website complies with the Web Content Accessibility Guidelines version 2.2 AA standard. The website was last tested against that standard on 13 May 2024 .",
+        ISSUE,
+        "This website was last tested on 13 May 2024 .",
+    ] {
+        assert!(
+            text.contains(expected),
+            "the statement lacks {expected:?}:\n{text}"
+        );
+    }
 }
 
 #[test]

@@ -26,7 +26,7 @@ pub fn sentences(
         ));
     }
     roles(old, new, &mut out);
-    people(old, new, &mut out);
+    people(old, new, view, &mut out);
     dates(old, new, &mut out);
     checks(old, new, &mut out);
     organisations(old, new, view, &mut out);
@@ -148,16 +148,19 @@ fn roles(old: &Revision, new: &Revision, out: &mut Vec<String>) {
     }
 }
 
-fn people(old: &Revision, new: &Revision, out: &mut Vec<String>) {
+fn people(old: &Revision, new: &Revision, view: Option<&str>, out: &mut Vec<String>) {
     for person in &new.people {
         match old.person(&person.id) {
             Some(before) if before.name != person.name => {
                 out.push(format!("{} is now named {}.", before.name, person.name))
             }
             Some(before) => {
+                // Only the contact details `view` shows: a change to ones
+                // only another view (a restricted one) shows is not its news.
                 let contact = |p: &crate::model::Person| {
                     p.contact
                         .as_ref()
+                        .filter(|c| view.is_none_or(|v| c.views.iter().any(|x| x == v)))
                         .map(|c| (c.email.clone(), c.phone.clone()))
                 };
                 if contact(before) != contact(person) {

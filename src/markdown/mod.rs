@@ -100,6 +100,9 @@ pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
+    /// The files of content/ the section shows (images), by their path
+    /// there: only these are published with the view.
+    pub images: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -113,8 +116,13 @@ const PAGE_IDS: &[&str] = &[
     "breadcrumbs",
     "review-notice",
     "draft-notice",
+    "earlier-notice",
     "section-nav",
     "page-title",
+    // What `serve` adds to a previewed page (src/serve/http.rs).
+    "policyweb-restricted",
+    "policyweb-error",
+    "policyweb-error-title",
 ];
 
 pub fn options() -> Options {
@@ -287,7 +295,25 @@ impl<'a> Renderer<'a> {
                     i = end + 1;
                     continue;
                 }
-                Event::Start(Tag::Heading { level, id, .. }) => {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    // `{.class key=value}` after a heading: the theme's
+                    // classes are its own, as they are in raw HTML.
+                    let dropped = classes
+                        .iter()
+                        .map(|c| format!(".{c}"))
+                        .chain(attrs.iter().map(|(key, _)| key.to_string()));
+                    for written in dropped.collect::<Vec<_>>() {
+                        self.warning(
+                            range,
+                            format!("`{written}` on this heading is not allowed and was removed"),
+                            "a heading takes only an id (`## Title {#id}`); classes and attributes belong to the theme",
+                        );
+                    }
                     let end = closing(events, i);
                     let inner_events = &events[i + 1..end];
                     let text = plain_text(inner_events);
@@ -441,21 +467,68 @@ impl<'a> Renderer<'a> {
                     ));
                 }
                 Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>\n".into())),
-                Event::Html(fragment) | Event::InlineHtml(fragment) => {
-                    self.raw_html = true;
-                    for removed in sanitize::removed(fragment) {
-                        self.warning(
-                            range,
-                            format!("{removed} is not allowed and was removed"),
-                            "policy pages keep to plain Markdown; see docs/reference.md for the HTML that is kept",
-                        );
-                    }
-                    out.push(event.clone());
+                // An HTML block comes a line at a time; a tag may span lines,
+                // so the block is cleaned whole.
+                Event::Start(Tag::HtmlBlock) => {
+                    let end = closing(events, i);
+                    let lines: Vec<(&str, Range<usize>)> = events[i + 1..end]
+                        .iter()
+                        .filter_map(|(event, range)| match event {
+                            Event::Html(text) | Event::InlineHtml(text) => {
+                                Some((text.as_ref(), range.clone()))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    let html = self.raw(&lines);
+                    out.push(Event::Start(Tag::HtmlBlock));
+                    out.push(Event::Html(html.into()));
+                    out.push(Event::End(TagEnd::HtmlBlock));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Html(fragment) => {
+                    let html = self.raw(&[(fragment.as_ref(), range.clone())]);
+                    out.push(Event::Html(html.into()));
+                }
+                Event::InlineHtml(fragment) => {
+                    let html = self.raw(&[(fragment.as_ref(), range.clone())]);
+                    out.push(Event::InlineHtml(html.into()));
                 }
                 _ => out.push(event.clone()),
             }
             i += 1;
         }
+    }
+
+    /// Raw HTML an author typed, in pieces as pulldown-cmark read it, as
+    /// it is published; what was left out is reported where it stands.
+    fn raw(&mut self, pieces: &[(&str, Range<usize>)]) -> String {
+        self.raw_html = true;
+        let mut fragment = String::new();
+        let mut starts = Vec::with_capacity(pieces.len());
+        for (text, range) in pieces {
+            starts.push((fragment.len(), range.clone()));
+            fragment.push_str(text);
+        }
+        let cleaned = sanitize::raw(&fragment);
+        for problem in cleaned.problems {
+            let Some((piece_start, range)) = starts
+                .iter()
+                .rev()
+                .find(|(start, _)| *start <= problem.offset)
+                .cloned()
+            else {
+                continue;
+            };
+            let at = (range.start + problem.offset - piece_start).min(range.end);
+            let span = at..(at + problem.len).min(range.end).max(at);
+            match problem.severity {
+                sanitize::Severity::Error => self.error(&span, problem.message, problem.help),
+                sanitize::Severity::Warning => self.warning(&span, problem.message, problem.help),
+            }
+        }
+        cleaned.html
     }
 
     fn footnote_number(&mut self, label: &str) -> usize {
@@ -539,10 +612,14 @@ impl<'a> Renderer<'a> {
             Ok(Target::Internal) => {
                 let path = join_content_path(&self.page.section.dir, dest);
                 match path.filter(|p| self.page.assets.iter().any(|a| a.path == *p)) {
-                    Some(path) => urls::relative(
-                        self.page.path,
-                        &urls::content_asset(&self.page.revision.id, &path),
-                    ),
+                    Some(path) => {
+                        let src = urls::relative(
+                            self.page.path,
+                            &urls::content_asset(&self.page.revision.id, &path),
+                        );
+                        self.out.images.push(path);
+                        src
+                    }
                     None => {
                         self.error(
                             range,
@@ -621,6 +698,28 @@ impl TableState {
             (format!("<th scope=\"row\"{class}>"), "</th>")
         } else {
             (format!("<td{class}>"), "</td>")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PAGE_IDS;
+
+    /// A heading's id never repeats one the page around the section uses:
+    /// every fixed id of the default theme's section and print pages is in
+    /// PAGE_IDS.
+    #[test]
+    fn headings_never_take_an_id_of_the_page_around_them() {
+        let templates = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates/");
+        for template in ["base.html", "section.html", "all.html"] {
+            let text = std::fs::read_to_string(format!("{templates}{template}")).unwrap();
+            for rest in text.split(" id=\"").skip(1) {
+                let id = &rest[..rest.find('"').unwrap()];
+                if !id.contains("{{") {
+                    assert!(PAGE_IDS.contains(&id), "{template} uses the id `{id}`");
+                }
+            }
         }
     }
 }

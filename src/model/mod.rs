@@ -97,7 +97,9 @@ pub struct Accessibility {
     pub contact: StatementContact,
     /// Working days the school takes to reply, when it has said.
     pub response_days: Option<u32>,
-    pub compliance: Compliance,
+    /// `None` when site.yaml does not say: then the statement claims
+    /// nothing about compliance.
+    pub compliance: Option<Compliance>,
     /// Problems the school knows of, in plain words.
     pub known_issues: Vec<String>,
     /// Each a day (`YYYY-MM-DD`); `None` when not recorded.
@@ -122,9 +124,8 @@ impl StatementContact {
 }
 
 /// How far the site meets WCAG 2.2 AA, in the regulations' three words.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compliance {
-    #[default]
     Full,
     Partial,
     Not,

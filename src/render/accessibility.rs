@@ -25,7 +25,7 @@ struct Statement {
     has_contact: bool,
     /// "10 working days", when the school has said.
     response: Option<String>,
-    /// `full`, `partial` or `not`.
+    /// `full`, `partial`, `not`, or `unstated` when site.yaml does not say.
     compliance: &'static str,
     known_issues: Vec<String>,
     prepared: Option<Day>,
@@ -89,9 +89,10 @@ pub fn context(site: &Site, restricted: bool) -> Context {
             n => format!("{n} working days"),
         }),
         compliance: match facts.compliance {
-            Compliance::Full => "full",
-            Compliance::Partial => "partial",
-            Compliance::Not => "not",
+            Some(Compliance::Full) => "full",
+            Some(Compliance::Partial) => "partial",
+            Some(Compliance::Not) => "not",
+            None => "unstated",
         },
         known_issues: facts.known_issues.clone(),
         prepared: facts.prepared.map(Day::from),

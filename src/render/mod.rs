@@ -158,6 +158,24 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         restricted.absorb_output(&statement);
     }
     public.absorb_output(&shared);
+    // The reviews and links pages say what the last link check found; a
+    // public one only of what public pages already link to, so that no
+    // address or place of a restricted view reaches public/.
+    let public_addresses = addresses(&public.tags);
+    for view in site.settings.views.iter().filter(|v| v.governance) {
+        let Some(edition) = Edition::main(site, view) else {
+            continue;
+        };
+        let (into, shown) = if view.restricted {
+            (&mut restricted, None)
+        } else {
+            (&mut public, Some(&public_addresses))
+        };
+        let mut link_pages = ViewOutput::default();
+        pages::link_pages(site, &theme, &edition, shown, &mut link_pages);
+        link_pages.finish(&FinishedPages::new());
+        into.absorb_output(&link_pages);
+    }
     pages::sitemap(site, &theme, &mut public.tree, &mut diagnostics);
     diagnostics.extend(public.diagnostics);
     diagnostics.extend(restricted.diagnostics);
@@ -172,6 +190,16 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     }
 }
 
+/// Every address the pages link to or load, as written in them.
+fn addresses(tags: &PageTags) -> std::collections::HashSet<String> {
+    tags.values()
+        .flat_map(|page| page.iter())
+        .flat_map(|tag| tag.attributes.iter())
+        .filter(|(name, _)| name == "href" || name == "src")
+        .map(|(_, value)| value.trim().to_string())
+        .collect()
+}
+
 #[derive(Clone, Default)]
 struct ViewOutput {
     tree: Tree,
@@ -181,6 +209,8 @@ struct ViewOutput {
     tags: PageTags,
     /// The keys of its pages in the cache of finished pages.
     finished: Vec<u64>,
+    /// Files of content/ its sections show, by their path there.
+    images: std::collections::BTreeSet<String>,
 }
 
 impl ViewOutput {
@@ -455,6 +485,7 @@ impl ViewOutput {
     /// Keeps a section's diagnostics and where its links came from.
     fn absorb(&mut self, path: &str, source: SourceId, rendered: &mut markdown::Rendered) {
         self.diagnostics.append(&mut rendered.diagnostics);
+        self.images.extend(rendered.images.drain(..));
         for link in &rendered.links {
             self.links
                 .entry((path.to_string(), link.href.clone()))

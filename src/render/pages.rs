@@ -45,7 +45,10 @@ fn contents(edition: &Edition, from: &str, parent: Option<usize>) -> Vec<Content
         .collect()
 }
 
-/// Every page of one revision in one view, and the images it shows.
+/// Every page of one revision in one view, and the images it shows: only
+/// those, so that a file beside a section another view reads (a restricted
+/// one) is never published with this one. A governance view's reviews and
+/// links pages come later (`link_pages`).
 pub fn edition_pages(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
     contents_page(site, theme, edition, output);
     let sections = edition.shown();
@@ -55,11 +58,10 @@ pub fn edition_pages(site: &Site, theme: &Theme, edition: &Edition, output: &mut
     all_page(site, theme, edition, &sections, output);
     people_page(site, theme, edition, output);
     organisations_page(site, theme, edition, output);
-    if edition.view.governance && edition.base == edition.view.id {
-        reviews_page(site, theme, edition, output);
-        links_page(site, theme, edition, output);
-    }
     for asset in &edition.revision.assets {
+        if !output.images.contains(&asset.path) {
+            continue;
+        }
         let path = urls::content_asset(&edition.revision.id, &asset.path);
         if output.tree.files.contains_key(&path) {
             continue;
@@ -425,7 +427,87 @@ struct ScheduleEntry {
     notes: Option<String>,
 }
 
-fn reviews_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+/// A governance view's reviews page and the last link check's page, from
+/// the report as the view may read it: `shown` is every address the pages
+/// of the view's tree link to (`None`: the whole report, for a restricted
+/// view). An address only a restricted view uses, and a place in a file or
+/// block only a restricted view shows, never reach a public page.
+pub fn link_pages(
+    site: &Site,
+    theme: &Theme,
+    edition: &Edition,
+    shown: Option<&std::collections::HashSet<String>>,
+    output: &mut ViewOutput,
+) {
+    let report = site.link_report.as_ref().map(|report| match shown {
+        None => report.clone(),
+        Some(shown) => public_report(site, report, shown),
+    });
+    reviews_page(site, theme, edition, report.as_ref(), output);
+    if let Some(report) = &report {
+        links_page(site, theme, edition, report, output);
+    }
+}
+
+/// The report with only the addresses public pages link to, each with only
+/// the places a public view shows.
+fn public_report(
+    site: &Site,
+    report: &crate::links::external::Report,
+    shown: &std::collections::HashSet<String>,
+) -> crate::links::external::Report {
+    let mut public = report.clone();
+    public.links.retain(|link| shown.contains(link.url.trim()));
+    for link in &mut public.links {
+        link.places.retain(|place| !restricted_place(site, place));
+    }
+    public
+}
+
+/// Whether a place (`content/040-notes.md:8:3`) is in a section no public
+/// view shows, or in an audience block only restricted views show.
+fn restricted_place(site: &Site, place: &str) -> bool {
+    let mut parts = place.rsplitn(3, ':');
+    let (Some(column), Some(line), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let (Ok(line), Ok(column)) = (line.parse::<usize>(), column.parse::<usize>()) else {
+        return false;
+    };
+    let public = |views: &[String]| {
+        site.settings
+            .views
+            .iter()
+            .any(|v| !v.restricted && views.contains(&v.id))
+    };
+    let sections = site.revisions.iter().flat_map(|r| &r.sections);
+    for section in sections.filter(|s| site.sources.get(s.source).path == path) {
+        if !public(&section.audiences) {
+            return true;
+        }
+        let text = &site.sources.get(section.source).text;
+        let offset = crate::diagnostics::offset_of(text, line, column);
+        let in_block =
+            |b: &&crate::model::AudienceBlock| b.open.start <= offset && offset < b.close.end;
+        if section
+            .blocks
+            .iter()
+            .find(in_block)
+            .is_some_and(|b| !public(&b.views))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn reviews_page(
+    site: &Site,
+    theme: &Theme,
+    edition: &Edition,
+    report: Option<&crate::links::external::Report>,
+    output: &mut ViewOutput,
+) {
     let path = urls::reviews(&edition.base);
     let revision = site.newest();
     let items = schedule::items(site);
@@ -478,7 +560,7 @@ fn reviews_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut View
     context.insert("schedule", &entries);
     context.insert(
         "links",
-        &site.link_report.as_ref().map(|report| LinkHealth {
+        &report.map(|report| LinkHealth {
             checked_on: checked_on(report),
             summary: crate::links::external::report::summary(report),
             broken: report.counts().broken,
@@ -515,11 +597,14 @@ struct LinkEntry {
 
 /// The last link check's findings, for governance views; none before a
 /// check has run.
-fn links_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+fn links_page(
+    site: &Site,
+    theme: &Theme,
+    edition: &Edition,
+    report: &crate::links::external::Report,
+    output: &mut ViewOutput,
+) {
     use crate::links::external::Outcome;
-    let Some(report) = &site.link_report else {
-        return;
-    };
     let path = urls::link_report(&edition.view.id);
     let entries = |wanted: fn(&Outcome) -> Option<String>| -> Vec<LinkEntry> {
         report

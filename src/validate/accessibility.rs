@@ -14,6 +14,9 @@ use crate::load::data::{AccessibilityEntry, StatementContactEntry, Text};
 use crate::load::yaml::Document;
 use crate::model::{Accessibility, Compliance, PolicyDate, StatementContact};
 
+const NO_COMPLIANCE: &str =
+    "the accessibility statement does not say how far the site meets WCAG 2.2 AA";
+const ADD_COMPLIANCE: &str = "once the site has been tested, add `compliance: full`, `partial` or `not` under `accessibility:`, with `tested:` (the day) and `tested_by:`; until then the statement says the site has not been assessed (see docs/reference.md)";
 const NO_CONTACT: &str =
     "the accessibility statement gives no way to report an accessibility problem";
 const ADD_CONTACT: &str = "add `contact:` with an `email`, `phone` or `url` under `accessibility:`; the accessibility regulations require one (see docs/reference.md)";
@@ -27,9 +30,14 @@ pub(super) fn statement(
         let path = check.sources.get(document.source).path.clone();
         check
             .diagnostics
-            .push(Diagnostic::warning(NO_CONTACT).in_file(path).help(
+            .push(Diagnostic::warning(NO_CONTACT).in_file(path.clone()).help(
                 "add an `accessibility:` block with a `contact:` (an email, phone or url); the accessibility regulations require one (see docs/reference.md)",
             ));
+        check.diagnostics.push(
+            Diagnostic::warning(NO_COMPLIANCE)
+                .in_file(path)
+                .help(ADD_COMPLIANCE),
+        );
         return Accessibility::default();
     };
     let block = &entry.value;
@@ -52,8 +60,11 @@ pub(super) fn statement(
     }
     // `None` when the word is not one the regulations use: then whether it
     // agrees with the known issues cannot be said.
+    if block.compliance.is_none() {
+        check.warn_at(document, entry, NO_COMPLIANCE, ADD_COMPLIANCE);
+    }
     let compliance = match &block.compliance {
-        None => Some(Compliance::Full),
+        None => None,
         Some(word) => {
             let written = word.value.trim();
             let parsed = Compliance::parse(written);
@@ -81,23 +92,16 @@ pub(super) fn statement(
         .map(|issue| check.text(document, issue, "known issue"))
         .collect();
     match (compliance, block.known_issues.first()) {
-        (Some(Compliance::Full), Some(first)) => {
-            let (at, message) = match &block.compliance {
-                Some(word) => (
+        (Some(Compliance::Full), Some(_)) => {
+            if let Some(word) = &block.compliance {
+                check.error(
+                    document,
                     word,
-                    "the site is said to be fully compliant, but known_issues lists problems",
-                ),
-                None => (
-                    first,
-                    "known_issues lists problems, so the site is not fully compliant",
-                ),
-            };
-            check.error(
-                document,
-                at,
-                message.into(),
-                "write `compliance: partial` (or `not`), or remove the issues that are fixed",
-            );
+                    "the site is said to be fully compliant, but known_issues lists problems"
+                        .into(),
+                    "write `compliance: partial` (or `not`), or remove the issues that are fixed",
+                );
+            }
         }
         (Some(Compliance::Partial | Compliance::Not), None) => {
             if let Some(word) = &block.compliance {
@@ -137,7 +141,7 @@ pub(super) fn statement(
     Accessibility {
         contact,
         response_days: block.response_days.as_ref().map(|d| d.value),
-        compliance: compliance.unwrap_or_default(),
+        compliance,
         known_issues,
         prepared,
         reviewed,
