@@ -16,7 +16,7 @@ use crate::model::{Accessibility, Compliance, PolicyDate, StatementContact};
 
 const NO_CONTACT: &str =
     "the accessibility statement gives no way to report an accessibility problem";
-const ADD_CONTACT: &str = "add `contact:` with an `email`, `phone` or `url` under `accessibility:`; the accessibility regulations require one (see docs/reference.md)";
+const ADD_CONTACT: &str = "add `contact:` with an `email`, `phone` or `url` under `accessibility:`; the accessibility regulations require one (`policyweb explain site.yaml` shows how)";
 
 pub(super) fn statement(
     check: &mut Checker,
@@ -28,7 +28,7 @@ pub(super) fn statement(
         check
             .diagnostics
             .push(Diagnostic::warning(NO_CONTACT).in_file(path).help(
-                "add an `accessibility:` block with a `contact:` (an email, phone or url); the accessibility regulations require one (see docs/reference.md)",
+                "add an `accessibility:` block with a `contact:` (an email, phone or url); the accessibility regulations require one (`policyweb explain site.yaml` shows how)",
             ));
         return Accessibility::default();
     };
