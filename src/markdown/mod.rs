@@ -92,6 +92,9 @@ pub struct Heading {
 #[derive(Debug, Clone)]
 pub struct InternalLink {
     pub href: String,
+    /// The link as the section writes it (`[[section:reporting#x]]`), for
+    /// messages: the published address is the build's business.
+    pub written: String,
     pub source_bytes: Range<usize>,
 }
 
@@ -447,8 +450,22 @@ impl<'a> Renderer<'a> {
                         self.warning(
                             range,
                             format!("{removed} is not allowed and was removed"),
-                            "policy pages keep to plain Markdown; see docs/reference.md for the HTML that is kept",
+                            "policy pages keep to plain Markdown; `policyweb explain markdown` lists the HTML that is kept",
                         );
+                    }
+                    // A link written in HTML is checked like a Markdown
+                    // one, and a broken one reported at its line.
+                    for tag in crate::html::start_tags(fragment) {
+                        let href = tag.attribute("href").or_else(|| tag.attribute("src"));
+                        if let Some(href) = href
+                            && links::classify(href, true) == Ok(Target::Internal)
+                        {
+                            self.out.links.push(InternalLink {
+                                href: href.to_string(),
+                                written: href.to_string(),
+                                source_bytes: self.source(range),
+                            });
+                        }
                     }
                     out.push(event.clone());
                 }
@@ -482,6 +499,7 @@ impl<'a> Renderer<'a> {
                 if let Some(link) = resolved.link {
                     self.out.links.push(InternalLink {
                         href: link,
+                        written: format!("[[{target}]]"),
                         source_bytes: self.source(range),
                     });
                 }
@@ -515,6 +533,7 @@ impl<'a> Renderer<'a> {
                 };
                 self.out.links.push(InternalLink {
                     href: href.clone(),
+                    written: dest.to_string(),
                     source_bytes: self.source(range),
                 });
                 href
