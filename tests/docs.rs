@@ -323,6 +323,55 @@ fn the_reference_examples_make_a_site_that_builds_cleanly() {
     Scenario::play(&read_doc("docs/reference.md"), REFERENCE_DAY);
 }
 
+/// The docs that show a command without a site to play it on (status,
+/// revisions, links, serve): each `policyweb` line of their `sh` fences is
+/// one policyweb accepts, both as shown and, for a synopsis, with every
+/// `[optional part]` left out and with each put in (its first choice where
+/// it offers `a|b`).
+#[test]
+fn every_command_the_other_docs_show_is_accepted() {
+    let optional = regex::Regex::new(r"\s*\[[^\]]*\]").unwrap();
+    let other_choices = regex::Regex::new(r"\|\S+").unwrap();
+    let mut checked = 0;
+    for name in [
+        "docs/status.md",
+        "docs/revisions.md",
+        "docs/links.md",
+        "docs/serve.md",
+    ] {
+        let doc = read_doc(name);
+        for fence in doc
+            .fences
+            .iter()
+            .filter(|f| f.words().first() == Some(&"sh"))
+        {
+            for line in fence.text.lines().filter(|l| l.starts_with("policyweb ")) {
+                let at = format!("{name}:{}", fence.line);
+                let bare = optional.replace_all(line, "");
+                let line = line.replace("YYYY-MM-DD", "2024-06-01");
+                let line = line.as_str();
+                let full = line.replace(['[', ']'], "");
+                let full = other_choices.replace_all(&full, "");
+                for form in [bare.to_string(), full.to_string()] {
+                    let words = shlex::split(&form)
+                        .unwrap_or_else(|| panic!("{at}: cannot split `{form}`"));
+                    let words: Vec<String> = words
+                        .into_iter()
+                        .map(|w| w.trim_end_matches("...").to_string())
+                        .collect();
+                    if let Err(error) = Cli::try_parse_from(&words) {
+                        panic!(
+                            "{at}: policyweb does not accept `{form}` (from `{line}`):\n{error}"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 12, "only {checked} command lines were checked");
+}
+
 #[test]
 fn getting_started_runs_as_written() {
     Scenario::play(&read_doc("docs/getting-started.md"), GUIDE_DAY);
