@@ -469,3 +469,82 @@ fn placeholders_from_init_are_warned_about_and_fail_strict_status() {
         run.stderr
     );
 }
+
+/// Other members of the class the table names: each mistake a lead
+/// makes in a data file, said in words, where it is.
+#[test]
+fn other_yaml_mistakes_are_said_in_words_where_they_are() {
+    type Edit = (&'static str, &'static str, &'static str);
+    let cases: [(Edit, &str, &str, &str); 7] = [
+        (
+            (
+                "data/people.yaml",
+                "  name: Ben Okafor",
+                "  name Ben Okafor",
+            ),
+            "`name` has no `:` after it",
+            "data/people.yaml:8:7",
+            "write a colon and a space after the key: `name: Ben Okafor`",
+        ),
+        (
+            (
+                "data/roles.yaml",
+                "  title: Headteacher",
+                "  title: Head: teacher",
+            ),
+            "the `: ` in the value of `title` reads as the start of another key",
+            "data/roles.yaml:11:14",
+            "put the value in quotes: `title: \"Head: teacher\"`",
+        ),
+        (
+            (
+                "data/site.yaml",
+                "    governance: true",
+                "    governance: yes please",
+            ),
+            "`governance` takes true or false, not `yes please`",
+            "data/site.yaml:17:17",
+            "write `governance: true` or `governance: false`",
+        ),
+        (
+            (
+                "data/people.yaml",
+                "  name: Ben Okafor",
+                "  name: Ben Okafor\n  name: Ben",
+            ),
+            "the key `name` is written twice here",
+            "data/people.yaml:9:3",
+            "each key may appear once in a mapping",
+        ),
+        (
+            ("data/site.yaml", "views:", "views: parents"),
+            "the list on line 8 is under `views:` on line 7, which already has a value",
+            "data/site.yaml:8:3",
+            "remove `parents` after `views:`, so that the list below is its value",
+        ),
+        (
+            (
+                "data/reviews.yaml",
+                "    every: 12 months",
+                "    every:\n      - 12 months",
+            ),
+            "`every` takes one value, not a list",
+            "data/reviews.yaml:10:7",
+            "for example: `every: 12 months`",
+        ),
+        (
+            (
+                "data/site.yaml",
+                "accessibility:",
+                "reminder_days: soon\naccessibility:",
+            ),
+            "`reminder_days` takes a whole number, not `soon`",
+            "data/site.yaml:18:16",
+            "write a number, such as `reminder_days: 10`",
+        ),
+    ];
+    for ((file, from, to), message, location, help) in cases {
+        let stderr = broken(|s| s.replace(file, from, to));
+        assert_problem(&stderr, message, location, help);
+    }
+}

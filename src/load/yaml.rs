@@ -72,7 +72,9 @@ impl Document {
         let explained = yaml_errors::tab(text, line, message.contains("tab"))
             .or_else(|| yaml_errors::unclosed(text, line))
             .or_else(|| yaml_errors::out_of_line(text, line))
-            .or_else(|| offset.and_then(|at| yaml_errors::shape(text, file, at, &message)));
+            .or_else(|| yaml_errors::punctuation(text, line, &message))
+            .or_else(|| offset.and_then(|at| yaml_errors::shape(text, file, at, &message)))
+            .or_else(|| offset.and_then(|at| yaml_errors::single(text, file, at, &message)));
         if let Some(explained) = explained {
             let bytes = self.start + explained.bytes.start..self.start + explained.bytes.end;
             return Diagnostic::error(explained.message)
@@ -135,6 +137,10 @@ fn describe(message: &str) -> String {
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
         return format!("missing required key {rest}");
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("the key `{key}` is written twice here");
     }
     message.to_string()
 }

@@ -310,6 +310,22 @@ fn spaces(n: usize) -> String {
 }
 
 fn misaligned(all: &[Line], line: &Line, previous: Option<Line>, levels: &[Level]) -> Explained {
+    // A list under a key that already has its value on its own line.
+    if let Some(previous) = previous.filter(|p| line.indent > p.indent)
+        && line.content.starts_with('-')
+        && let (Some(key), value) = split_key(previous.content.trim_start_matches(['-', ' ']))
+        && !value.is_empty()
+    {
+        return Explained {
+            bytes: line.start + line.indent..line.start + line.indent + 1,
+            message: format!(
+                "the list on line {} is under `{key}:` on line {}, which already has a value",
+                line.number, previous.number
+            ),
+            label: "a list".into(),
+            help: format!("remove `{value}` after `{key}:`, so that the list below is its value"),
+        };
+    }
     // The level it most likely belongs to: the nearest column, the deeper
     // one on a tie (a key one space short belongs with the keys above).
     let level = levels
@@ -358,6 +374,77 @@ fn misaligned(all: &[Line], line: &Line, previous: Option<Line>, levels: &[Level
 fn first_key(content: &str) -> Option<&str> {
     let content = content.trim_start_matches(['-', ' ']);
     split_key(content).0.filter(|k| !k.is_empty())
+}
+
+/// A value that cannot be one: a `: ` inside it (read as a new key), or a
+/// key without its `:`, on the line the library stopped at.
+pub fn punctuation(text: &str, error_line: Option<usize>, message: &str) -> Option<Explained> {
+    let line = *lines(text).iter().find(|l| Some(l.number) == error_line)?;
+    let dash = line.content.len() - line.content.trim_start_matches(['-', ' ']).len();
+    let content = &line.content[dash..];
+    let at = line.start + line.indent + dash;
+    if message.contains("mapping values are not allowed") {
+        let (Some(key), value) = split_key(content) else {
+            return None;
+        };
+        let inner = value.find(": ")?;
+        let offset = at + (content.len() - value.len()) + inner;
+        return Some(Explained {
+            bytes: offset..offset + 1,
+            message: format!("the `: ` in the value of `{key}` reads as the start of another key"),
+            label: "inside the value".into(),
+            help: format!("put the value in quotes: `{key}: \"{value}\"`"),
+        });
+    }
+    if message.contains("expected ':'") && split_key(content).0.is_none() {
+        let (key, rest) = content.split_once(' ')?;
+        return Some(Explained {
+            bytes: at + key.len()..at + key.len() + 1,
+            message: format!("`{key}` has no `:` after it"),
+            label: "a `:` goes here".into(),
+            help: format!(
+                "write a colon and a space after the key: `{key}: {}`",
+                rest.trim()
+            ),
+        });
+    }
+    None
+}
+
+/// A value of the wrong kind for a key that takes one value: true or
+/// false, a whole number, or one piece of text rather than a list.
+pub fn single(text: &str, file: &str, offset: usize, message: &str) -> Option<Explained> {
+    let what = if message.contains("boolean") {
+        "true or false"
+    } else if ["u8", "u16", "u32", "u64", "usize", "integer"]
+        .iter()
+        .any(|ty| message.contains(&format!("invalid {ty}")) || message.ends_with(ty))
+    {
+        "a whole number"
+    } else if message.contains("expected string") || message.contains("expected a string") {
+        "one value"
+    } else {
+        return None;
+    };
+    let offset = offset.min(text.len());
+    let (key, _) = owner(text, offset)?;
+    let found = match found_at(text, offset) {
+        Found::List => "a list".to_string(),
+        Found::Mapping => "keys and values".to_string(),
+        Found::Single(value) => format!("`{value}`"),
+    };
+    let help = match (what, example(file, Some(&key))) {
+        ("true or false", _) => format!("write `{key}: true` or `{key}: false`"),
+        (_, Some(example)) => format!("for example: `{}`", example.trim()),
+        ("a whole number", None) => format!("write a number, such as `{key}: 10`"),
+        _ => format!("write it on the same line: `{key}: …`"),
+    };
+    Some(Explained {
+        bytes: offset..offset + 1,
+        message: format!("`{key}` takes {what}, not {found}"),
+        label: format!("not {what}"),
+        help,
+    })
 }
 
 /// What a file or key needs, as the library says it expected.
