@@ -233,6 +233,11 @@ fn front_matter_without_its_closing_line_says_so() {
         "content/020-reporting.md:1:1",
         "end it with a line `---` after the last key (such as `title: …`), before the section's text",
     );
+    // Not followed by an error for every reference to the section it hides.
+    assert!(
+        stderr.contains("The build failed with 1 error;"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -405,6 +405,11 @@ fn section(page: &Page, target: &str, label: Option<&str>) -> Result<Resolved, U
             "content/",
         )
     })?;
+    // A stand-in for a section whose front matter could not be read: that
+    // error is reported at the section, and one is enough.
+    if section.audiences.is_empty() && section.body.is_empty() && section.title == section.id {
+        return Ok(Resolved::inline(escape(label.unwrap_or(&section.id))));
+    }
     if !section.shown_in(&page.view.id) {
         return Err(Unresolved {
             message: format!(
