@@ -551,5 +551,11 @@ fn other_yaml_mistakes_are_said_in_words_where_they_are() {
     for ((file, from, to), message, location, help) in cases {
         let stderr = broken(|s| s.replace(file, from, to));
         assert_problem(&stderr, message, location, help);
+        // One mistake, one error: what the broken file defines is not
+        // reported again wherever it is used.
+        assert!(
+            stderr.contains("The build failed with 1 error;"),
+            "{stderr}"
+        );
     }
 }
