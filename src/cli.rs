@@ -151,6 +151,12 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print the part of the reference about a file or topic, such as
+    /// people.yaml, front-matter or references (without one: the topics).
+    Explain {
+        /// A data file (people.yaml), or a topic of the reference.
+        topic: Option<String>,
+    },
     /// Add a section, a person or an organisation to the site.
     New {
         #[command(subcommand)]

@@ -44,6 +44,14 @@ impl Sources {
     pub fn get(&self, id: SourceId) -> &SourceFile {
         &self.files[id.0]
     }
+
+    /// Every file read, in the order read.
+    pub fn iter(&self) -> impl Iterator<Item = (SourceId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, file)| (SourceId(i), file.as_ref()))
+    }
 }
 
 /// Where a problem is: a byte range in a file the build read, or just a
@@ -282,13 +290,14 @@ impl Report {
         let (source, span) = match &diagnostic.place {
             Some(Place::Span { source, bytes }) => {
                 let file = sources.get(*source);
-                let named = NamedSource::new(&file.path, file.text.clone());
                 let length = bytes.end.saturating_sub(bytes.start).max(1);
                 let start = bytes.start.min(file.text.len());
+                let (text, span) = tabs_shown(&file.text, start..start + length);
+                let named = NamedSource::new(&file.path, text);
                 (
                     Some(named),
                     Some((
-                        SourceSpan::new(start.into(), length),
+                        SourceSpan::new(span.start.into(), span.len()),
                         diagnostic.label.clone(),
                     )),
                 )
@@ -303,6 +312,24 @@ impl Report {
             span,
         }
     }
+}
+
+/// The text with each tab drawn as `→` (the printer would show it as
+/// spaces, hiding the mistake), and `span` moved to match.
+fn tabs_shown(text: &str, span: Range<usize>) -> (String, Range<usize>) {
+    if !text.contains('\t') {
+        return (text.to_string(), span);
+    }
+    let wider = '→'.len_utf8() - 1;
+    let shift = |offset: usize| {
+        offset
+            + text.as_bytes()[..offset.min(text.len())]
+                .iter()
+                .filter(|b| **b == b'\t')
+                .count()
+                * wider
+    };
+    (text.replace('\t', "→"), shift(span.start)..shift(span.end))
 }
 
 impl fmt::Display for Report {

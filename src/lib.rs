@@ -13,6 +13,7 @@ pub mod changes;
 pub mod cli;
 pub mod curriculum;
 pub mod diagnostics;
+pub mod explain;
 pub mod html;
 pub mod links;
 pub mod load;
@@ -149,9 +150,8 @@ pub struct BuildCache {
 pub fn generate_cached(site: &Site, cache: &mut BuildCache) -> (Generated, Diagnostics) {
     let rendered = render::render_cached(site, &mut cache.render);
     let mut diagnostics = rendered.diagnostics;
-    for (sentence, place) in schedule::overdue(site) {
-        let warning = Diagnostic::warning(format!("overdue: {sentence}"))
-            .help("carry out the review and record it (next_review in versions.yaml, last_done in reviews.yaml)");
+    for (sentence, place, record) in schedule::overdue(site) {
+        let warning = Diagnostic::warning(format!("overdue: {sentence}")).help(record);
         diagnostics.push(match place {
             Some(place) => warning.placed(place),
             None => warning.in_file("data/versions.yaml"),

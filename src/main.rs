@@ -47,6 +47,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Init { dir, school, force } => init(&dir, &school, force, now, cli.quiet, color),
         Command::New { what } => new(what, now, cli.quiet, color),
+        Command::Explain { topic } => explain(topic.as_deref()),
         Command::Diff {
             old,
             new,
@@ -268,6 +269,29 @@ fn diff(
     ExitCode::SUCCESS
 }
 
+/// `policyweb explain`: a part of the reference on stdout, or the topics.
+fn explain(topic: Option<&str>) -> ExitCode {
+    let Some(wanted) = topic else {
+        let mut out = String::from("Topics (policyweb explain TOPIC):\n");
+        for topic in policyweb::explain::topics() {
+            out.push_str(&format!("  {}\n", topic.name));
+        }
+        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+        return ExitCode::SUCCESS;
+    };
+    match policyweb::explain::find(wanted) {
+        Some(topic) => {
+            let _ = writeln!(std::io::stdout().lock(), "{}", topic.text);
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: the reference has no topic `{wanted}`");
+            eprintln!("  help: {}", policyweb::explain::unknown(wanted));
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// Loads the site for a command that needs it whole; prints its errors.
 fn load_or_report(
     root: &std::path::Path,
@@ -312,6 +336,24 @@ fn status(
         }
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    // What only rendering finds, such as a draft's reference to a section
+    // one of its views will not show once it is approved.
+    let (_, mut rendered) = policyweb::generate(&site);
+    rendered.sort(&site.sources);
+    rendered.items.retain(|d| d.is_error());
+    if rendered.has_errors() {
+        eprint!("{}", rendered.render(&site.sources, stderr_color));
+        let count = rendered.error_count();
+        let (errors, stop, them) = if count == 1 {
+            ("error", "stops", "it")
+        } else {
+            ("errors", "stop", "them")
+        };
+        eprintln!(
+            "The site has {count} {errors} that {stop} a build or a release; fix {them} first."
+        );
+        return ExitCode::from(1);
+    }
     let failures = status.strict_failures();
     if strict && !failures.is_empty() {
         eprintln!(

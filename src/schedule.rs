@@ -21,7 +21,14 @@ pub struct Item {
     pub state: Due,
     /// Where it is written: the date, or the check's `last_done`.
     pub place: Option<Place>,
+    /// How to record it as done, for the overdue warning's help.
+    pub record: &'static str,
 }
+
+const RECORD_REVIEW: &str =
+    "carry out the review, then record the next one: next_review in data/versions.yaml";
+const RECORD_DEADLINE: &str = "once it is done, record it as met: add `met: YYYY-MM-DD` to its entry under dates: in data/reviews.yaml";
+const RECORD_CHECK: &str = "carry out the check, then record it: last_done in its entry under checks: in data/reviews.yaml";
 
 /// Every deadline and check, in the order the data lists them, with the
 /// policy's own next review first. The review date is the approved
@@ -51,14 +58,21 @@ pub fn items(site: &Site) -> Vec<Item> {
             due: Some(date),
             state: state(date),
             place: reviewed.next_review_place.clone(),
+            record: RECORD_REVIEW,
         });
     }
-    for date in revision.dates.iter().filter(|d| d.deadline) {
+    // A deadline recorded as met is no longer due.
+    for date in revision
+        .dates
+        .iter()
+        .filter(|d| d.deadline && d.met.is_none())
+    {
         items.push(Item {
             title: date.title.clone(),
             due: Some(date.date),
             state: state(date.date),
             place: Some(date.place.clone()),
+            record: RECORD_DEADLINE,
         });
     }
     for check in &revision.checks {
@@ -68,14 +82,15 @@ pub fn items(site: &Site) -> Vec<Item> {
             due,
             state: due.map_or(Due::NotRecorded, state),
             place: Some(check.place.clone()),
+            record: RECORD_CHECK,
         });
     }
     items
 }
 
 /// "Review of this policy was due by September 2024.", with where the
-/// date is written.
-pub fn overdue(site: &Site) -> Vec<(String, Option<Place>)> {
+/// date is written and how to record it as done.
+pub fn overdue(site: &Site) -> Vec<(String, Option<Place>, &'static str)> {
     items(site)
         .into_iter()
         .filter(|item| item.state == Due::Overdue)
@@ -84,6 +99,7 @@ pub fn overdue(site: &Site) -> Vec<(String, Option<Place>)> {
             Some((
                 format!("{} was due by {}.", item.title, due.long()),
                 item.place,
+                item.record,
             ))
         })
         .collect()
@@ -93,6 +109,6 @@ pub fn overdue(site: &Site) -> Vec<(String, Option<Place>)> {
 pub fn overdue_sentences(site: &Site) -> Vec<String> {
     overdue(site)
         .into_iter()
-        .map(|(sentence, _)| sentence)
+        .map(|(sentence, _, _)| sentence)
         .collect()
 }

@@ -202,6 +202,14 @@ pub fn status(site: &Site) -> Status {
         to_attend_to: Vec::new(),
     };
     status.to_attend_to = attention(&status);
+    for placeholder in crate::validate::placeholders::left_in(&site.sources) {
+        if let Some(place) = placeholder.location(&site.sources) {
+            status.to_attend_to.push(format!(
+                "a placeholder from `policyweb init` is left in {}:{}",
+                place.file, place.line
+            ));
+        }
+    }
     status
 }
 
@@ -261,8 +269,9 @@ fn link_health(report: &report::Report) -> LinkHealth {
     }
 }
 
-/// What fails `--strict`: anything overdue, every vacant role, and an
-/// approval date left unrecorded on the revision in force. Checks never
+/// What fails `--strict`: anything overdue, every vacant role, an
+/// approval date left unrecorded on the revision in force, and (added by
+/// `status`) each placeholder from `init` left in content/ or data/. Checks never
 /// recorded are shown but do not fail it (a new check has no record until
 /// it is first done), nor do broken links, which `policyweb check` gates.
 fn attention(status: &Status) -> Vec<String> {

@@ -24,8 +24,127 @@ const CASES: &[Case] = &[
                 "roles: [online-safety-lead, online-safety-group",
             )
         },
-        location: "data/people.yaml:",
-        message: "error",
+        location: "data/people.yaml:9:10",
+        message: "the `[` on line 9 is never closed",
+    },
+    Case {
+        name: "a tab in the indentation",
+        edit: |s| {
+            s.replace(
+                "data/people.yaml",
+                "  name: Ben Okafor\n",
+                "\tname: Ben Okafor\n",
+            )
+        },
+        location: "data/people.yaml:8:1",
+        message: "a tab where YAML needs spaces",
+    },
+    Case {
+        name: "a key indented one space too many",
+        edit: |s| {
+            s.replace(
+                "data/people.yaml",
+                "  roles: [online-safety-lead, online-safety-group]",
+                "   roles: [online-safety-lead, online-safety-group]",
+            )
+        },
+        location: "data/people.yaml:9:4",
+        message: "line 9 is indented 3 spaces, out of line with line 8 above it (2 spaces)",
+    },
+    Case {
+        name: "a key indented one space too few",
+        edit: |s| {
+            s.replace(
+                "data/people.yaml",
+                "  roles: [online-safety-lead, online-safety-group]",
+                " roles: [online-safety-lead, online-safety-group]",
+            )
+        },
+        location: "data/people.yaml:9:2",
+        message: "line 9 is indented 1 space, out of line with line 8 above it (2 spaces)",
+    },
+    Case {
+        name: "a list where keys and values are needed",
+        edit: |s| {
+            s.replace(
+                "data/site.yaml",
+                "  name: Hillside Primary School\n  website:",
+                "  - name: Hillside Primary School\n    website:",
+            )
+        },
+        location: "data/site.yaml:2:3",
+        message: "`school` needs keys and values, not a list",
+    },
+    Case {
+        name: "a single value where a list is needed",
+        edit: |s| {
+            s.replace(
+                "data/people.yaml",
+                "roles: [online-safety-lead, online-safety-group]",
+                "roles: online-safety-group",
+            )
+        },
+        location: "data/people.yaml:9:10",
+        message: "`roles` needs a list, even of one",
+    },
+    Case {
+        name: "keys and values where a list is needed",
+        edit: |s| {
+            s.write(
+                "data/roles.yaml",
+                "dsl:\n  title: Designated Safeguarding Lead\n  description: Leads on safeguarding.\n",
+            )
+        },
+        location: "data/roles.yaml:1:1",
+        message: "roles.yaml needs a list, not keys and values",
+    },
+    Case {
+        name: "a misspelt key",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "title: Reporting a concern",
+                "tilte: Reporting a concern",
+            )
+        },
+        location: "content/020-reporting.md:2:1",
+        message: "did you mean `title`?",
+    },
+    Case {
+        name: "a kind of reference in the wrong case",
+        edit: |s| {
+            s.replace(
+                "content/010-introduction.md",
+                "[[role:dsl]]",
+                "[[Role:DSL]]",
+            )
+        },
+        location: "content/010-introduction.md:8:5",
+        message: "did you mean `[[role:dsl]]`?",
+    },
+    Case {
+        name: "front matter without its closing line",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "owner: dsl\n---\n",
+                "owner: dsl\n",
+            )
+        },
+        location: "content/020-reporting.md:1:1",
+        message: "the front matter is never closed",
+    },
+    Case {
+        name: "a broken link in raw HTML",
+        edit: |s| {
+            s.replace(
+                "content/020-reporting.md",
+                "Tell any member of staff,",
+                "Tell any member of staff (<a href=\"#how-to-complain\">see below</a>),",
+            )
+        },
+        location: "content/020-reporting.md:8:27",
+        message: "the link `#how-to-complain` is broken",
     },
     Case {
         name: "unknown key",
@@ -255,7 +374,7 @@ const CASES: &[Case] = &[
             )
         },
         location: "content/010-introduction.md:15:5",
-        message: "has no heading or anchor `#how-to-complain`",
+        message: "there is no heading `#how-to-complain` there; its headings' ids are `#how-to-report`, `#who-is-told`",
     },
     Case {
         name: "broken plain link",

@@ -32,13 +32,16 @@ pub fn check(tree: &Tree, tags: &PageTags, sources: &LinkSources) -> Vec<Diagnos
         .iter()
         .map(|(path, tags)| (path.as_str(), tags.as_slice()))
         .collect();
-    let ids: HashMap<&str, HashSet<&str>> = pages
+    let ids: HashMap<&str, Ids> = pages
         .iter()
         .map(|(path, tags)| {
-            (
-                *path,
-                tags.iter().filter_map(|t| t.attribute("id")).collect(),
-            )
+            let all = tags.iter().filter_map(|t| t.attribute("id")).collect();
+            let headings = tags
+                .iter()
+                .filter(|t| matches!(t.name.as_str(), "h2" | "h3" | "h4" | "h5" | "h6"))
+                .filter_map(|t| t.attribute("id"))
+                .collect();
+            (*path, Ids { all, headings })
         })
         .collect();
     let mut paths: Vec<&&str> = pages.keys().collect();
@@ -59,10 +62,17 @@ pub fn check(tree: &Tree, tags: &PageTags, sources: &LinkSources) -> Vec<Diagnos
     problems
 }
 
+/// The ids on a page: all of them, and its headings' in page order (what
+/// a lead can link to, named when a `#fragment` is wrong).
+struct Ids<'a> {
+    all: HashSet<&'a str>,
+    headings: Vec<&'a str>,
+}
+
 /// The broken links among one page's tags.
 fn problems_on(
     tree: &Tree,
-    ids: &HashMap<&str, HashSet<&str>>,
+    ids: &HashMap<&str, Ids>,
     sources: &LinkSources,
     file: &str,
     page: &str,
@@ -100,12 +110,7 @@ fn problems_on(
 }
 
 /// Why `href` on `page` leads nowhere, or `None` if it is fine.
-fn broken(
-    tree: &Tree,
-    ids: &HashMap<&str, HashSet<&str>>,
-    page: &str,
-    href: &str,
-) -> Option<String> {
+fn broken(tree: &Tree, ids: &HashMap<&str, Ids>, page: &str, href: &str) -> Option<String> {
     let resolved = match href.strip_prefix('/') {
         Some(from_root) => urls::resolve("", from_root),
         None => urls::resolve(page, href),
@@ -121,15 +126,20 @@ fn broken(
     } else {
         return Some(format!("leads to {target}, which the build does not write"));
     };
+    let on_page = ids.get(file.as_str());
     match fragment.filter(|f| !f.is_empty()) {
-        Some(fragment)
-            if !ids
-                .get(file.as_str())
-                .is_some_and(|set| set.contains(fragment.as_str())) =>
-        {
-            Some(format!(
-                "has no heading or anchor `#{fragment}` on {target}"
-            ))
+        Some(fragment) if !on_page.is_some_and(|ids| ids.all.contains(fragment.as_str())) => {
+            let headings: Vec<String> = on_page
+                .map(|ids| ids.headings.iter().map(|id| format!("`#{id}`")).collect())
+                .unwrap_or_default();
+            Some(if headings.is_empty() {
+                format!("there is no heading `#{fragment}` there, and no heading there has an id")
+            } else {
+                format!(
+                    "there is no heading `#{fragment}` there; its headings' ids are {}",
+                    headings.join(", ")
+                )
+            })
         }
         _ => None,
     }

@@ -273,6 +273,12 @@ fn raw_section(
                 Err(diagnostic) => diagnostics.push(diagnostic),
             }
         }
+        None if file.text.lines().next().map(str::trim_end) == Some("---") => diagnostics.push(
+            Diagnostic::error("the front matter is never closed")
+                .at(source, 0..3)
+                .label("it opens here")
+                .help("end it with a line `---` after the last key (such as `title: …`), before the section's text"),
+        ),
         None => diagnostics.push(
             Diagnostic::error("this section has no front matter")
                 .at(source, 0..0)

@@ -165,6 +165,8 @@ pub struct DateEntry {
     pub date: Text,
     #[serde(default)]
     pub deadline: bool,
+    /// When a deadline was met: it is then no longer due.
+    pub met: Option<Text>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

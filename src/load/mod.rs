@@ -10,6 +10,7 @@ pub mod content;
 pub mod data;
 pub mod git;
 pub mod yaml;
+pub mod yaml_errors;
 
 use std::path::{Path, PathBuf};
 
@@ -402,7 +403,8 @@ impl DataReader<'_> {
                     Diagnostic::error(format!("{shown} is missing"))
                         .in_file(&shown)
                         .help(format!(
-                            "create {shown}; docs/reference.md describes its keys"
+                            "create {shown}; {} describes its keys",
+                            crate::explain::command(&format!("{name}.yaml"))
                         )),
                 );
             }
@@ -419,7 +421,10 @@ impl DataReader<'_> {
                 self.diagnostics.push(
                     Diagnostic::error(format!("{shown} is empty"))
                         .at(source, 0..0)
-                        .help("docs/reference.md describes what it must hold"),
+                        .help(format!(
+                            "{} describes what it must hold",
+                            crate::explain::command(&format!("{name}.yaml"))
+                        )),
                 );
             }
             return None;

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Location, Options, SnippetMode, Spanned};
 
+use super::yaml_errors;
 use crate::diagnostics::{Diagnostic, SourceId, Sources, offset_of};
 
 /// A YAML document inside a file the build read: the whole file for data/,
@@ -59,16 +60,38 @@ impl Document {
 
     fn diagnostic(&self, sources: &Sources, error: &serde_saphyr::Error) -> Diagnostic {
         let message = plain_message(error);
+        let text = &sources.get(self.source).text[self.start..self.end];
+        let file = file_name(&sources.get(self.source).path);
+        let location = error.location().filter(|l| l.line() > 0);
+        let line = location.as_ref().map(|l| l.line() as usize);
+        let offset = location
+            .as_ref()
+            .map(|l| self.range(sources, l, 1).start - self.start);
+        // Said in the lead's words where the text shows what is wrong: a
+        // tab, a line out of line, a value of the wrong shape.
+        let explained = yaml_errors::tab(text, line, message.contains("tab"))
+            .or_else(|| yaml_errors::unclosed(text, line))
+            .or_else(|| yaml_errors::out_of_line(text, line))
+            .or_else(|| yaml_errors::punctuation(text, line, &message))
+            .or_else(|| offset.and_then(|at| yaml_errors::shape(text, file, at, &message)))
+            .or_else(|| offset.and_then(|at| yaml_errors::single(text, file, at, &message)));
+        if let Some(explained) = explained {
+            let bytes = self.start + explained.bytes.start..self.start + explained.bytes.end;
+            return Diagnostic::error(explained.message)
+                .at(self.source, bytes)
+                .label(explained.label)
+                .help(explained.help);
+        }
         let mut diagnostic = Diagnostic::error(describe(&message));
         // A missing key is reported where the block starts; the library
         // points at the end of the mapping, which reads as the wrong line.
         let missing = message.starts_with("missing field ") && self.start > 0;
-        if let Some(location) = error.location().filter(|l| l.line() > 0 && !missing) {
+        if let Some(location) = location.filter(|_| !missing) {
             diagnostic = diagnostic.at(self.source, self.range(sources, &location, 1));
         } else {
             diagnostic = diagnostic.at(self.source, self.start..self.start);
         }
-        diagnostic.help(help_for(&message))
+        diagnostic.help(help_for(&message, file))
     }
 
     /// The byte range in the file of something `len` bytes long at `location`.
@@ -115,21 +138,35 @@ fn describe(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("missing field ") {
         return format!("missing required key {rest}");
     }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("the key `{key}` is written twice here");
+    }
     message.to_string()
 }
 
-fn help_for(message: &str) -> String {
+/// `people.yaml` for data/people.yaml (or a frozen copy of it), `front
+/// matter` for a section: the name examples and `explain` know it by.
+fn file_name(path: &str) -> &str {
+    if path.ends_with(".md") {
+        "front matter"
+    } else {
+        path.rsplit('/').next().unwrap_or(path)
+    }
+}
+
+fn help_for(message: &str, file: &str) -> String {
+    let explain = crate::explain::command(file);
     if message.starts_with("unknown field ") {
-        match message.split_once("expected one of ") {
-            Some((_, keys)) => format!("the keys allowed here are {keys}; check the spelling"),
-            None => "remove it, or check the spelling against docs/reference.md".into(),
-        }
+        yaml_errors::unknown_key_help(message).unwrap_or_else(|| {
+            format!("remove it, or check the spelling: {explain} lists the keys")
+        })
     } else if message.starts_with("missing field ") {
-        "add the key; docs/reference.md lists what each entry needs".into()
+        format!("add the key; {explain} lists what each entry needs")
     } else if message.contains("duplicate") {
         "each key may appear once in a mapping".into()
     } else {
-        "check the indentation and punctuation on this line; docs/reference.md shows the expected layout".into()
+        format!("check the indentation and punctuation on this line; {explain} shows the layout")
     }
 }
 

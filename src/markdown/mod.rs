@@ -92,6 +92,9 @@ pub struct Heading {
 #[derive(Debug, Clone)]
 pub struct InternalLink {
     pub href: String,
+    /// The link as the section writes it (`[[section:reporting#x]]`), for
+    /// messages: the published address is the build's business.
+    pub written: String,
     pub source_bytes: Range<usize>,
 }
 
@@ -368,6 +371,10 @@ impl<'a> Renderer<'a> {
                     {
                         match references::holders_block(self.page, role) {
                             Ok(html) => out.push(Event::Html(html.into())),
+                            // roles.yaml has its own error; one is enough.
+                            Err(_) if self.page.unreadable.contains(&"roles") => {
+                                out.push(Event::Text(role.to_string().into()));
+                            }
                             Err(problem) => self.error(link_range, problem.message, problem.help),
                         }
                         i = end + 1;
@@ -512,6 +519,26 @@ impl<'a> Renderer<'a> {
             fragment.push_str(text);
         }
         let cleaned = sanitize::raw(&fragment);
+        // A link written in HTML is checked like a Markdown one, and a
+        // broken one reported at the line of the piece that holds it.
+        for tag in crate::html::start_tags(&cleaned.html) {
+            let href = tag.attribute("href").or_else(|| tag.attribute("src"));
+            if let Some(href) = href
+                && links::classify(href, true) == Ok(Target::Internal)
+            {
+                let range = pieces
+                    .iter()
+                    .find(|(text, _)| text.contains(href))
+                    .or(pieces.first())
+                    .map(|(_, range)| range.clone())
+                    .unwrap_or_default();
+                self.out.links.push(InternalLink {
+                    href: href.to_string(),
+                    written: href.to_string(),
+                    source_bytes: self.source(&range),
+                });
+            }
+        }
         for problem in cleaned.problems {
             let Some((piece_start, range)) = starts
                 .iter()
@@ -555,6 +582,7 @@ impl<'a> Renderer<'a> {
                 if let Some(link) = resolved.link {
                     self.out.links.push(InternalLink {
                         href: link,
+                        written: format!("[[{target}]]"),
                         source_bytes: self.source(range),
                     });
                 }
@@ -588,6 +616,7 @@ impl<'a> Renderer<'a> {
                 };
                 self.out.links.push(InternalLink {
                     href: href.clone(),
+                    written: dest.to_string(),
                     source_bytes: self.source(range),
                 });
                 href

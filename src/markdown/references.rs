@@ -8,6 +8,20 @@ use crate::urls;
 
 use super::{Mode, Page};
 
+/// Every kind of reference, as `[[kind:id]]` names it.
+const KINDS: &[&str] = &[
+    "role",
+    "person",
+    "holders",
+    "org",
+    "doc",
+    "section",
+    "strand",
+    "curriculum",
+    "date",
+    "school",
+];
+
 /// A reference that could not be resolved: what is wrong and how to fix it.
 pub struct Unresolved {
     pub message: String,
@@ -153,7 +167,13 @@ fn resolve_known(
         }
         _ => Err(Unresolved {
             message: format!("`[[{target}]]` is not a kind of reference"),
-            help: "references are [[role:…]], [[person:…]], [[holders:…]], [[org:…]], [[doc:…]], [[section:…]], [[strand:…]], [[curriculum]], [[date:…]] and [[school]]".into(),
+            help: match crate::validate::closest(&kind.to_lowercase(), KINDS.iter().copied()) {
+                Some(near) => {
+                    let id = if id.is_empty() { String::new() } else { format!(":{}", id.to_lowercase()) };
+                    format!("did you mean `[[{near}{id}]]`? Kinds and ids are written in lower case")
+                }
+                None => "references are [[role:…]], [[person:…]], [[holders:…]], [[org:…]], [[doc:…]], [[section:…]], [[strand:…]], [[curriculum]], [[date:…]] and [[school]]".into(),
+            },
         }),
     }
 }
@@ -330,7 +350,7 @@ fn curriculum(page: &Page, id: &str, label: Option<&str>) -> Result<Resolved, Un
         return Err(Unresolved {
             message: format!("revision {} has no curriculum map to link to", revision.id),
             help:
-                "add data/curriculum.yaml (docs/reference.md describes it), or remove the reference"
+                "add data/curriculum.yaml (`policyweb explain curriculum.yaml` describes it), or remove the reference"
                     .into(),
         });
     };
@@ -385,6 +405,11 @@ fn section(page: &Page, target: &str, label: Option<&str>) -> Result<Resolved, U
             "content/",
         )
     })?;
+    // A stand-in for a section whose front matter could not be read: that
+    // error is reported at the section, and one is enough.
+    if section.audiences.is_empty() && section.body.is_empty() && section.title == section.id {
+        return Ok(Resolved::inline(escape(label.unwrap_or(&section.id))));
+    }
     if !section.shown_in(&page.view.id) {
         return Err(Unresolved {
             message: format!(

@@ -204,7 +204,7 @@ const ADDRESSES: &[&str] = &[
     "xlink:href",
 ];
 
-const HELP_ACTIVE: &str = "remove it: scripts, styles, frames, embedded objects, forms and event handlers are never published on a policy page (see docs/reference.md, Raw HTML)";
+const HELP_ACTIVE: &str = "remove it: scripts, styles, frames, embedded objects, forms and event handlers are never published on a policy page (`policyweb explain raw-html` lists what is kept)";
 const HELP_CLASS: &str = "raw HTML may not carry `class` or `id`, which the theme's notices and landmarks use; give a heading an id in Markdown (`## Title {#id}`)";
 const HELP_LOOK: &str = "raw HTML may not set `style`, `role`, `tabindex` or `aria-*`, so nothing in a section can look or announce itself like the page's own notices";
 const HELP_CONTROL: &str = "a policy page has no forms; say in words what to do, with a link (`[[org:…]]` or `[text](https://…)`)";
@@ -212,7 +212,7 @@ const HELP_HEADING: &str =
     "write headings in Markdown (`## Title`), so they get an id and the right level on every page";
 const HELP_IMAGE: &str = "write images in Markdown, `![what it shows](file.png)`, so they are checked for alt text and published with the section";
 const HELP_OTHER: &str =
-    "policy pages keep to plain Markdown; see docs/reference.md for the HTML that is kept";
+    "policy pages keep to plain Markdown; `policyweb explain raw-html` lists the HTML that is kept";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {

@@ -355,6 +355,8 @@ pub struct NamedDate {
     pub title: String,
     pub date: PolicyDate,
     pub deadline: bool,
+    /// When the deadline was met (`met:`); a met deadline is not due.
+    pub met: Option<PolicyDate>,
     /// Where the date is written, for the warning when it has passed.
     pub place: Place,
 }

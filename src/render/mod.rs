@@ -106,7 +106,11 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
             Some((kept, output)) if kept == fingerprint => (Arc::clone(output), HashMap::new()),
             _ => {
                 let mut output = job.run(site, &theme);
-                let fresh = output.finish(kept_pages);
+                // A trial's pages are never written, so never finished.
+                let fresh = match job {
+                    Job::Trial(_) => HashMap::new(),
+                    _ => output.finish(kept_pages),
+                };
                 (Arc::new(output), fresh)
             }
         })
@@ -139,6 +143,12 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     let mut public = ViewOutput::default();
     let mut restricted = ViewOutput::default();
     for (job, (output, _)) in jobs.iter().zip(outputs) {
+        if let Job::Trial(_) = job {
+            public
+                .diagnostics
+                .extend(output.diagnostics.iter().cloned());
+            continue;
+        }
         let into = if job.view().restricted {
             &mut restricted
         } else {
@@ -263,6 +273,10 @@ enum Job<'a> {
     Timeline(&'a View),
     /// A governance view's pages of what changed between two revisions.
     Changes(&'a View, &'a Revision, &'a Revision),
+    /// The draft as a view without governance will show it once it is
+    /// approved: rendered for its problems only, never written, so that a
+    /// draft that cannot be built in every view is never approved.
+    Trial(Edition<'a>),
 }
 
 /// What jobs read, hashed: the site-wide inputs (settings, theme files,
@@ -359,6 +373,10 @@ impl Job<'_> {
         let current = inputs.revision(site.current());
         let common = (inputs.site, view.id.as_str(), current, inputs.outline);
         match self {
+            Job::Trial(edition) => (
+                format!("trial:{}", edition.view.id),
+                hash_of((common, inputs.revision(Some(edition.revision)))),
+            ),
             Job::Edition(edition) | Job::Curriculum(edition) => (
                 format!("{}:{}", self.kind(), edition.base),
                 hash_of((
@@ -397,12 +415,13 @@ impl Job<'_> {
             Job::Unpublished(_) => "unpublished",
             Job::Timeline(_) => "timeline",
             Job::Changes(..) => "changes",
+            Job::Trial(_) => "trial",
         }
     }
 
     fn view(&self) -> &View {
         match self {
-            Job::Edition(edition) | Job::Curriculum(edition) => edition.view,
+            Job::Edition(edition) | Job::Curriculum(edition) | Job::Trial(edition) => edition.view,
             Job::Unpublished(view) | Job::Timeline(view) | Job::Changes(view, ..) => view,
         }
     }
@@ -416,6 +435,10 @@ impl Job<'_> {
             Job::Timeline(view) => revisions::timeline(site, theme, view, &mut output),
             Job::Changes(view, old, new) => {
                 revisions::changes(site, theme, view, (old, new), &mut output);
+            }
+            Job::Trial(edition) => {
+                pages::edition_pages(site, theme, edition, &mut output);
+                curriculum::pages(site, theme, edition, &mut output);
             }
         }
         output
@@ -458,6 +481,14 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
             jobs.push(Job::Curriculum(edition.clone()));
             jobs.push(Job::Edition(edition));
         }
+        if let Some(draft) = site.draft().filter(|_| !view.governance) {
+            jobs.push(Job::Trial(Edition {
+                revision: draft,
+                view,
+                base: view.id.clone(),
+                standing: Standing::Current,
+            }));
+        }
         if view.governance && main.is_some() {
             jobs.push(Job::Timeline(view));
             for (old, new) in revisions::pairs(site) {
@@ -491,7 +522,7 @@ impl ViewOutput {
                 .entry((path.to_string(), link.href.clone()))
                 .or_default()
                 .push(
-                    Diagnostic::error(format!("the link `{}` is broken", link.href))
+                    Diagnostic::error(format!("the link `{}` is broken", link.written))
                         .at(source, link.source_bytes.clone())
                         .help(
                             "point it at a section that exists, and a heading id that section has",

@@ -16,10 +16,10 @@ use crate::model::{Accessibility, Compliance, PolicyDate, StatementContact};
 
 const NO_COMPLIANCE: &str =
     "the accessibility statement does not say how far the site meets WCAG 2.2 AA";
-const ADD_COMPLIANCE: &str = "once the site has been tested, add `compliance: full`, `partial` or `not` under `accessibility:`, with `tested:` (the day) and `tested_by:`; until then the statement says the site has not been assessed (see docs/reference.md)";
+const ADD_COMPLIANCE: &str = "once the site has been tested, add `compliance: full`, `partial` or `not` under `accessibility:`, with `tested:` (the day) and `tested_by:`; until then the statement says the site has not been assessed (`policyweb explain site.yaml` shows how)";
 const NO_CONTACT: &str =
     "the accessibility statement gives no way to report an accessibility problem";
-const ADD_CONTACT: &str = "add `contact:` with an `email`, `phone` or `url` under `accessibility:`; the accessibility regulations require one (see docs/reference.md)";
+const ADD_CONTACT: &str = "add `contact:` with an `email`, `phone` or `url` under `accessibility:`; the accessibility regulations require one (`policyweb explain site.yaml` shows how)";
 
 pub(super) fn statement(
     check: &mut Checker,
@@ -31,7 +31,7 @@ pub(super) fn statement(
         check
             .diagnostics
             .push(Diagnostic::warning(NO_CONTACT).in_file(path.clone()).help(
-                "add an `accessibility:` block with a `contact:` (an email, phone or url); the accessibility regulations require one (see docs/reference.md)",
+                "add an `accessibility:` block with a `contact:` (an email, phone or url); the accessibility regulations require one (`policyweb explain site.yaml` shows how)",
             ));
         check.diagnostics.push(
             Diagnostic::warning(NO_COMPLIANCE)

@@ -341,7 +341,7 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
         check.diagnostics.push(
             crate::diagnostics::Diagnostic::error("site.yaml lists no views")
                 .at(document.source, 0..0)
-                .help("add views, such as parents, staff and governors; see docs/reference.md"),
+                .help("add views, such as parents, staff and governors; `policyweb explain site.yaml` shows how"),
         );
     }
     let reserved = [
@@ -739,6 +739,10 @@ fn dates(check: &mut Checker, data: &DataFiles) -> Vec<NamedDate> {
                 title,
                 date,
                 deadline: entry.deadline,
+                met: entry
+                    .met
+                    .as_ref()
+                    .and_then(|met| parse_date(check, document, met)),
                 place: check.place(document, &entry.date),
             });
         }

@@ -8,6 +8,7 @@
 mod accessibility;
 mod curriculum;
 mod data;
+pub mod placeholders;
 mod sections;
 
 pub use data::{NotABaseAddress, base_address};
@@ -36,6 +37,7 @@ pub fn validate(
         diagnostics: &mut diagnostics,
         unreadable: &[],
     };
+    check.diagnostics.extend(placeholders::left_in(sources));
     let settings = data::settings(&mut check, loaded.site.as_ref());
     let records = data::revision_records(&mut check, loaded.versions.as_ref());
     let view_ids: Vec<String> = settings
