@@ -161,7 +161,7 @@ impl Interval {
         let longest = Interval::MAX_YEARS * per_year;
         let too_long = || {
             format!(
-                "`{}` is too long an interval: a check falls due at least every {} years ({longest} {})",
+                "`{}` is too long an interval: a check falls due at least once every {} years ({longest} {})",
                 crate::prose::shorten(text),
                 Interval::MAX_YEARS,
                 words_for(per_year),
