@@ -348,8 +348,9 @@ impl Excerpt {
             end = line_end(end_line);
         }
         let after = line_end(end_line);
+        // With its newline, so that an empty line is still a line.
         let to = if after < text.len() {
-            line_end(after + 1)
+            (line_end(after + 1) + 1).min(text.len())
         } else {
             after
         };
@@ -580,6 +581,14 @@ mod tests {
         for line in [" 1 │ one", " 2 │ two [[x]] two", " 3 │ three"] {
             assert!(text.contains(line), "{line}: {text}");
         }
+        assert!(!text.contains("four"), "{text}");
+
+        // An empty line after the caret's is shown as one.
+        let id = sources.add("b.md".into(), "one\ntwo [[x]]\n\nfour\n".into());
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::error("bad").at(id, 8..13));
+        let text = diagnostics.render(&sources, false);
+        assert!(text.contains(" 3 │"), "{text}");
         assert!(!text.contains("four"), "{text}");
     }
 }
