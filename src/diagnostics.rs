@@ -10,7 +10,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -276,7 +279,7 @@ struct Report {
     heading: String,
     help: Option<String>,
     severity: Severity,
-    source: Option<NamedSource<String>>,
+    source: Option<Excerpt>,
     span: Option<(SourceSpan, Option<String>)>,
 }
 
@@ -289,18 +292,8 @@ impl Report {
         };
         let (source, span) = match &diagnostic.place {
             Some(Place::Span { source, bytes }) => {
-                let file = sources.get(*source);
-                let length = bytes.end.saturating_sub(bytes.start).max(1);
-                let start = bytes.start.min(file.text.len());
-                let (text, span) = tabs_shown(&file.text, start..start + length);
-                let named = NamedSource::new(&file.path, text);
-                (
-                    Some(named),
-                    Some((
-                        SourceSpan::new(span.start.into(), span.len()),
-                        diagnostic.label.clone(),
-                    )),
-                )
+                let (excerpt, span) = Excerpt::of(sources.get(*source), bytes.clone());
+                (Some(excerpt), Some((span, diagnostic.label.clone())))
             }
             _ => (None, None),
         };
@@ -332,6 +325,182 @@ fn tabs_shown(text: &str, span: Range<usize>) -> (String, Range<usize>) {
     (text.replace('\t', "→"), shift(span.start)..shift(span.end))
 }
 
+/// How many characters of a line a report shows: a longer line (minified
+/// HTML pasted in, a whole file on one line) is cut around the caret, so
+/// the report stays readable and the printer's widths stay small. The
+/// heading keeps the true line and column.
+const SHOWN_CHARS: usize = 160;
+
+/// How many lines of a long span a report shows.
+const SHOWN_LINES: usize = 8;
+
+/// The lines a report quotes, cut to size, with the line numbers and the
+/// column of the caret they have in the file; the printer is given this
+/// instead of the whole file, so a report costs the same in any file.
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// The file's line number (0-based) of the excerpt's first line.
+    first_line: usize,
+    /// Where the caret is in the excerpt, and its line and byte column
+    /// (0-based) in the file.
+    caret: usize,
+    line: usize,
+    column: usize,
+}
+
+impl Excerpt {
+    /// The lines around `bytes` in `file`, and where `bytes` is in them.
+    fn of(file: &SourceFile, bytes: Range<usize>) -> (Excerpt, SourceSpan) {
+        let text = file.text.as_str();
+        let start = floor_char_boundary(text, bytes.start.min(text.len()));
+        let mut end = floor_char_boundary(text, bytes.end.min(text.len()).max(start));
+        let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let (line, _) = line_column(text, start);
+        let caret_line = line_start(start);
+        // One line of context before and after, as the printer is set up.
+        let (from, first_line) = if caret_line > 0 {
+            (line_start(caret_line - 1), line - 2)
+        } else {
+            (0, line - 1)
+        };
+        let last = if end > start { end - 1 } else { start };
+        let mut end_line = line_start(last);
+        if text[caret_line..end_line].matches('\n').count() >= SHOWN_LINES {
+            // Only the first lines of a long span: it ends with its line.
+            end_line = (0..SHOWN_LINES - 1).fold(caret_line, |at, _| line_end(at) + 1);
+            end = line_end(end_line);
+        }
+        let after = line_end(end_line);
+        // With its newline, so that an empty line is still a line.
+        let to = if after < text.len() {
+            (line_end(after + 1) + 1).min(text.len())
+        } else {
+            after
+        };
+        let mut shown = String::new();
+        let (mut caret, mut caret_end) = (0, 0);
+        let mut at = from;
+        for original in text[from..to].split_inclusive('\n') {
+            let body = original.strip_suffix('\n').unwrap_or(original);
+            let focus = (at..=at + body.len())
+                .contains(&start)
+                .then(|| text[at..start].chars().count());
+            let cut = Cut::of(body, focus);
+            let base = shown.len();
+            if (at..=at + body.len()).contains(&start) {
+                caret = base + cut.place(start - at);
+            }
+            if (at..=at + body.len()).contains(&end) {
+                caret_end = base + cut.place(end - at);
+            }
+            cut.write(body, &mut shown);
+            if original.len() > body.len() {
+                shown.push('\n');
+            }
+            at += original.len();
+        }
+        let length = caret_end.saturating_sub(caret).max(1);
+        let (shown, span) = tabs_shown(&shown, caret..caret + length);
+        let (caret, length) = (span.start, span.len());
+        let excerpt = Excerpt {
+            name: file.path.clone(),
+            text: shown,
+            first_line,
+            caret,
+            line: line - 1,
+            column: start - caret_line,
+        };
+        (excerpt, SourceSpan::new(caret.into(), length))
+    }
+}
+
+/// The part of one line that is shown: characters `from..to` (byte
+/// offsets into the line), with `…` where it is cut.
+struct Cut {
+    from: usize,
+    to: usize,
+    len: usize,
+}
+
+impl Cut {
+    /// Whole when short; else `SHOWN_CHARS` characters, around the
+    /// character `focus` when the caret is on this line.
+    fn of(line: &str, focus: Option<usize>) -> Cut {
+        let byte_at = |chars: usize| {
+            line.char_indices()
+                .nth(chars)
+                .map_or(line.len(), |(i, _)| i)
+        };
+        if byte_at(SHOWN_CHARS) == line.len() {
+            return Cut {
+                from: 0,
+                to: line.len(),
+                len: line.len(),
+            };
+        }
+        let first = focus.map_or(0, |c| c.saturating_sub(SHOWN_CHARS / 4));
+        let from = byte_at(first);
+        let to = from
+            + line[from..]
+                .char_indices()
+                .nth(SHOWN_CHARS)
+                .map_or(line.len() - from, |(i, _)| i);
+        Cut {
+            from,
+            to,
+            len: line.len(),
+        }
+    }
+
+    fn prefix(&self) -> &'static str {
+        if self.from > 0 { "…" } else { "" }
+    }
+
+    /// Where byte `offset` of the line is in what is shown.
+    fn place(&self, offset: usize) -> usize {
+        self.prefix().len() + offset.clamp(self.from, self.to) - self.from
+    }
+
+    fn write(&self, line: &str, out: &mut String) {
+        out.push_str(self.prefix());
+        out.push_str(&line[self.from..self.to]);
+        if self.to < self.len {
+            out.push('…');
+        }
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        // The caret's own place (the report's `[file:line:column]`) is
+        // the one in the file, not in the excerpt.
+        let (line, column) = if span.offset() == self.caret && context_lines_before == 0 {
+            (self.line, self.column)
+        } else {
+            (inner.line() + self.first_line, inner.column())
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.heading)
@@ -355,7 +524,7 @@ impl miette::Diagnostic for Report {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -406,5 +575,48 @@ mod tests {
         assert!(text.contains("data/people.yaml:2:11"), "{text}");
         assert!(text.contains("roles: [dls]"), "{text}");
         assert!(text.contains("did you mean `dsl`?"), "{text}");
+    }
+
+    /// A caret far along a line (minified HTML, a file on one line) used
+    /// to make the printer panic past column 65,535.
+    #[test]
+    fn a_caret_at_any_column_is_printed_with_its_true_place() {
+        let mut sources = Sources::default();
+        let line = format!("{}[[role:dls]]{}", "x".repeat(100_000), "y".repeat(100_000));
+        let id = sources.add("content/long.md".into(), format!("first\n{line}\nlast\n"));
+        let at = 6 + 100_000;
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::error("unknown role `dls`").at(id, at..at + 12));
+        let text = diagnostics.render(&sources, false);
+        assert!(text.contains("content/long.md:2:100001"), "{text}");
+        assert!(text.contains("[[role:dls]]"), "{text}");
+        assert!(text.contains("first") && text.contains("last"), "{text}");
+        assert!(
+            text.len() < 2_000,
+            "the report quotes the line in part: {text}"
+        );
+    }
+
+    /// Lines of ordinary length are quoted whole, as before.
+    #[test]
+    fn short_lines_are_quoted_whole_with_their_neighbours() {
+        let mut sources = Sources::default();
+        let id = sources.add("a.md".into(), "one\ntwo [[x]] two\nthree\nfour\n".into());
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::error("bad").at(id, 8..13).label("here"));
+        let text = diagnostics.render(&sources, false);
+        assert!(text.contains("[a.md:2:5]"), "{text}");
+        for line in [" 1 │ one", " 2 │ two [[x]] two", " 3 │ three"] {
+            assert!(text.contains(line), "{line}: {text}");
+        }
+        assert!(!text.contains("four"), "{text}");
+
+        // An empty line after the caret's is shown as one.
+        let id = sources.add("b.md".into(), "one\ntwo [[x]]\n\nfour\n".into());
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(Diagnostic::error("bad").at(id, 8..13));
+        let text = diagnostics.render(&sources, false);
+        assert!(text.contains(" 3 │"), "{text}");
+        assert!(!text.contains("four"), "{text}");
     }
 }

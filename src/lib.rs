@@ -146,8 +146,25 @@ pub struct BuildCache {
     render: render::RenderCache,
 }
 
+/// The stack each worker thread gets: a page is walked recursively by the
+/// minifier, and nesting is limited when the site is validated
+/// (`markdown::depth`) to well within this.
+const WORKER_STACK: usize = 16 * 1024 * 1024;
+
+/// Starts the worker threads with `WORKER_STACK`, once, before any work
+/// runs on them (if something started them first, they keep theirs).
+fn start_workers() {
+    static START: std::sync::Once = std::sync::Once::new();
+    START.call_once(|| {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK)
+            .build_global();
+    });
+}
+
 /// `generate`, reusing what `cache` kept from an earlier run (`serve`).
 pub fn generate_cached(site: &Site, cache: &mut BuildCache) -> (Generated, Diagnostics) {
+    start_workers();
     let rendered = render::render_cached(site, &mut cache.render);
     let mut diagnostics = rendered.diagnostics;
     for (sentence, place, record) in schedule::overdue(site) {
@@ -177,6 +194,7 @@ pub fn generate_cached(site: &Site, cache: &mut BuildCache) -> (Generated, Diagn
 /// The whole build: load, validate, render, check, and only if nothing is
 /// wrong, write. On any error the output folders are left as they were.
 pub fn build(options: &BuildOptions) -> Outcome {
+    start_workers();
     let (site, sources, mut diagnostics) = load_site(&options.root, options.today);
     let Some(mut site) = site else {
         // Without site.yaml or versions.yaml there is nothing to render.
@@ -228,6 +246,18 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 };
             }
         };
+    // A site that failed validation is never rendered: its Markdown is
+    // only read for its own problems, so that all are listed in one run.
+    if diagnostics.has_errors() {
+        diagnostics.extend(render::markdown_problems(&site));
+        diagnostics.sort(&sources);
+        return Outcome {
+            sources,
+            diagnostics,
+            written: None,
+            refused: false,
+        };
+    }
     let (generated, more) = generate(&site);
     diagnostics.extend(more);
     diagnostics.sort(&sources);

@@ -43,8 +43,12 @@ pub fn release(
 ) -> Result<Released, (Sources, Diagnostics)> {
     let (site, sources, mut diagnostics) = crate::load_site(root, today);
     if let Some(site) = &site {
-        let (_, more) = crate::generate(site);
-        diagnostics.extend(more);
+        if diagnostics.has_errors() {
+            diagnostics.extend(crate::render::markdown_problems(site));
+        } else {
+            let (_, more) = crate::generate(site);
+            diagnostics.extend(more);
+        }
     }
     diagnostics.sort(&sources);
     diagnostics.items.retain(Diagnostic::is_error);

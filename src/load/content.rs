@@ -81,15 +81,49 @@ pub fn load(
     content
 }
 
+/// Files beside sections that are published as they are, by extension
+/// (in any case): images and documents a section links to. Anything else
+/// in content/ (an editor's backup `010-intro.md~`, notes, exports) is
+/// left out of the site with a warning, since it may hold text no view
+/// should show.
+pub const ASSET_TYPES: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "pdf", "docx", "xlsx", "pptx", "odt",
+    "ods", "odp",
+];
+
+/// The largest text file read (a section, a data file): far above any
+/// policy's, low enough that a file pasted in by mistake is an error
+/// rather than minutes of work and gigabytes of pages.
+pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The largest image or document published.
+pub const MAX_ASSET_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How deep section folders may nest in content/.
+pub const MAX_FOLDER_DEPTH: usize = 8;
+
 /// Entries of one folder in section order: by numeric prefix, then name.
-fn sorted_entries(dir: &Path) -> Vec<walkdir::DirEntry> {
-    let mut entries: Vec<_> = WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .collect();
+/// A folder that cannot be listed is an error, never an empty folder.
+fn sorted_entries(
+    tree: &TreeRoot,
+    dir: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Vec<walkdir::DirEntry> {
+    let mut entries = Vec::new();
+    for entry in WalkDir::new(dir).min_depth(1).max_depth(1) {
+        match entry {
+            Ok(entry) if entry.file_name().as_encoded_bytes().starts_with(b".") => {}
+            Ok(entry) => entries.push(entry),
+            Err(error) => {
+                let shown = tree.display(error.path().unwrap_or(dir));
+                diagnostics.push(
+                    Diagnostic::error(format!("cannot read {shown}: {error}"))
+                        .in_file(&shown)
+                        .help("check that the folder exists and can be read"),
+                );
+            }
+        }
+    }
     entries.sort_by_cached_key(|e| {
         let name = e.file_name().to_string_lossy().into_owned();
         (prefix_number(&name).unwrap_or(u64::MAX), name)
@@ -115,6 +149,116 @@ pub fn section_id(name: &str) -> String {
     }
 }
 
+/// What a file found in content/ is.
+enum Found {
+    Folder,
+    Section,
+    Asset,
+    /// Not published: why, and what to do.
+    Skipped(String),
+}
+
+/// Whether `path` (the entry called `name`) is a section, a folder of
+/// sections, a file to publish or something to leave out. A symbolic link
+/// is taken for what it points to, but only inside the tree.
+fn kind_of(
+    tree: &TreeRoot,
+    path: &Path,
+    name: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<Found> {
+    let metadata = match inside(tree, path) {
+        Ok(_) => std::fs::metadata(path),
+        Err(problem) => {
+            diagnostics.push(problem);
+            return None;
+        }
+    };
+    let metadata = match metadata {
+        Ok(metadata) => metadata,
+        Err(error) => {
+            let shown = tree.display(path);
+            diagnostics
+                .push(Diagnostic::error(format!("cannot read {shown}: {error}")).in_file(&shown));
+            return None;
+        }
+    };
+    if metadata.is_dir() {
+        if path.is_symlink() {
+            let shown = tree.display(path);
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "{shown} is a link to a folder, which is not followed"
+                ))
+                .in_file(&shown)
+                .help("put the folder itself in content/, not a link to it"),
+            );
+            return None;
+        }
+        return Some(Found::Folder);
+    }
+    if !metadata.is_file() {
+        return Some(Found::Skipped("it is not an ordinary file".into()));
+    }
+    if name.ends_with(".md") {
+        return Some(Found::Section);
+    }
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, extension)| extension.to_ascii_lowercase());
+    if extension.as_deref() == Some("md") {
+        let stem = &name[..name.len() - 3];
+        return Some(Found::Skipped(format!(
+            "only files ending in `.md` (lower case) are sections: rename it to `{stem}.md` to publish it as one"
+        )));
+    }
+    match extension {
+        Some(extension) if ASSET_TYPES.contains(&extension.as_str()) => {
+            if metadata.len() > MAX_ASSET_BYTES {
+                let shown = tree.display(path);
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "{shown} is {} MB; a file published with the policy may be at most {} MB",
+                        metadata.len() / (1024 * 1024),
+                        MAX_ASSET_BYTES / (1024 * 1024)
+                    ))
+                    .in_file(&shown)
+                    .help("make the file smaller, or publish it elsewhere and link to it"),
+                );
+                return None;
+            }
+            Some(Found::Asset)
+        }
+        _ => Some(Found::Skipped(format!(
+            "only `.md` sections, images and documents ({}) are published",
+            ASSET_TYPES.join(", ")
+        ))),
+    }
+}
+
+/// Where `path` really is, when that is inside the tree. A symbolic link
+/// out of the site, or a loop of them, is refused and never followed: a
+/// link in content/ must not publish a file from elsewhere on the computer.
+pub(super) fn inside(tree: &TreeRoot, path: &Path) -> Result<PathBuf, Diagnostic> {
+    let shown = tree.display(path);
+    let root = tree.dir.canonicalize().unwrap_or_else(|_| tree.dir.clone());
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(&root) => Ok(real),
+        Ok(_) => Err(Diagnostic::error(format!(
+            "{shown} is a link to a file outside the site, which is not followed"
+        ))
+        .in_file(&shown)
+        .help("copy the file into the site instead of linking to it")),
+        Err(error) => Err(Diagnostic::error(format!("cannot read {shown}: {error}"))
+            .in_file(&shown)
+            .help(if path.is_symlink() {
+                "the link points nowhere or at itself: replace it with the file"
+            } else {
+                "check that the file exists and can be read"
+            })),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn walk_folder(
     tree: &TreeRoot,
@@ -127,68 +271,100 @@ fn walk_folder(
     memo: &Memo,
 ) {
     let content_dir = tree.dir.join("content");
-    for entry in sorted_entries(dir) {
+    for entry in sorted_entries(tree, dir, diagnostics) {
         let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type().is_dir() {
-            let index = path.join("_index.md");
-            if !index.is_file() {
-                diagnostics.push(
-                    Diagnostic::error(format!(
-                        "the section folder {} has no _index.md",
-                        tree.display(path)
-                    ))
-                    .in_file(tree.display(path))
-                    .help("add _index.md with the folder section's title and front matter"),
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            let shown = tree.display(path);
+            diagnostics.push(
+                Diagnostic::error(format!("the name of {shown} is not UTF-8 text"))
+                    .in_file(&shown)
+                    .help("rename the file using letters, digits and hyphens, such as 030-reporting.md"),
+            );
+            continue;
+        };
+        let Some(found) = kind_of(tree, path, &name, diagnostics) else {
+            continue;
+        };
+        match found {
+            Found::Folder => {
+                if depth + 1 >= MAX_FOLDER_DEPTH {
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "the section folder {} is nested too deep: at most {MAX_FOLDER_DEPTH} levels of folders",
+                            tree.display(path)
+                        ))
+                        .in_file(tree.display(path))
+                        .help("move its sections up into a folder nearer content/"),
+                    );
+                    continue;
+                }
+                let index = path.join("_index.md");
+                if !index.is_file() {
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "the section folder {} has no _index.md",
+                            tree.display(path)
+                        ))
+                        .in_file(tree.display(path))
+                        .help("add _index.md with the folder section's title and front matter"),
+                    );
+                    continue;
+                }
+                let Some(source) = read_text(tree, &index, sources, diagnostics) else {
+                    continue;
+                };
+                let position = content.sections.len();
+                content.sections.push(raw_section(
+                    sources,
+                    source,
+                    folder_of(&content_dir, &index),
+                    section_id(&name),
+                    parent,
+                    depth,
+                    diagnostics,
+                    memo,
+                ));
+                walk_folder(
+                    tree,
+                    path,
+                    Some(position),
+                    depth + 1,
+                    sources,
+                    diagnostics,
+                    content,
+                    memo,
                 );
-                continue;
             }
-            let Some(source) = read_text(tree, &index, sources, diagnostics) else {
-                continue;
-            };
-            let position = content.sections.len();
-            content.sections.push(raw_section(
-                sources,
-                source,
-                folder_of(&content_dir, &index),
-                section_id(&name),
-                parent,
-                depth,
-                diagnostics,
-                memo,
-            ));
-            walk_folder(
-                tree,
-                path,
-                Some(position),
-                depth + 1,
-                sources,
-                diagnostics,
-                content,
-                memo,
-            );
-        } else if name == "_index.md" {
             // Read with its folder.
-        } else if name.ends_with(".md") {
-            let Some(source) = read_text(tree, path, sources, diagnostics) else {
-                continue;
-            };
-            let section = raw_section(
-                sources,
-                source,
-                folder_of(&content_dir, path),
-                section_id(&name),
-                parent,
-                depth,
-                diagnostics,
-                memo,
-            );
-            content.sections.push(section);
-        } else {
-            content.assets.push(Asset {
+            Found::Section if name == "_index.md" => {}
+            Found::Section => {
+                let Some(source) = read_text(tree, path, sources, diagnostics) else {
+                    continue;
+                };
+                let section = raw_section(
+                    sources,
+                    source,
+                    folder_of(&content_dir, path),
+                    section_id(&name),
+                    parent,
+                    depth,
+                    diagnostics,
+                    memo,
+                );
+                content.sections.push(section);
+            }
+            Found::Asset => content.assets.push(Asset {
                 path: display_path(&content_dir, path),
                 absolute: path.to_path_buf(),
-            });
+            }),
+            Found::Skipped(why) => {
+                let shown = tree.display(path);
+                diagnostics.push(
+                    Diagnostic::warning(format!("{shown} is not published: {why}"))
+                        .in_file(&shown)
+                        .help("remove the file from content/ if it is not part of the policy"),
+                );
+            }
         }
     }
 }
@@ -208,32 +384,55 @@ pub(super) fn read_text(
     diagnostics: &mut Diagnostics,
 ) -> Option<SourceId> {
     let shown = tree.display(path);
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => {
-                let text = text
-                    .strip_prefix('\u{feff}')
-                    .map(str::to_string)
-                    .unwrap_or(text);
-                Some(sources.add(shown, text))
-            }
-            Err(error) => {
-                let offset = error.utf8_error().valid_up_to();
-                let bytes = error.as_bytes();
-                let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-                diagnostics.push(
-                    Diagnostic::error(format!(
-                        "{shown} is not UTF-8 text (line {line}, byte {offset})"
-                    ))
-                    .in_file(&shown)
-                    .help("save the file as UTF-8; most editors offer this under \"Save with encoding\""),
-                );
-                None
-            }
-        },
+    if let Err(problem) = inside(tree, path) {
+        diagnostics.push(problem);
+        return None;
+    }
+    // Read at most one byte past the limit, so a huge file costs nothing.
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|file| {
+        use std::io::Read;
+        file.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes)
+    });
+    if let Err(error) = read {
+        diagnostics
+            .push(Diagnostic::error(format!("cannot read {shown}: {error}")).in_file(&shown));
+        return None;
+    }
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "{shown} is larger than {} MB, the most a section or data file may be",
+                MAX_TEXT_BYTES / (1024 * 1024)
+            ))
+            .in_file(&shown)
+            .help(
+                "split it into smaller files; a whole policy is rarely more than a few hundred KB",
+            ),
+        );
+        return None;
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let text = text
+                .strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text);
+            Some(sources.add(shown, text))
+        }
         Err(error) => {
-            diagnostics
-                .push(Diagnostic::error(format!("cannot read {shown}: {error}")).in_file(&shown));
+            let offset = error.utf8_error().valid_up_to();
+            let bytes = error.as_bytes();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "{shown} is not UTF-8 text (line {line}, byte {offset})"
+                ))
+                .in_file(&shown)
+                .help(
+                    "save the file as UTF-8; most editors offer this under \"Save with encoding\"",
+                ),
+            );
             None
         }
     }

@@ -397,7 +397,8 @@ impl DataReader<'_> {
     ) -> Option<(Document, T)> {
         let path = self.tree.dir.join("data").join(format!("{name}.yaml"));
         let shown = self.tree.display(&path);
-        if !path.is_file() {
+        // A link that points nowhere is read, so that it is reported.
+        if !path.is_file() && !path.is_symlink() {
             if required {
                 self.diagnostics.push(
                     Diagnostic::error(format!("{shown} is missing"))

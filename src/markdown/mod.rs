@@ -8,6 +8,7 @@
 //! Page layout is not its business: that is `render`.
 
 pub mod audience;
+pub mod depth;
 pub mod highlight;
 pub mod references;
 pub mod sanitize;
@@ -250,9 +251,11 @@ impl<'a> Renderer<'a> {
         let written = level as u8;
         let shift = match self.page.mode {
             Mode::Section => 0,
-            Mode::All => 1 + self.page.section.depth as u8,
+            Mode::All => u8::try_from(self.page.section.depth)
+                .unwrap_or(u8::MAX)
+                .saturating_add(1),
         };
-        (written + shift).clamp(2, 6)
+        written.saturating_add(shift).clamp(2, 6)
     }
 
     fn transform(&mut self, events: &[(Event<'a>, Range<usize>)], out: &mut Vec<Event<'a>>) {

@@ -36,7 +36,7 @@ fn unknown(
 ) -> Unresolved {
     let known: Vec<String> = known.into_iter().collect();
     Unresolved {
-        message: format!("unknown {kind} `{id}`"),
+        message: format!("unknown {kind} `{}`", crate::prose::shorten(id)),
         help: crate::validate::unknown_help(id, known.iter().map(String::as_str), file),
     }
 }
@@ -166,7 +166,10 @@ fn resolve_known(
             Ok(Resolved::inline(format!("<time datetime=\"{}\">{text}</time>", date.iso())))
         }
         _ => Err(Unresolved {
-            message: format!("`[[{target}]]` is not a kind of reference"),
+            message: format!(
+                "`[[{}]]` is not a kind of reference",
+                crate::prose::shorten(&target)
+            ),
             help: match crate::validate::closest(&kind.to_lowercase(), KINDS.iter().copied()) {
                 Some(near) => {
                     let id = if id.is_empty() { String::new() } else { format!(":{}", id.to_lowercase()) };

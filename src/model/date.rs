@@ -103,22 +103,26 @@ impl PolicyDate {
             .expect("PolicyDate holds a valid year and month");
         match self.day {
             Some(day) => first.with_day(day).expect("PolicyDate holds a valid day"),
-            None => first + Months::new(1) - chrono::Days::new(1),
+            None => first
+                .checked_add_months(Months::new(1))
+                .and_then(|next| next.pred_opt())
+                .unwrap_or(NaiveDate::MAX),
         }
     }
 
-    /// This date moved on by an interval, keeping month-only dates month-only.
-    pub fn after(&self, interval: Interval) -> PolicyDate {
+    /// This date moved on by an interval, keeping month-only dates
+    /// month-only; `None` past the last date the calendar can hold.
+    pub fn after(&self, interval: Interval) -> Option<PolicyDate> {
         let base = NaiveDate::from_ymd_opt(self.year, self.month, self.day.unwrap_or(1))
             .expect("PolicyDate holds a valid date");
         let moved = match interval {
-            Interval::Months(n) => base + Months::new(n),
-            Interval::Weeks(n) => base + chrono::Days::new(u64::from(n) * 7),
+            Interval::Months(n) => base.checked_add_months(Months::new(n))?,
+            Interval::Weeks(n) => base.checked_add_days(chrono::Days::new(u64::from(n) * 7))?,
         };
-        PolicyDate {
+        Some(PolicyDate {
             day: self.day.map(|_| moved.day()),
             ..PolicyDate::from_naive(moved)
-        }
+        })
     }
 }
 
@@ -130,30 +134,54 @@ pub enum Interval {
 }
 
 impl Interval {
+    /// The longest interval a check may have: ten years. Anything longer
+    /// is a typing mistake, and would take dates past what a calendar holds.
+    pub const MAX_YEARS: u32 = 10;
+
     /// Parses "12 months", "1 month", "6 weeks", "1 year", "2 years".
     pub fn parse(text: &str) -> Result<Interval, String> {
         let mut words = text.split_whitespace();
         let (Some(count), Some(unit), None) = (words.next(), words.next(), words.next()) else {
             return Err(format!(
-                "`{text}` is not an interval: write, for example, `12 months` or `6 weeks`"
+                "`{}` is not an interval: write, for example, `12 months` or `6 weeks`",
+                crate::prose::shorten(text)
             ));
         };
-        let count: u32 = match count.parse() {
-            Ok(n) if n > 0 => n,
+        let (unit, per_year) = match unit.trim_end_matches('s') {
+            "month" => (Interval::Months as fn(u32) -> Interval, 12),
+            "year" => (Interval::Months as fn(u32) -> Interval, 1),
+            "week" => (Interval::Weeks as fn(u32) -> Interval, 52),
             _ => {
                 return Err(format!(
-                    "`{text}` is not an interval: the number must be a whole number above 0"
+                    "`{}` is not an interval: the unit must be weeks, months or years",
+                    crate::prose::shorten(text)
                 ));
             }
         };
-        match unit.trim_end_matches('s') {
-            "month" => Ok(Interval::Months(count)),
-            "year" => Ok(Interval::Months(count * 12)),
-            "week" => Ok(Interval::Weeks(count)),
-            _ => Err(format!(
-                "`{text}` is not an interval: the unit must be weeks, months or years"
-            )),
+        let longest = Interval::MAX_YEARS * per_year;
+        let too_long = || {
+            format!(
+                "`{}` is too long an interval: a check falls due at least once every {} years ({longest} {})",
+                crate::prose::shorten(text),
+                Interval::MAX_YEARS,
+                words_for(per_year),
+            )
+        };
+        if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()) {
+            match count.parse::<u32>() {
+                Ok(0) => {}
+                Ok(n) if n <= longest => {
+                    // Years are counted in months; `n * 12` cannot overflow
+                    // since `n` is at most MAX_YEARS here.
+                    return Ok(unit(if per_year == 1 { n * 12 } else { n }));
+                }
+                _ => return Err(too_long()),
+            }
         }
+        Err(format!(
+            "`{}` is not an interval: the number must be a whole number above 0",
+            crate::prose::shorten(text)
+        ))
     }
 
     /// "every 12 months", "every year", "every 6 weeks".
@@ -166,6 +194,15 @@ impl Interval {
             Interval::Weeks(1) => "every week".into(),
             Interval::Weeks(n) => format!("every {n} weeks"),
         }
+    }
+}
+
+/// The unit's name for an interval counted `per_year` times a year.
+fn words_for(per_year: u32) -> &'static str {
+    match per_year {
+        12 => "months",
+        52 => "weeks",
+        _ => "years",
     }
 }
 
@@ -209,16 +246,43 @@ mod tests {
     fn intervals_move_dates_on() {
         let done = PolicyDate::parse("2023-09").unwrap();
         assert_eq!(
-            done.after(Interval::parse("12 months").unwrap()).long(),
+            done.after(Interval::parse("12 months").unwrap())
+                .unwrap()
+                .long(),
             "September 2024"
         );
         let day = PolicyDate::parse("2024-01-31").unwrap();
         assert_eq!(
-            day.after(Interval::parse("1 month").unwrap()).iso(),
+            day.after(Interval::parse("1 month").unwrap())
+                .unwrap()
+                .iso(),
             "2024-02-29"
         );
         assert_eq!(Interval::parse("1 year").unwrap(), Interval::Months(12));
         assert!(Interval::parse("yearly").is_err());
         assert!(Interval::parse("0 weeks").is_err());
+    }
+
+    #[test]
+    fn absurd_intervals_are_refused_not_overflowed() {
+        assert_eq!(Interval::parse("10 years").unwrap(), Interval::Months(120));
+        assert_eq!(Interval::parse("520 weeks").unwrap(), Interval::Weeks(520));
+        for text in [
+            "11 years",
+            "999999 years",
+            "4000000000 months",
+            "99999999 weeks",
+            "99999999999999999999 months",
+        ] {
+            let error = Interval::parse(text).unwrap_err();
+            assert!(error.contains("too long an interval"), "{text}: {error}");
+        }
+        let last = PolicyDate::parse("9999-12-31").unwrap();
+        assert_eq!(
+            last.after(Interval::parse("10 years").unwrap())
+                .unwrap()
+                .iso(),
+            "10009-12-31"
+        );
     }
 }

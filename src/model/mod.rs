@@ -377,7 +377,7 @@ pub struct Check {
 
 impl Check {
     pub fn next_due(&self) -> Option<PolicyDate> {
-        self.last_done.map(|done| done.after(self.every))
+        self.last_done.and_then(|done| done.after(self.every))
     }
 }
 

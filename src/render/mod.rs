@@ -445,6 +445,39 @@ impl Job<'_> {
     }
 }
 
+/// The problems in each section's Markdown, as the views that show it
+/// read it, without building a page: for a site that validation already
+/// failed, which is never rendered (its data may be anything: thousands
+/// of views, ids of megabytes), yet should have all its problems listed
+/// in one run. Each section is read once per view and revision.
+pub fn markdown_problems(site: &Site) -> Diagnostics {
+    let mut seen = std::collections::HashSet::new();
+    let editions: Vec<Edition> = jobs(site)
+        .into_iter()
+        .filter_map(|job| match job {
+            Job::Edition(edition) => Some(edition),
+            _ => None,
+        })
+        .filter(|edition| seen.insert((edition.view.id.clone(), edition.revision.id.clone())))
+        .collect();
+    let found: Vec<Vec<Diagnostic>> = editions
+        .par_iter()
+        .map(|edition| {
+            let mut found = Vec::new();
+            for section in edition.shown() {
+                let path = urls::section(&edition.base, &section.id);
+                let page =
+                    markdown::Page::new(site, edition, section, &path, markdown::Mode::Section);
+                found.append(&mut markdown::render(&page).diagnostics);
+            }
+            found
+        })
+        .collect();
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(found.into_iter().flatten());
+    diagnostics
+}
+
 /// Every view's pages: the revision in force at the view's own address,
 /// each other approved revision under versions/<id>/, and on a governance
 /// view the draft, the timeline of revisions and what changed.

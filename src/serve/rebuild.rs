@@ -46,6 +46,13 @@ impl Rebuilder {
             diagnostics.sort(&sources);
             return Err(diagnostics.render(&sources, false));
         };
+        if diagnostics.has_errors() {
+            // A site that failed validation is not rendered.
+            diagnostics.extend(crate::render::markdown_problems(&site));
+            diagnostics.sort(&sources);
+            diagnostics.items.retain(|d| d.is_error());
+            return Err(diagnostics.render(&sources, false));
+        }
         let (generated, more) = crate::generate_cached(&site, &mut self.cache);
         diagnostics.extend(more);
         diagnostics.sort(&sources);

@@ -25,11 +25,24 @@ pub(super) fn claim_ids<'e>(
     let mut out = Vec::new();
     for id in ids {
         let line = id.referenced.line() as usize;
-        if !is_valid_id(&id.value) {
+        if let Some(problem) = super::too_long(&id.value, kind) {
             check.error(
                 document,
                 id,
-                format!("`{}` is not a valid {kind} id", id.value),
+                problem,
+                format!(
+                    "use a short id of at most {} characters, such as `online-safety-lead`",
+                    super::MAX_ID_CHARS
+                ),
+            );
+        } else if !is_valid_id(&id.value) {
+            check.error(
+                document,
+                id,
+                format!(
+                    "`{}` is not a valid {kind} id",
+                    crate::prose::shorten(&id.value)
+                ),
                 "ids use lower-case letters, digits and hyphens, such as `online-safety-lead`",
             );
         } else if let Some(first) = seen.get(&id.value) {
@@ -67,7 +80,10 @@ pub(super) fn check_refs<'e>(
             check.error(
                 document,
                 reference,
-                format!("unknown {kind} `{}`", reference.value),
+                format!(
+                    "unknown {kind} `{}`",
+                    crate::prose::shorten(&reference.value)
+                ),
                 help,
             );
         }

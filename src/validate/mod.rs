@@ -197,10 +197,22 @@ impl Checker<'_> {
             .push(diagnostic.at(document.source, span).help(help));
     }
 
-    /// A required piece of text must not be blank.
+    /// A required piece of text must not be blank, nor longer than a
+    /// name or title can be: a name is printed on every page, and a pasted
+    /// document in its place would make every page that large.
     fn text(&mut self, document: &Document, value: &Text, what: &str) -> String {
         let text = value.value.trim().to_string();
-        if text.is_empty() {
+        if text.len() > MAX_TEXT_CHARS && text.chars().count() > MAX_TEXT_CHARS {
+            self.error(
+                document,
+                value,
+                format!(
+                    "the {what} is {} characters long, more than the {MAX_TEXT_CHARS} a name or title may have",
+                    text.chars().count()
+                ),
+                format!("shorten the {what}"),
+            );
+        } else if text.is_empty() {
             self.error(
                 document,
                 value,
@@ -212,9 +224,30 @@ impl Checker<'_> {
     }
 }
 
+/// The longest id: ids name folders and files in the output (a view's
+/// `parents/`, a revision's `versions/2024-25/`), and with room for what is
+/// added to them this stays well inside the 255 bytes every file system
+/// allows for a name.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// The longest name, title or other one-line text in data/ and front matter.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+/// Why an id that is otherwise well formed cannot be used, if it is too long.
+pub fn too_long(id: &str, kind: &str) -> Option<String> {
+    (id.len() > MAX_ID_CHARS).then(|| {
+        format!(
+            "the {kind} id `{}` is too long: {} characters, at most {MAX_ID_CHARS}",
+            crate::prose::shorten(id),
+            id.chars().count()
+        )
+    })
+}
+
 /// Lower-case letters, digits and single hyphens: safe in a URL and in YAML.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
+        && id.len() <= MAX_ID_CHARS
         && !id.starts_with('-')
         && !id.ends_with('-')
         && !id.contains("--")
@@ -225,8 +258,14 @@ pub fn is_valid_id(id: &str) -> bool {
 
 /// The id nearest to `wrong` among `known`, for "did you mean" hints.
 pub fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // No id is longer than MAX_ID_CHARS, so nothing is near a much longer
+    // value; comparing a pasted paragraph with every id would take long.
+    if wrong.len() > 2 * MAX_ID_CHARS {
+        return None;
+    }
     known
         .into_iter()
+        .filter(|k| k.len() <= 2 * MAX_ID_CHARS)
         .map(|k| (edit_distance(wrong, k), k))
         .filter(|(d, k)| *d <= (k.len().max(wrong.len()) / 3).max(2))
         .min()
@@ -272,6 +311,8 @@ mod tests {
         assert!(!is_valid_id("dsl-"));
         assert!(!is_valid_id("a--b"));
         assert!(!is_valid_id(""));
+        assert!(is_valid_id(&"a".repeat(MAX_ID_CHARS)));
+        assert!(!is_valid_id(&"a".repeat(MAX_ID_CHARS + 1)));
     }
 
     #[test]

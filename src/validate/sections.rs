@@ -37,9 +37,22 @@ pub fn sections(
     for section in raw {
         let file = check.sources.get(section.source);
         let name_span = file_name_span(&file.path);
-        if !is_valid_id(&section.id) {
+        if let Some(problem) = super::too_long(&section.id, "section") {
             check.diagnostics.push(
-                Diagnostic::error(format!("`{}` is not a valid section id", section.id))
+                Diagnostic::error(problem)
+                    .at(section.source, 0..0)
+                    .label(name_span)
+                    .help(format!(
+                        "shorten the file name to at most {} characters after its number",
+                        super::MAX_ID_CHARS
+                    )),
+            );
+        } else if !is_valid_id(&section.id) {
+            check.diagnostics.push(
+                Diagnostic::error(format!(
+                    "`{}` is not a valid section id",
+                    crate::prose::shorten(&section.id)
+                ))
                     .at(section.source, 0..0)
                     .label(name_span)
                     .help("name section files like 030-reporting-and-responding.md: lower-case letters, digits and hyphens"),
@@ -134,6 +147,16 @@ pub fn sections(
             owner.value.clone()
         });
         let body = section.body_start..file.text.len();
+        if let Some(at) = crate::markdown::depth::too_deep(&file.text, body.clone()) {
+            check.diagnostics.push(
+                Diagnostic::error(format!(
+                    "the text nests too deep here: at most {} levels of quotes, lists, emphasis and HTML elements",
+                    crate::markdown::depth::MAX_DEPTH
+                ))
+                .at(section.source, at..at + 1)
+                .help("a policy needs only a few levels; take out the extra `>`, list markers or tags"),
+            );
+        }
         let known_views = check.can_check("data/site.yaml").then_some(views);
         let (blocks, problems) = audience::scan(&file.text, body.clone(), known_views);
         for (span, message, help) in problems {
