@@ -248,6 +248,7 @@ pub fn inject(page: &[u8], error: Option<&str>, restricted: bool) -> Vec<u8> {
             "<section id=\"policyweb-error\" role=\"alert\" aria-labelledby=\"policyweb-error-title\"><h2 id=\"policyweb-error-title\">The last change has an error</h2><p>This is the last good version of the page. Fix the problem below and the page reloads by itself.</p>{}</section>",
             error_text(error)
         ));
+        extra.push_str(SCROLL_TO_CARET);
     }
     extra.push_str(&format!(
         "<script>new EventSource(\"{EVENTS}\").addEventListener(\"reload\",function(){{location.reload();}});</script>"
@@ -297,6 +298,10 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
+/// Scrolls each quoted box sideways so that its caret is in view, on a
+/// screen too narrow for the whole line.
+const SCROLL_TO_CARET: &str = "<script>document.querySelectorAll(\"#policyweb-error pre.policyweb-code\").forEach(function(box){var lines=box.textContent.split(\"\\n\"),widest=Math.max.apply(null,lines.map(function(l){return l.length;}));for(var i=0;i<lines.length;i++){var mark=/^(\\s*\u{b7}\\s*)[\u{2500}\u{252c}^]/.exec(lines[i]);if(mark){box.scrollLeft=Math.max(0,mark[1].length*box.scrollWidth/widest-box.clientWidth/2);break;}}});</script>";
+
 /// The preview's own styles. The quoted lines of the error keep their
 /// lines whole (a wrapped line would leave the caret under the wrong
 /// character on a narrow screen): their box scrolls sideways inside
@@ -345,7 +350,7 @@ mod tests {
         let shown = String::from_utf8(inject(b"<body></body>", Some(error), false)).unwrap();
         let code = "<pre class=\"policyweb-code\">   ╭─[data/people.yaml:1:1]\n 1 │ - id: x\n 2 │   roles: [dls]\n   ·           ─┬─\n   ·            ╰── no role has this id\n   ╰────</pre>";
         assert!(shown.contains(code), "{shown}");
-        assert!(shown.contains("<pre class=\"policyweb-prose\">  × unknown role `dls`\n  │   --> data/people.yaml:2:11</pre>"), "{shown}");
+        assert!(shown.contains("<pre class=\"policyweb-prose\">  × unknown role `dls`\n  │   --&gt; data/people.yaml:2:11</pre>"), "{shown}");
         assert!(
             shown.contains("<pre class=\"policyweb-prose\">  help: did you mean `dsl`?</pre>"),
             "{shown}"
