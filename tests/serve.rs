@@ -8,8 +8,8 @@
 //!
 //! Safe on a laptop: a request for another host (as a web page using DNS
 //! rebinding would send) is refused and told once; idle, half-sent,
-//! dripped and finished keep-alive connections are closed while a live
-//! reload stream is not; bound to every address, restricted views are not
+//! dripped, stalled and finished keep-alive connections are closed while a
+//! live reload stream is not; bound to every address, restricted views are not
 //! served unless that is asked for.
 
 mod common;
@@ -488,6 +488,31 @@ fn idle_half_sent_dripped_and_finished_connections_are_closed() {
     // And the preview still answers.
     let (status, _) = preview.get("/");
     assert_eq!(status, 200);
+}
+
+#[test]
+fn a_connection_that_stops_reading_its_answers_is_closed() {
+    let site = Site::copy_of("minimal");
+    let preview = Preview::start_with(&site, &["--test-timeout-ms", "400"]);
+    let port = preview.port;
+    // Far more answers asked for at once than the system's buffers hold,
+    // and none read: the preview's writes stall, with no byte moving.
+    let mut stalled = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut asking = stalled.try_clone().unwrap();
+    std::thread::spawn(move || {
+        let request =
+            format!("GET /parents/introduction/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+        for _ in 0..20_000 {
+            if asking.write_all(request.as_bytes()).is_err() {
+                return;
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        closed_by_server(&mut stalled),
+        "a connection whose answers are not read stays open"
+    );
 }
 
 #[test]
