@@ -339,8 +339,13 @@ impl policyweb::serve::Reporter for ServeReporter {
         eprintln!("Serving on http://{address}/ (Ctrl-C to stop)");
         match restricted {
             policyweb::serve::Restricted::Served(views) => {
+                let reach = if address.ip().is_loopback() {
+                    ", this computer only"
+                } else {
+                    ""
+                };
                 for view in views {
-                    eprintln!("  restricted view, this computer only: http://{address}/{view}");
+                    eprintln!("  restricted view{reach}: http://{address}/{view}");
                 }
                 if !address.ip().is_loopback() {
                     eprintln!(

@@ -560,6 +560,9 @@ fn bound_to_every_address_restricted_views_are_not_served_unless_allowed() {
         &site,
         &["--bind", "0.0.0.0", "--allow-restricted-on-network"],
     );
+    let view = allowed.wait_for("restricted view");
+    assert!(view.contains("/restricted/leaders/"), "{view}");
+    assert!(!view.contains("this computer only"), "{view}");
     allowed.wait_for("restricted views included");
     let (status, page) = allowed.get("/restricted/leaders/");
     assert_eq!(status, 200);
