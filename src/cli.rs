@@ -113,6 +113,9 @@ pub enum Command {
         /// instead of 5 and 30 seconds.
         #[arg(long, hide = true)]
         test_timeout_ms: Option<u64>,
+        /// For tests: the most connections open at once, instead of 256.
+        #[arg(long, hide = true)]
+        test_connections: Option<usize>,
         /// Open the preview in the default browser.
         #[arg(long)]
         open: bool,

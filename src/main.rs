@@ -66,18 +66,23 @@ fn main() -> ExitCode {
             bind,
             allow_restricted_on_network,
             test_timeout_ms,
+            test_connections,
             open,
             today,
         } => {
+            let mut limits = test_timeout_ms.map_or_else(policyweb::serve::Limits::default, |ms| {
+                policyweb::serve::Limits::for_tests(std::time::Duration::from_millis(ms))
+            });
+            if let Some(connections) = test_connections {
+                limits.connections = connections;
+            }
             let options = policyweb::serve::Options {
                 root,
                 bind,
                 port,
                 today: today.unwrap_or(now),
                 allow_restricted_on_network,
-                limits: test_timeout_ms.map_or_else(Default::default, |ms| {
-                    policyweb::serve::Limits::for_tests(std::time::Duration::from_millis(ms))
-                }),
+                limits,
             };
             serve(options, open, cli.quiet)
         }

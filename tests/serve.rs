@@ -491,6 +491,29 @@ fn idle_half_sent_dripped_and_finished_connections_are_closed() {
 }
 
 #[test]
+fn at_the_cap_a_connection_never_answered_gives_way_to_a_new_one() {
+    let site = Site::copy_of("minimal");
+    // Timeouts far longer than the test, so only the cap can close them.
+    let preview = Preview::start_with(
+        &site,
+        &["--test-timeout-ms", "60000", "--test-connections", "8"],
+    );
+    let port = preview.port;
+    let mut held: Vec<TcpStream> = (0..8)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    write!(held[7], "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n").unwrap();
+    // A new request is answered at once (get_for gives up after 20 s)...
+    let (status, _) = preview.get("/");
+    assert_eq!(status, 200);
+    // ...and the oldest of those that were never answered made room.
+    assert!(
+        closed_by_server(&mut held[0]),
+        "the oldest idle one stays open"
+    );
+}
+
+#[test]
 fn a_connection_that_stops_reading_its_answers_is_closed() {
     let site = Site::copy_of("minimal");
     let preview = Preview::start_with(&site, &["--test-timeout-ms", "400"]);

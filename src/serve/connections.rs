@@ -1,7 +1,9 @@
 //! The preview's connections, each with limits, so that idle, half-sent or
 //! stalled connections cannot pile up until the computer's file limit is
-//! reached: at most `Limits::connections` are open (more wait, unaccepted,
-//! until one closes); a request's headers must arrive in full within
+//! reached: at most `Limits::connections` are open (at the cap, a new one
+//! takes the place of the oldest that has not been answered anything, such
+//! as an idle or half-sent one; if every open one has been answered, it
+//! waits until one closes); a request's headers must arrive in full within
 //! `Limits::header` of the connection opening or of the previous response
 //! ending (hyper's header timeout, which also closes a kept-alive
 //! connection that sends no next request); and a connection on which no
@@ -12,10 +14,11 @@
 //! `axum::serve` has no such settings, so the accept loop is here, on
 //! hyper's HTTP/1 connection builder (hyper is what axum serves with).
 
+use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -23,7 +26,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 /// How long a connection may wait and how many may be open.
 #[derive(Clone, Copy, Debug)]
@@ -33,7 +36,8 @@ pub struct Limits {
     pub header: Duration,
     /// With no byte moving either way, in the middle of a request or not.
     pub idle: Duration,
-    /// Open at once; more wait in the system's queue until one closes.
+    /// Open at once. At the cap a new connection replaces the oldest one
+    /// that has had no answer, or waits for one to close.
     pub connections: usize,
 }
 
@@ -48,7 +52,7 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// Both timeouts `each` long, for tests that must not wait 10 seconds.
+    /// Both timeouts `each` long, for tests that must not wait 5 seconds.
     pub fn for_tests(each: Duration) -> Limits {
         Limits {
             header: each,
@@ -67,15 +71,13 @@ impl Limits {
 /// Accepts and serves connections until the runtime stops.
 pub async fn accept(listener: TcpListener, app: axum::Router, limits: Limits) {
     let open = Arc::new(Semaphore::new(limits.connections.max(1)));
+    // Every open connection, oldest first (closed ones are dropped when
+    // the list is next looked through).
+    let mut opened: VecDeque<Weak<Activity>> = VecDeque::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header);
     loop {
-        // Taken before accepting: at the cap, new connections wait in the
-        // system's queue instead of costing a file each.
-        let Ok(permit) = Arc::clone(&open).acquire_owned().await else {
-            return;
-        };
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
             Err(error) => {
@@ -92,11 +94,35 @@ pub async fn accept(listener: TcpListener, app: axum::Router, limits: Limits) {
                 continue;
             }
         };
+        let permit = match Arc::clone(&open).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                // At the cap: a connection that was never answered (idle,
+                // half-sent, dripped) gives way to the new one, so a flood
+                // of them cannot keep the browser out.
+                opened.retain(|activity| activity.strong_count() > 0);
+                if let Some(oldest) = opened
+                    .iter()
+                    .filter_map(Weak::upgrade)
+                    .find(|activity| !activity.answered.load(Ordering::Relaxed))
+                {
+                    oldest.close.notify_one();
+                }
+                let Ok(permit) = Arc::clone(&open).acquire_owned().await else {
+                    return;
+                };
+                permit
+            }
+        };
         let _ = stream.set_nodelay(true);
         let http = http.clone();
         let service = TowerToHyperService::new(app.clone());
+        let activity = Arc::new(Activity::new());
+        opened.push_back(Arc::downgrade(&activity));
+        if opened.len() > 2 * limits.connections {
+            opened.retain(|activity| activity.strong_count() > 0);
+        }
         tokio::spawn(async move {
-            let activity = Arc::new(Activity::new());
             let io = TokioIo::new(Watched {
                 stream,
                 activity: Arc::clone(&activity),
@@ -107,6 +133,8 @@ pub async fn accept(listener: TcpListener, app: axum::Router, limits: Limits) {
                 let quiet_until = activity.last() + limits.idle;
                 tokio::select! {
                     _ = connection.as_mut() => break,
+                    // Given way to a new connection.
+                    () = activity.close.notified() => break,
                     () = tokio::time::sleep_until(quiet_until.into()) => {
                         // Dropping the connection closes it.
                         if activity.last() + limits.idle <= Instant::now() {
@@ -120,11 +148,15 @@ pub async fn accept(listener: TcpListener, app: axum::Router, limits: Limits) {
     }
 }
 
-/// When a byte last moved on a connection.
+/// When a byte last moved on a connection, and whether it has been
+/// answered anything.
 struct Activity {
     opened: Instant,
     /// Milliseconds after `opened`.
     last: AtomicU64,
+    answered: AtomicBool,
+    /// Told when the connection is to give way to a new one.
+    close: Notify,
 }
 
 impl Activity {
@@ -132,7 +164,14 @@ impl Activity {
         Activity {
             opened: Instant::now(),
             last: AtomicU64::new(0),
+            answered: AtomicBool::new(false),
+            close: Notify::new(),
         }
+    }
+
+    fn answered(&self) {
+        self.answered.store(true, Ordering::Relaxed);
+        self.touch();
     }
 
     fn touch(&self) {
@@ -176,7 +215,7 @@ impl AsyncWrite for Watched {
         if let Poll::Ready(Ok(written)) = &polled
             && *written > 0
         {
-            self.activity.touch();
+            self.activity.answered();
         }
         polled
     }
@@ -190,7 +229,7 @@ impl AsyncWrite for Watched {
         if let Poll::Ready(Ok(written)) = &polled
             && *written > 0
         {
-            self.activity.touch();
+            self.activity.answered();
         }
         polled
     }
