@@ -68,6 +68,10 @@ impl Limits {
     }
 }
 
+/// How many connections never answered are closed at once when a new one
+/// arrives at the cap.
+const GIVE_WAY: usize = 16;
+
 /// Accepts and serves connections until the runtime stops.
 pub async fn accept(listener: TcpListener, app: axum::Router, limits: Limits) {
     let open = Arc::new(Semaphore::new(limits.connections.max(1)));
@@ -97,14 +101,16 @@ pub async fn accept(listener: TcpListener, app: axum::Router, limits: Limits) {
         let permit = match Arc::clone(&open).try_acquire_owned() {
             Ok(permit) => permit,
             Err(_) => {
-                // At the cap: a connection that was never answered (idle,
-                // half-sent, dripped) gives way to the new one, so a flood
-                // of them cannot keep the browser out.
+                // At the cap: connections that were never answered (idle,
+                // half-sent, dripped) give way to new ones, so a flood of
+                // them cannot keep the browser out. A few go at once, so
+                // that a queue of new ones need not wait for each to close.
                 opened.retain(|activity| activity.strong_count() > 0);
-                if let Some(oldest) = opened
+                for oldest in opened
                     .iter()
                     .filter_map(Weak::upgrade)
-                    .find(|activity| !activity.answered.load(Ordering::Relaxed))
+                    .filter(|activity| !activity.answered.load(Ordering::Relaxed))
+                    .take(GIVE_WAY)
                 {
                     oldest.close.notify_one();
                 }
