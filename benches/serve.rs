@@ -17,8 +17,11 @@ const PAGE: &str = "/versions/2025-26/governors/education-programme/";
 struct Report(mpsc::Sender<SocketAddr>);
 
 impl policyweb::serve::Reporter for Report {
-    fn listening(&mut self, address: SocketAddr, _: &[String]) {
+    fn listening(&mut self, address: SocketAddr, _: policyweb::serve::Restricted<'_>) {
         let _ = self.0.send(address);
+    }
+    fn refused(&mut self, host: &str, _: usize) {
+        eprintln!("refused a request for {host}");
     }
     fn built(&mut self, result: Result<(usize, u128, String), String>) {
         if let Err(errors) = result {
@@ -42,7 +45,7 @@ fn get(address: SocketAddr, path: &str) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut body = String::new();
@@ -69,6 +72,8 @@ fn main() {
             bind: "127.0.0.1".parse().unwrap(),
             port: 0,
             today: chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
+            allow_restricted_on_network: false,
+            limits: policyweb::serve::Limits::default(),
         };
         let _ = policyweb::serve::serve(options, Report(send));
     });
@@ -77,7 +82,7 @@ fn main() {
     let mut stream = TcpStream::connect(address).unwrap();
     write!(
         stream,
-        "GET /__policyweb/events HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /__policyweb/events HTTP/1.1\r\nHost: {address}\r\n\r\n"
     )
     .unwrap();
     let (events_in, events) = mpsc::channel();

@@ -106,10 +106,21 @@ pub enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
         /// The address to listen on. Only this computer can reach the
-        /// default; another address makes the preview (restricted views
-        /// included) visible to the network.
+        /// default; another address makes the preview visible to the
+        /// network, without the restricted views.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Serve the restricted views even when --bind makes the preview
+        /// visible to other computers.
+        #[arg(long)]
+        allow_restricted_on_network: bool,
+        /// For tests: the header and idle timeouts, in milliseconds,
+        /// instead of 5 and 30 seconds.
+        #[arg(long, hide = true)]
+        test_timeout_ms: Option<u64>,
+        /// For tests: the most connections open at once, instead of 256.
+        #[arg(long, hide = true)]
+        test_connections: Option<usize>,
         /// Open the preview in the default browser.
         #[arg(long)]
         open: bool,

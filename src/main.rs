@@ -3,7 +3,6 @@
 //! problem in the site, 2 a usage error).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -66,9 +65,28 @@ fn main() -> ExitCode {
             root,
             port,
             bind,
+            allow_restricted_on_network,
+            test_timeout_ms,
+            test_connections,
             open,
             today,
-        } => serve(root, port, bind, open, today.unwrap_or(now), cli.quiet),
+        } => {
+            let mut limits = test_timeout_ms.map_or_else(policyweb::serve::Limits::default, |ms| {
+                policyweb::serve::Limits::for_tests(std::time::Duration::from_millis(ms))
+            });
+            if let Some(connections) = test_connections {
+                limits.connections = connections;
+            }
+            let options = policyweb::serve::Options {
+                root,
+                bind,
+                port,
+                today: today.unwrap_or(now),
+                allow_restricted_on_network,
+                limits,
+            };
+            serve(options, open, cli.quiet)
+        }
         Command::Status {
             root,
             strict,
@@ -373,15 +391,37 @@ struct ServeReporter {
 }
 
 impl policyweb::serve::Reporter for ServeReporter {
-    fn listening(&mut self, address: std::net::SocketAddr, restricted: &[String]) {
+    fn listening(
+        &mut self,
+        address: std::net::SocketAddr,
+        restricted: policyweb::serve::Restricted<'_>,
+    ) {
         eprintln!("Serving on http://{address}/ (Ctrl-C to stop)");
-        for view in restricted {
-            eprintln!("  restricted view, this computer only: http://{address}/{view}");
-        }
-        if !address.ip().is_loopback() {
-            eprintln!(
-                "warning: the preview, restricted views included, can be reached from other computers at {address}"
-            );
+        match restricted {
+            policyweb::serve::Restricted::Served(views) => {
+                let reach = if address.ip().is_loopback() {
+                    ", this computer only"
+                } else {
+                    ""
+                };
+                for view in views {
+                    eprintln!("  restricted view{reach}: http://{address}/{view}");
+                }
+                if !address.ip().is_loopback() {
+                    eprintln!(
+                        "warning: the preview, restricted views included (--allow-restricted-on-network), can be reached from other computers at {address}"
+                    );
+                }
+            }
+            policyweb::serve::Restricted::Withheld(views) => {
+                eprintln!("warning: the preview can be reached from other computers at {address}");
+                if !views.is_empty() {
+                    eprintln!(
+                        "  restricted views are not served, because other computers could see them; add --allow-restricted-on-network to serve them: {}",
+                        views.join(", ")
+                    );
+                }
+            }
         }
         if self.open {
             let url = format!("http://{address}/");
@@ -398,6 +438,17 @@ impl policyweb::serve::Reporter for ServeReporter {
                 eprintln!("Could not open a browser; open {url} yourself.");
             }
         }
+    }
+
+    fn refused(&mut self, host: &str, untold: usize) {
+        let more = match untold {
+            0 => String::new(),
+            1 => " (and 1 more before it, not shown)".into(),
+            n => format!(" (and {n} more before it, not shown)"),
+        };
+        eprintln!(
+            "refused a request for \"{host}\": the preview answers only at the address above (a page elsewhere may be trying to read it){more}"
+        );
     }
 
     fn built(&mut self, result: Result<(usize, u128, String), String>) {
@@ -419,20 +470,7 @@ impl policyweb::serve::Reporter for ServeReporter {
 }
 
 /// `policyweb serve`: until Ctrl-C.
-fn serve(
-    root: PathBuf,
-    port: u16,
-    bind: std::net::IpAddr,
-    open: bool,
-    today: NaiveDate,
-    quiet: bool,
-) -> ExitCode {
-    let options = policyweb::serve::Options {
-        root,
-        bind,
-        port,
-        today,
-    };
+fn serve(options: policyweb::serve::Options, open: bool, quiet: bool) -> ExitCode {
     let reporter = ServeReporter { quiet, open };
     match policyweb::serve::serve(options, reporter) {
         Ok(()) => {

@@ -5,6 +5,12 @@
 //! served locally and never written; a taken port is a clear error; Ctrl-C
 //! stops it cleanly. And the in-memory rebuild after an edit is the same,
 //! byte for byte, as a full build of the edited site.
+//!
+//! Safe on a laptop: a request for another host (as a web page using DNS
+//! rebinding would send) is refused and told once; idle, half-sent,
+//! dripped, stalled and finished keep-alive connections are closed while a
+//! live reload stream is not; bound to every address, restricted views are not
+//! served unless that is asked for.
 
 mod common;
 
@@ -26,8 +32,15 @@ struct Preview {
 
 impl Preview {
     fn start(site: &Site) -> Preview {
+        Preview::start_with(site, &[])
+    }
+
+    /// Started with more arguments, such as `--bind 0.0.0.0`.
+    fn start_with(site: &Site, more: &[&str]) -> Preview {
         let mut child = Command::new(env!("CARGO_BIN_EXE_policyweb"))
-            .args(["serve", "--port", "0", "--today", common::TODAY, "--root"])
+            .args(["serve", "--port", "0", "--today", common::TODAY])
+            .args(more)
+            .arg("--root")
             .arg(site.root())
             .env("NO_COLOR", "1")
             .stderr(Stdio::piped())
@@ -46,12 +59,13 @@ impl Preview {
             port: 0,
             lines,
         };
-        let line = preview.wait_for("Serving on http://127.0.0.1:");
+        let line = preview.wait_for("Serving on http://");
         let port = line
-            .split("127.0.0.1:")
+            .split("http://")
             .nth(1)
             .and_then(|rest| rest.split('/').next())
-            .and_then(|p| p.parse().ok())
+            .and_then(|address| address.rsplit_once(':'))
+            .and_then(|(_, p)| p.parse().ok())
             .expect("a port");
         preview.port = port;
         preview
@@ -70,10 +84,18 @@ impl Preview {
 
     /// A raw GET, so the path reaches the server exactly as written.
     fn get(&self, path: &str) -> (u16, String) {
+        self.get_for(&format!("127.0.0.1:{}", self.port), path)
+    }
+
+    /// A raw GET with this `Host`.
+    fn get_for(&self, host: &str, path: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
         write!(
             stream,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut response = String::new();
@@ -91,7 +113,8 @@ impl Preview {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             stream,
-            "GET /__policyweb/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            "GET /__policyweb/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            self.port
         )
         .unwrap();
         let (send, events) = mpsc::channel();
@@ -101,6 +124,7 @@ impl Preview {
                     let _ = send.send(line);
                 }
             }
+            let _ = send.send("closed".into());
         });
         // Let the subscription reach the server before anything changes.
         std::thread::sleep(Duration::from_millis(200));
@@ -352,4 +376,218 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_full_build() {
     );
     let public = same_as_full_build(&mut rebuilder, &site, "a theme edit");
     assert!(page(&public, "parents/reporting/index.html").contains("data-theme=edited"));
+}
+
+/// Whether the server closes `stream` within 10 seconds: the read ends
+/// (end of file or a reset) rather than timing out.
+fn closed_by_server(stream: &mut TcpStream) -> bool {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = Vec::new();
+    match stream.read_to_end(&mut answer) {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+#[test]
+fn a_request_for_another_host_is_refused_and_told_once() {
+    let site = Site::copy_of("minimal");
+    let preview = Preview::start(&site);
+    let port = preview.port;
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let (status, page) = preview.get_for(&host, "/parents/introduction/");
+        assert_eq!(status, 200, "{host}");
+        assert!(page.contains("This policy applies to everyone"), "{host}");
+    }
+    // What a page that pointed its own name at 127.0.0.1 would send.
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+    ] {
+        for path in ["/parents/introduction/", "/", "/__policyweb/events"] {
+            let (status, page) = preview.get_for(&host, path);
+            assert_eq!(status, 421, "{host}{path}");
+            assert!(!page.contains("This policy applies"), "{host}{path}");
+            assert!(page.contains("answers only at the address it was started on"));
+        }
+    }
+    let told = preview.wait_for("refused a request");
+    assert!(told.contains("\"evil.example\""), "{told}");
+    // An address in the request line counts as much as Host.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET http://evil.example/parents/introduction/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 421"), "{response}");
+    // Those refusals and a flood of a hundred more come well within one
+    // quiet spell (10 s): the terminal has the one line.
+    for _ in 0..100 {
+        let (status, _) = preview.get_for("evil.example", "/");
+        assert_eq!(status, 421);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let more: Vec<String> = preview.lines.try_iter().collect();
+    assert!(
+        !more.iter().any(|line| line.contains("refused")),
+        "{more:?}"
+    );
+}
+
+#[test]
+fn idle_half_sent_dripped_and_finished_connections_are_closed() {
+    let site = Site::copy_of("minimal");
+    let preview = Preview::start_with(&site, &["--test-timeout-ms", "400"]);
+    let port = preview.port;
+
+    let mut idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    assert!(closed_by_server(&mut idle), "an idle connection stays open");
+
+    let mut half = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(half, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n").unwrap();
+    assert!(closed_by_server(&mut half), "a half-sent header stays open");
+
+    // A header sent a byte at a time keeps bytes moving, but never ends.
+    let mut drip = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut dripping = drip.try_clone().unwrap();
+    std::thread::spawn(move || {
+        let _ = write!(
+            dripping,
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Slow: "
+        );
+        for _ in 0..200 {
+            if dripping.write_all(b"a").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    assert!(closed_by_server(&mut drip), "a dripped header stays open");
+
+    // A finished request on a kept-alive connection, then nothing.
+    let mut kept = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(kept, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut first = [0u8; 12];
+    kept.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    assert!(
+        closed_by_server(&mut kept),
+        "a kept-alive connection stays open"
+    );
+
+    // And the preview still answers.
+    let (status, _) = preview.get("/");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn at_the_cap_a_connection_never_answered_gives_way_to_a_new_one() {
+    let site = Site::copy_of("minimal");
+    // Timeouts far longer than the test, so only the cap can close them.
+    let preview = Preview::start_with(
+        &site,
+        &["--test-timeout-ms", "60000", "--test-connections", "8"],
+    );
+    let port = preview.port;
+    let mut held: Vec<TcpStream> = (0..8)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    write!(held[7], "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n").unwrap();
+    // A new request is answered at once (get_for gives up after 20 s)...
+    let (status, _) = preview.get("/");
+    assert_eq!(status, 200);
+    // ...and the oldest of those that were never answered made room.
+    assert!(
+        closed_by_server(&mut held[0]),
+        "the oldest idle one stays open"
+    );
+}
+
+#[test]
+fn a_connection_that_stops_reading_its_answers_is_closed() {
+    let site = Site::copy_of("minimal");
+    let preview = Preview::start_with(&site, &["--test-timeout-ms", "400"]);
+    let port = preview.port;
+    // Far more answers asked for at once than the system's buffers hold,
+    // and none read: the preview's writes stall, with no byte moving.
+    let mut stalled = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut asking = stalled.try_clone().unwrap();
+    std::thread::spawn(move || {
+        let request =
+            format!("GET /parents/introduction/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+        for _ in 0..20_000 {
+            if asking.write_all(request.as_bytes()).is_err() {
+                return;
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        closed_by_server(&mut stalled),
+        "a connection whose answers are not read stays open"
+    );
+}
+
+#[test]
+fn a_reload_stream_outlives_the_idle_timeout_that_closes_an_idle_connection() {
+    let site = Site::copy_of("minimal");
+    let preview = Preview::start_with(&site, &["--test-timeout-ms", "400"]);
+    let events = preview.events();
+    let mut idle = TcpStream::connect(("127.0.0.1", preview.port)).unwrap();
+    assert!(closed_by_server(&mut idle), "the timeout is in force");
+    // Several idle timeouts later, the stream still gets the reload.
+    std::thread::sleep(Duration::from_millis(1600));
+    site.replace(
+        "content/010-introduction.md",
+        "This policy applies to everyone",
+        "This policy covers everyone",
+    );
+    reload(&events);
+}
+
+#[test]
+fn bound_to_every_address_restricted_views_are_not_served_unless_allowed() {
+    let site = Site::copy_of("curriculum");
+    let preview = Preview::start_with(&site, &["--bind", "0.0.0.0"]);
+    preview.wait_for("can be reached from other computers");
+    let told = preview.wait_for("restricted views are not served");
+    assert!(told.contains("--allow-restricted-on-network"), "{told}");
+    assert!(told.contains("restricted/leaders/"), "{told}");
+    let (status, page) = preview.get("/");
+    assert_eq!(status, 200);
+    for path in [
+        "/restricted/leaders/",
+        "/restricted/leaders/curriculum/coverage/",
+        "/restricted/leaders/index.html",
+        "/restricted/",
+    ] {
+        let (status, page) = preview.get(path);
+        assert_eq!(status, 403, "{path}");
+        assert!(!page.contains("Preview of a restricted view"), "{path}");
+        assert!(page.contains("--allow-restricted-on-network"), "{path}");
+    }
+    assert!(!page.contains("leaders"));
+    drop(preview);
+
+    let allowed = Preview::start_with(
+        &site,
+        &["--bind", "0.0.0.0", "--allow-restricted-on-network"],
+    );
+    let view = allowed.wait_for("restricted view");
+    assert!(view.contains("/restricted/leaders/"), "{view}");
+    assert!(!view.contains("this computer only"), "{view}");
+    allowed.wait_for("restricted views included");
+    let (status, page) = allowed.get("/restricted/leaders/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Preview of a restricted view"));
 }

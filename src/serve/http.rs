@@ -3,14 +3,20 @@
 //! (a `..` segment, plain or encoded, is refused before any lookup).
 //! HTML pages get a small script that reloads on the server's events, and,
 //! while the last change has an error, an overlay with the error's text.
-//! Restricted views are served under /restricted/ with a banner.
+//! Restricted views are served under /restricted/ with a banner, unless
+//! the preview can be reached from other computers and that was not
+//! allowed. A request not addressed to the preview (see `host`) gets 421
+//! and nothing else.
 
 use std::convert::Infallible;
-use std::sync::{Arc, RwLock};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -19,6 +25,8 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
+use super::Reporter;
+use super::host::{self, Refusals};
 use crate::html::escape;
 use crate::output::Tree;
 
@@ -38,13 +46,66 @@ pub struct Served {
 pub struct Shared {
     pub served: Arc<RwLock<Served>>,
     pub events: broadcast::Sender<()>,
+    /// The address listened on, which requests must name.
+    pub bound: SocketAddr,
+    /// Whether /restricted/ is served (false when the preview can be
+    /// reached from other computers and that was not allowed).
+    pub restricted_served: bool,
+    /// How often a reload stream sends a comment, to stay under the
+    /// connections' idle timeout.
+    pub heartbeat: Duration,
+    pub refusals: Arc<Mutex<Refusals>>,
+    pub reporter: Arc<Mutex<dyn Reporter>>,
 }
 
 pub fn router(shared: Shared) -> Router {
     Router::new()
         .route(EVENTS, get(events))
         .fallback(get(page))
+        .layer(middleware::from_fn_with_state(shared.clone(), addressed))
         .with_state(shared)
+}
+
+/// Lets through only requests addressed to the preview; any other gets
+/// 421 with a short page, and a line in the terminal (at most one per
+/// `Refusals::QUIET`).
+async fn addressed(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    let host = request.headers().get(header::HOST);
+    let named = host
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| host::names_preview(value, shared.bound));
+    let target = request
+        .uri()
+        .authority()
+        .is_none_or(|authority| host::names_preview(authority.as_str(), shared.bound));
+    if named && target {
+        return next.run(request).await;
+    }
+    let asked = match request.uri().authority() {
+        Some(authority) if named => authority.as_str().as_bytes().to_vec(),
+        _ => host
+            .map(|value| value.as_bytes().to_vec())
+            .unwrap_or_default(),
+    };
+    let told = lock(&shared.refusals).refused(Instant::now());
+    if let Some(untold) = told {
+        lock(&shared.reporter).refused(&host::shown(&asked), untold);
+    }
+    let mut response = html(
+        StatusCode::MISDIRECTED_REQUEST,
+        host::refusal_page(shared.bound).into_bytes(),
+    );
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+pub fn lock<T: ?Sized>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
 }
 
 async fn events(
@@ -52,7 +113,7 @@ async fn events(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let stream = BroadcastStream::new(shared.events.subscribe())
         .map(|_| Ok(Event::default().event("reload").data("rebuilt")));
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(shared.heartbeat))
 }
 
 /// The file a request path names in the output, or `None` when the path
@@ -88,6 +149,7 @@ async fn page(State(shared): State<Shared>, uri: Uri) -> Response {
         return not_found(&served);
     };
     let (tree, key, restricted) = match file.strip_prefix("restricted/") {
+        Some(_) if !shared.restricted_served => return restricted_withheld(),
         Some(rest) => (&served.restricted, rest.to_string(), true),
         None => (&served.public, file.clone(), false),
     };
@@ -115,6 +177,15 @@ async fn page(State(shared): State<Shared>, uri: Uri) -> Response {
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     }
     response
+}
+
+/// What /restricted/ answers when the preview can be reached from other
+/// computers and serving restricted views there was not allowed.
+fn restricted_withheld() -> Response {
+    html(
+        StatusCode::FORBIDDEN,
+        b"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Restricted views are not served here</title></head><body><main><h1>Restricted views are not served here</h1><p>This preview can be reached from other computers, so it does not serve restricted views. Start it on this computer only (without --bind), or add --allow-restricted-on-network.</p></main></body></html>".to_vec(),
+    )
 }
 
 fn not_found(served: &Served) -> Response {
@@ -174,9 +245,10 @@ pub fn inject(page: &[u8], error: Option<&str>, restricted: bool) -> Vec<u8> {
     }
     if let Some(error) = error {
         extra.push_str(&format!(
-            "<section id=\"policyweb-error\" role=\"alert\" aria-labelledby=\"policyweb-error-title\"><h2 id=\"policyweb-error-title\">The last change has an error</h2><p>This is the last good version of the page. Fix the problem below and the page reloads by itself.</p><pre>{}</pre></section>",
-            escape(error)
+            "<section id=\"policyweb-error\" role=\"alert\" aria-labelledby=\"policyweb-error-title\"><h2 id=\"policyweb-error-title\">The last change has an error</h2><p>This is the last good version of the page. Fix the problem below and the page reloads by itself.</p>{}</section>",
+            error_text(error)
         ));
+        extra.push_str(SCROLL_TO_CARET);
     }
     extra.push_str(&format!(
         "<script>new EventSource(\"{EVENTS}\").addEventListener(\"reload\",function(){{location.reload();}});</script>"
@@ -187,11 +259,54 @@ pub fn inject(page: &[u8], error: Option<&str>, restricted: bool) -> Vec<u8> {
     out
 }
 
+/// The error's text as the overlay shows it: the quoted lines of a file,
+/// with the caret line under them, in a box of their own whose lines never
+/// wrap (so the caret stays under the mistake however narrow the screen;
+/// the box scrolls sideways), and the words around them wrapping as
+/// prose. A quote runs from the line that opens it (`╭─[file]`) to the
+/// one that closes it (`╰──`), as the terminal draws them.
+fn error_text(error: &str) -> String {
+    let mut blocks: Vec<(bool, String)> = Vec::new();
+    let mut quoting = false;
+    for line in error.lines() {
+        let drawn = line.trim_start();
+        let opens = !quoting && drawn.starts_with("╭─");
+        let code = quoting || opens;
+        match blocks.last_mut() {
+            Some((was_code, text)) if *was_code == code => {
+                text.push('\n');
+                text.push_str(line);
+            }
+            _ => blocks.push((code, line.to_string())),
+        }
+        quoting = code && !drawn.starts_with("╰─");
+    }
+    blocks
+        .into_iter()
+        .map(|(code, text)| {
+            let class = if code {
+                "policyweb-code"
+            } else {
+                "policyweb-prose"
+            };
+            format!("<pre class=\"{class}\">{}</pre>", escape(&text))
+        })
+        .collect()
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
-const STYLE: &str = "<style>#policyweb-error{position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;background:#fff;color:#0b0c0c;border-top:.5rem solid #d4351c;box-shadow:0 -2px 12px rgba(0,0,0,.3);z-index:1000}#policyweb-error pre{white-space:pre-wrap;font-size:1rem}#policyweb-restricted{margin:0;padding:.75rem 1.25rem;background:#0b0c0c;color:#fff}</style>";
+/// Scrolls each quoted box sideways so that its caret is in view, on a
+/// screen too narrow for the whole line.
+const SCROLL_TO_CARET: &str = "<script>document.querySelectorAll(\"#policyweb-error pre.policyweb-code\").forEach(function(box){var lines=box.textContent.split(\"\\n\"),widest=Math.max.apply(null,lines.map(function(l){return l.length;}));for(var i=0;i<lines.length;i++){var mark=/^(\\s*\u{b7}\\s*)[\u{2500}\u{252c}^]/.exec(lines[i]);if(mark){box.scrollLeft=Math.max(0,mark[1].length*box.scrollWidth/widest-box.clientWidth/2);break;}}});</script>";
+
+/// The preview's own styles. The quoted lines of the error keep their
+/// lines whole (a wrapped line would leave the caret under the wrong
+/// character on a narrow screen): their box scrolls sideways inside
+/// itself, never the page.
+const STYLE: &str = "<style>#policyweb-error{position:fixed;inset:auto 0 0 0;max-height:70vh;overflow-x:hidden;overflow-y:auto;margin:0;padding:1rem 1.25rem;background:#fff;color:#0b0c0c;border-top:.5rem solid #d4351c;box-shadow:0 -2px 12px rgba(0,0,0,.3);z-index:1000;box-sizing:border-box}#policyweb-error pre{margin:0;font-family:ui-monospace,Menlo,Consolas,\"DejaVu Sans Mono\",\"Liberation Mono\",monospace;font-size:.875rem;line-height:1.4;tab-size:4;white-space:pre-wrap;overflow-wrap:anywhere}#policyweb-error pre.policyweb-code{white-space:pre;overflow-wrap:normal;overflow-x:auto;overscroll-behavior-x:contain;max-width:100%;padding:.25rem 0}#policyweb-restricted{margin:0;padding:.75rem 1.25rem;background:#0b0c0c;color:#fff}</style>";
 
 #[cfg(test)]
 mod tests {
@@ -223,9 +338,25 @@ mod tests {
         let page = b"<html><body><p>Text</p></body></html>";
         let shown = String::from_utf8(inject(page, Some("error: <bad>"), false)).unwrap();
         assert!(shown.starts_with("<html><body><p>Text</p><style>"));
-        assert!(shown.contains("<pre>error: &lt;bad&gt;</pre>"));
+        assert!(shown.contains("<pre class=\"policyweb-prose\">error: &lt;bad&gt;</pre>"));
         assert!(shown.ends_with("</script></body></html>"));
         let clean = String::from_utf8(inject(page, None, false)).unwrap();
         assert!(!clean.contains("id=\"policyweb-error\""));
+    }
+
+    #[test]
+    fn the_quoted_lines_and_their_caret_stay_whole_and_the_words_wrap() {
+        let error = "  × unknown role `dls`\n  │   --> data/people.yaml:2:11\n   ╭─[data/people.yaml:1:1]\n 1 │ - id: x\n 2 │   roles: [dls]\n   ·           ─┬─\n   ·            ╰── no role has this id\n   ╰────\n  help: did you mean `dsl`?\n";
+        let shown = String::from_utf8(inject(b"<body></body>", Some(error), false)).unwrap();
+        let code = "<pre class=\"policyweb-code\">   ╭─[data/people.yaml:1:1]\n 1 │ - id: x\n 2 │   roles: [dls]\n   ·           ─┬─\n   ·            ╰── no role has this id\n   ╰────</pre>";
+        assert!(shown.contains(code), "{shown}");
+        assert!(shown.contains("<pre class=\"policyweb-prose\">  × unknown role `dls`\n  │   --&gt; data/people.yaml:2:11</pre>"), "{shown}");
+        assert!(
+            shown.contains("<pre class=\"policyweb-prose\">  help: did you mean `dsl`?</pre>"),
+            "{shown}"
+        );
+        // The quote's box never wraps and scrolls by itself; words wrap.
+        assert!(STYLE.contains("pre.policyweb-code{white-space:pre;"));
+        assert!(STYLE.contains("overflow-x:auto;overscroll-behavior-x:contain"));
     }
 }

@@ -3,20 +3,25 @@
 //! data/, themes/ and versions/, rebuilds after each change (waiting for an
 //! editor's several writes to settle), and tells open pages to reload. A
 //! change with an error leaves the last good site served, with the error
-//! shown over it; nothing is written to disk.
+//! shown over it; nothing is written to disk. Only requests addressed to
+//! the preview are answered, every connection has timeouts, and restricted
+//! views are not served to the network unless that is asked for.
 
+mod connections;
+mod host;
 mod http;
 pub mod rebuild;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, mpsc};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use notify::{RecursiveMode, Watcher};
 use tokio::sync::broadcast;
 
+pub use connections::Limits;
 use http::{Served, Shared};
 use rebuild::{Rebuilder, Rebuilt};
 
@@ -35,14 +40,30 @@ pub struct Options {
     /// 0 for any free port.
     pub port: u16,
     pub today: NaiveDate,
+    /// Serve restricted views even when `bind` is not a loopback address.
+    pub allow_restricted_on_network: bool,
+    pub limits: Limits,
+}
+
+/// The restricted views as serving starts.
+pub enum Restricted<'a> {
+    /// Served at these addresses (relative to the preview's).
+    Served(&'a [String]),
+    /// Not served, because the preview can be reached from other
+    /// computers and `allow_restricted_on_network` was not given.
+    Withheld(&'a [String]),
 }
 
 /// What the preview tells the person running it.
 pub trait Reporter: Send + 'static {
     /// Serving has started at `address`.
-    fn listening(&mut self, address: SocketAddr, restricted: &[String]);
+    fn listening(&mut self, address: SocketAddr, restricted: Restricted<'_>);
     /// A build finished: `Ok(pages, milliseconds, warnings)` or the errors.
     fn built(&mut self, result: Result<(usize, u128, String), String>);
+    /// A request addressed to `host` (escaped for the terminal) was
+    /// refused, after `untold` others that were not told, so that a flood
+    /// of them cannot flood the terminal.
+    fn refused(&mut self, host: &str, untold: usize);
 }
 
 pub enum Failure {
@@ -52,20 +73,26 @@ pub enum Failure {
 }
 
 /// Serves until Ctrl-C. The first build happens before the server starts.
-pub fn serve(options: Options, mut reporter: impl Reporter) -> Result<(), Failure> {
+pub fn serve(options: Options, reporter: impl Reporter) -> Result<(), Failure> {
     let root = options
         .root
         .canonicalize()
         .map_err(|e| Failure::Other(format!("cannot open {}: {e}", options.root.display())))?;
+    let reporter = Arc::new(Mutex::new(reporter));
     let mut rebuilder = Rebuilder::new(root.clone(), options.today);
     let served = Arc::new(RwLock::new(Served::default()));
     let (events, _) = broadcast::channel(16);
-    let shared = Shared {
-        served: Arc::clone(&served),
-        events: events.clone(),
-    };
+    // Restricted views are kept out of memory altogether when they are not
+    // to be served, so no path can reach them.
+    let restricted_served = options.bind.is_loopback() || options.allow_restricted_on_network;
     let started = Instant::now();
-    let restricted = publish(rebuilder.rebuild(), started, &served, &mut reporter);
+    let restricted = publish(
+        rebuilder.rebuild(),
+        started,
+        &served,
+        restricted_served,
+        &mut *http::lock(&reporter),
+    );
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -104,7 +131,23 @@ pub fn serve(options: Options, mut reporter: impl Reporter) -> Result<(), Failur
         }
     }
     // Announced once the files are watched, so no change is missed.
-    reporter.listening(bound, &restricted);
+    http::lock(&reporter).listening(
+        bound,
+        if restricted_served {
+            Restricted::Served(&restricted)
+        } else {
+            Restricted::Withheld(&restricted)
+        },
+    );
+    let shared = Shared {
+        served: Arc::clone(&served),
+        events: events.clone(),
+        bound,
+        restricted_served,
+        heartbeat: options.limits.heartbeat(),
+        refusals: Arc::default(),
+        reporter: Arc::clone(&reporter) as Arc<Mutex<dyn Reporter>>,
+    };
     std::thread::spawn(move || {
         while let Some(()) = next_change(&changed, &root) {
             let started = Instant::now();
@@ -113,7 +156,13 @@ pub fn serve(options: Options, mut reporter: impl Reporter) -> Result<(), Failur
                 while let Ok(_more) = changed.recv_timeout(SETTLE) {}
                 result = rebuilder.rebuild();
             }
-            publish(result, started, &served, &mut reporter);
+            publish(
+                result,
+                started,
+                &served,
+                restricted_served,
+                &mut *http::lock(&reporter),
+            );
             let _ = events.send(());
         }
     });
@@ -121,8 +170,8 @@ pub fn serve(options: Options, mut reporter: impl Reporter) -> Result<(), Failur
     let app = http::router(shared);
     runtime.block_on(async {
         tokio::select! {
-            result = axum::serve(listener, app) => {
-                result.map_err(|e| Failure::Other(format!("the server stopped: {e}")))
+            () = connections::accept(listener, app, options.limits) => {
+                Err(Failure::Other("the server stopped".into()))
             }
             () = interrupted => Ok(()),
         }
@@ -149,13 +198,15 @@ fn interrupt() -> std::io::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
-/// On success replaces what is served with a build's result; on failure
-/// keeps the last good site and records the error. Returns the restricted
-/// views' addresses.
+/// On success replaces what is served with a build's result (the
+/// restricted views only if they are served); on failure keeps the last
+/// good site and records the error. Returns the restricted views'
+/// addresses.
 fn publish(
     result: Result<Rebuilt, String>,
     started: Instant,
     served: &RwLock<Served>,
+    restricted_served: bool,
     reporter: &mut impl Reporter,
 ) -> Vec<String> {
     let mut served = match served.write() {
@@ -165,18 +216,26 @@ fn publish(
     match result {
         Ok(rebuilt) => {
             let pages = rebuilt.public.html_pages() + rebuilt.restricted.html_pages();
+            let views = restricted_views(&rebuilt.restricted);
             served.public = rebuilt.public;
-            served.restricted = rebuilt.restricted;
+            if restricted_served {
+                served.restricted = rebuilt.restricted;
+            }
             served.error = None;
             reporter.built(Ok((pages, started.elapsed().as_millis(), rebuilt.warnings)));
+            views
         }
         Err(errors) => {
             served.error = Some(errors.clone());
             reporter.built(Err(errors));
+            restricted_views(&served.restricted)
         }
     }
-    let mut views: Vec<String> = served
-        .restricted
+}
+
+/// The addresses of the restricted views in a built tree.
+fn restricted_views(restricted: &crate::output::Tree) -> Vec<String> {
+    let mut views: Vec<String> = restricted
         .files
         .keys()
         .filter_map(|p| p.strip_suffix("/index.html"))
