@@ -232,11 +232,16 @@ pub fn build(options: &BuildOptions) -> Outcome {
         match output::guard::check(&options.root, &public, &restricted, writes_restricted) {
             Ok(resolved) => resolved,
             Err(refusals) => {
-                diagnostics.extend(
+                // The command line is what is wrong: the refusal stands
+                // alone, with the site's errors but not its warnings.
+                let mut shown = Diagnostics::default();
+                shown.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
+                shown.extend(
                     refusals
                         .into_iter()
                         .map(|r| Diagnostic::error(r.message).help(r.help)),
                 );
+                let mut diagnostics = shown;
                 diagnostics.sort(&sources);
                 return Outcome {
                     sources,
