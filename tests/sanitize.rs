@@ -208,3 +208,69 @@ fn active_content_is_an_error_and_every_piece_is_listed() {
     );
     assert_eq!(site.snapshot(), before, "public/ is untouched");
 }
+
+/// An SVG picture is published at an address of the school's site, where
+/// opening it on its own runs any script in it (an `<img>` does not). Each
+/// way an SVG can carry code is an error naming the file, every file is
+/// listed, and public/ is left as it was; a plain picture is published,
+/// even with "on =" in its text.
+#[test]
+fn an_svg_that_carries_code_is_refused_and_a_plain_one_is_published() {
+    let site = Site::copy_of("minimal");
+    let plain = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\" fill=\"#1d70b8\"/><text>Carry on = keep going</text></svg>";
+    site.write("content/plain.svg", plain);
+    site.replace(
+        REPORTING,
+        "## Who is told",
+        "![A blue square](plain.svg)\n\n## Who is told",
+    );
+    site.build().assert_success();
+    let before = site.snapshot();
+    assert!(
+        before.keys().any(|path| path.ends_with("plain.svg")),
+        "the plain picture is published: {:?}",
+        before.keys().collect::<Vec<_>>()
+    );
+
+    let active = [
+        (
+            "script.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><SCRIPT>alert(document.domain)</SCRIPT></svg>",
+            "a script",
+        ),
+        (
+            "handler.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>",
+            "an event handler",
+        ),
+        (
+            "spaced.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><a xlink:href = ' javascript:alert(1)'><rect/></a></svg>",
+            "a `javascript:` or `data:` address",
+        ),
+        (
+            "html.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><foreignObject><iframe src=\"x\"></iframe></foreignObject></svg>",
+            "embedded HTML",
+        ),
+        (
+            "encoded.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"&#106;avascript:alert(1)\"><rect/></a></svg>",
+            "an encoded address",
+        ),
+        (
+            "animated.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><set attributeName=\"href\" to=\"javascript:alert(1)\"/><rect/></a></svg>",
+            "an animated link",
+        ),
+    ];
+    for (name, svg, _) in &active {
+        site.write(&format!("content/{name}"), svg);
+    }
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for (name, _, kind) in &active {
+        assert_says(&run.stderr, &[&format!("× content/{name} holds {kind}")]);
+    }
+    assert_eq!(site.snapshot(), before, "public/ is left as it was");
+}

@@ -227,6 +227,19 @@ fn kind_of(
                 );
                 return None;
             }
+            if extension == "svg"
+                && let Some(active) = svg_active_content(path)
+            {
+                let shown = tree.display(path);
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "{shown} holds {active}, which a browser would run when the picture is opened on its own"
+                    ))
+                    .in_file(&shown)
+                    .help("export the picture again without scripts or links (or as a PNG); a policy picture never needs them"),
+                );
+                return None;
+            }
             Some(Found::Asset)
         }
         _ => Some(Found::Skipped(format!(
@@ -510,6 +523,37 @@ pub fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)>
         line_start = line_end + 1;
     }
     None
+}
+
+/// What in an SVG file would run as code if the picture were opened on its
+/// own (an `<img>` never runs it, but the file is published at an address
+/// of the school's site): a script, an event handler, a `javascript:` or
+/// `data:` address, embedded HTML or another document. `None` for a plain
+/// picture. Matched in any case and spacing; an address that starts with
+/// an entity (`&#106;avascript:`) is refused as it stands, since a plain
+/// picture never writes one.
+fn svg_active_content(path: &Path) -> Option<&'static str> {
+    static ACTIVE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?i)(<\s*script)|(<\s*foreignobject)|(<\s*(?:iframe|embed|object|handler|listener)\b)|([\s/"']on[a-z]+\s*=)|((?:href|src|from|to|values)\s*=\s*["']?\s*(?:javascript|vbscript|data)\s*:)|(=\s*["']?\s*&#)|(<\s*set\b[^>]*attributename\s*=\s*["']?\s*(?:xlink:)?href)"#,
+        )
+        .expect("a valid pattern")
+    });
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let found = ACTIVE.captures(&text)?;
+    const KINDS: [&str; 7] = [
+        "a script",
+        "embedded HTML (`<foreignObject>`)",
+        "an embedded document",
+        "an event handler (`on…=`)",
+        "a `javascript:` or `data:` address",
+        "an encoded address",
+        "an animated link",
+    ];
+    (1..=KINDS.len())
+        .find(|i| found.get(*i).is_some())
+        .map(|i| KINDS[i - 1])
 }
 
 #[cfg(test)]
