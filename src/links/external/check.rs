@@ -110,6 +110,8 @@ fn rank(outcome: &Outcome) -> u8 {
 struct Host {
     permits: tokio::sync::Semaphore,
     next: std::sync::Mutex<tokio::time::Instant>,
+    /// Until when the host asked not to be asked (a 429's wait).
+    held: std::sync::Mutex<tokio::time::Instant>,
     given_up: std::sync::Mutex<Option<String>>,
 }
 
@@ -127,6 +129,14 @@ impl Host {
     fn hold_until(&self, at: Instant) {
         let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
         *next = (*next).max(at);
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        *held = (*held).max(at);
+    }
+
+    /// Whether the host asked, since a turn was taken, to be left alone
+    /// past `now`.
+    fn held_past(&self, now: Instant) -> bool {
+        *self.held.lock().unwrap_or_else(|e| e.into_inner()) > now
     }
 
     fn given_up(&self) -> Option<String> {
@@ -187,6 +197,7 @@ async fn ask_all(
             Arc::new(Host {
                 permits: tokio::sync::Semaphore::new(settings.per_host),
                 next: std::sync::Mutex::new(started),
+                held: std::sync::Mutex::new(started),
                 given_up: std::sync::Mutex::new(None),
             })
         }));
@@ -256,6 +267,10 @@ async fn settle_address(
             return late();
         }
         tokio::time::sleep_until(at).await;
+        if host.held_past(Instant::now()) {
+            // A 429 to another address came in while this one waited.
+            continue;
+        }
         let Ok(Ok(permit)) = tokio::time::timeout_at(deadline, limit.acquire()).await else {
             return late();
         };
