@@ -540,10 +540,10 @@ fn check(
             bar.set_message(result.url.clone());
         }
         None if !quiet => {
-            let state = if result.outcome.is_broken() {
-                "broken"
-            } else {
-                "ok"
+            let state = match result.outcome {
+                external::Outcome::Broken { .. } => "broken",
+                external::Outcome::Unchecked { .. } => "not decided",
+                _ => "ok",
             };
             eprintln!("[{done}/{total}] {state} {}", result.url);
         }
@@ -574,7 +574,7 @@ fn check(
         },
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if report.counts().broken > 0 && !warn_only {
+    if report.fails() && !warn_only {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -483,7 +483,9 @@ fn every_key_the_build_allows_is_in_the_reference() {
 /// wrapped over several lines).
 fn keys_allowed(printed: &str) -> Option<Vec<String>> {
     let start = printed.find("the keys allowed here are ")? + "the keys allowed here are ".len();
-    let end = start + printed[start..].find("; check the spelling")?;
+    // The list ends at the `;` before "check the spelling", which the
+    // wrapping may have moved to the next line.
+    let end = start + printed[start..].find(';')?;
     let list: String = printed[start..end]
         .lines()
         .map(|line| line.trim().trim_start_matches('│').trim())

@@ -67,6 +67,10 @@ pub struct LinkCheckEntry {
     pub per_host: Option<Spanned<usize>>,
     pub interval_ms: Option<Spanned<u64>>,
     pub cache_hours: Option<Spanned<u64>>,
+    pub max_redirects: Option<Spanned<usize>>,
+    pub max_page_mb: Option<Spanned<u64>>,
+    pub deadline_minutes: Option<Spanned<f64>>,
+    pub max_undecided_percent: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

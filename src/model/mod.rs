@@ -163,6 +163,15 @@ pub struct LinkCheck {
     pub interval_ms: u64,
     /// How long a good result is trusted before it is checked again.
     pub cache_hours: u64,
+    /// Redirects followed for one address before it is broken.
+    pub max_redirects: usize,
+    /// The most of one page read (after decoding) to look for a #fragment.
+    pub max_page_bytes: u64,
+    /// How long the whole check may take; what is left is not checked.
+    pub deadline: std::time::Duration,
+    /// `check` fails when more than this share of the links asked about
+    /// could not be decided.
+    pub max_undecided_percent: u8,
 }
 
 impl Default for LinkCheck {
@@ -176,6 +185,10 @@ impl Default for LinkCheck {
             per_host: 2,
             interval_ms: 25,
             cache_hours: 24,
+            max_redirects: 5,
+            max_page_bytes: 10_000_000,
+            deadline: std::time::Duration::from_secs(600),
+            max_undecided_percent: 10,
         }
     }
 }

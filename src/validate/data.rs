@@ -500,7 +500,61 @@ fn link_check(
     if let Some(v) = &entry.cache_hours {
         settings.cache_hours = v.value;
     }
+    limits(check, document, entry, &mut settings);
     settings
+}
+
+/// The bounds on one check: redirects, page size, the deadline and the
+/// share of undecided links that fails it.
+fn limits(
+    check: &mut Checker,
+    document: &Document,
+    entry: &crate::load::data::LinkCheckEntry,
+    settings: &mut LinkCheck,
+) {
+    if let Some(v) = &entry.max_redirects {
+        settings.max_redirects = v.value;
+    }
+    if let Some(v) = &entry.max_page_mb {
+        match v
+            .value
+            .checked_mul(1_000_000)
+            .filter(|&b| v.value > 0 && b <= 1 << 40)
+        {
+            Some(bytes) => settings.max_page_bytes = bytes,
+            None => check.error_at(
+                document,
+                v,
+                format!("{} MB is not a page size `check` can read", v.value),
+                "write a whole number of megabytes from 1 to 1000000, such as 10",
+            ),
+        }
+    }
+    if let Some(v) = &entry.deadline_minutes {
+        let deadline = (v.value > 0.0 && v.value <= 1440.0)
+            .then(|| std::time::Duration::try_from_secs_f64(v.value * 60.0).ok())
+            .flatten();
+        match deadline {
+            Some(deadline) => settings.deadline = deadline,
+            None => check.error_at(
+                document,
+                v,
+                format!("{} is not a deadline `check` can keep", v.value),
+                "write the minutes the whole check may take, more than 0 and at most 1440, such as 10",
+            ),
+        }
+    }
+    if let Some(v) = &entry.max_undecided_percent {
+        match u8::try_from(v.value).ok().filter(|&p| p <= 100) {
+            Some(percent) => settings.max_undecided_percent = percent,
+            None => check.error_at(
+                document,
+                v,
+                format!("{} is not a percentage", v.value),
+                "write a share from 0 to 100, such as 10",
+            ),
+        }
+    }
 }
 
 /// The curriculum pages a view lists in site.yaml; without the key, a

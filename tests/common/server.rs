@@ -2,9 +2,13 @@
 //! each path answers one way (fine, missing, gone, moved, looping, busy,
 //! slow…), and every request is counted, so a test can tell whether the
 //! cache spared a request. One thread per connection; nothing leaves the
-//! machine.
+//! machine. The answers of a server that misbehaves (endless pages, a gzip
+//! bomb, broken redirects, 429s, bodies cut off) are in `hostile.rs`.
 
 #![allow(dead_code)]
+
+#[path = "hostile.rs"]
+pub mod hostile;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -86,6 +90,10 @@ fn answer(stream: TcpStream, hits: &Mutex<HashMap<String, usize>>, delay: Durati
         *count
     };
     thread::sleep(delay);
+    let mut stream = stream;
+    if hostile::answer(&path, count, &mut stream) {
+        return;
+    }
     let page = |body: &str| (200, "OK", Vec::new(), body.to_string());
     let redirect =
         |code, reason, to: &str| (code, reason, vec![format!("Location: {to}")], String::new());
@@ -124,7 +132,6 @@ fn answer(stream: TcpStream, hits: &Mutex<HashMap<String, usize>>, delay: Durati
     }
     response.push_str("\r\n");
     response.push_str(&body);
-    let mut stream = stream;
     let _ = stream.write_all(response.as_bytes());
     let _ = stream.flush();
 }

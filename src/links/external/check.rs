@@ -1,24 +1,23 @@
-//! Asking about each address with lychee-lib: a limit on requests in
-//! flight, a limit and a least interval per host, retries with a doubling
-//! wait, a timeout, redirects followed and recorded, fragments looked for
-//! on the page, accepted status codes from site.yaml. E-mail addresses are
-//! checked for form only; excluded and freshly cached addresses are not
-//! asked about at all.
+//! Asking about each address: a limit on requests in flight, a limit and a
+//! least interval per host, retries (of 5xx, 429, refused and reset
+//! connections, timeouts, bodies cut off) with a doubling wait or the wait
+//! the site asked for, a timeout on each attempt and a deadline on the
+//! whole check. One attempt (redirects, status, #fragment) is `ask`'s.
+//! E-mail addresses are checked for form only; excluded and freshly cached
+//! addresses are not asked about at all.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use lychee_lib::ratelimit::RateLimitConfig;
-use lychee_lib::{ClientBuilder, ErrorKind, FragmentCheckerOptions, Redirects, Status};
+use tokio::time::Instant;
 
+use super::ask::{self, Attempt, Clients, Rules};
 use super::cache::Cache;
 use super::collect::Address;
+use super::reason;
 use super::{LinkResult, Outcome, Report};
 use crate::model::LinkCheck;
-
-/// Redirects followed before giving up; a loop ends here too.
-const MAX_REDIRECTS: usize = 5;
 
 /// Called as each address is settled: how many are done, of how many.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize, &LinkResult) + Sync);
@@ -76,7 +75,7 @@ pub fn check(
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the checker: {e}"))?;
-        let asked = runtime.block_on(ask_all(asks, settings, &settle))?;
+        let asked = runtime.block_on(ask_all(asks, settings, &excludes, &settle))?;
         for (position, result) in asked {
             if let Some(cache) = cache.as_deref_mut() {
                 cache.record(&result.url, &result.outcome, now);
@@ -90,6 +89,7 @@ pub fn check(
     Ok(Report {
         checked_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         links,
+        max_undecided_percent: settings.max_undecided_percent,
     })
 }
 
@@ -104,48 +104,113 @@ fn rank(outcome: &Outcome) -> u8 {
     }
 }
 
+/// One host's share of the check: how many of its addresses are asked at
+/// once, when it may next be asked, and whether it has been given up on
+/// (it asked to wait past the deadline).
+struct Host {
+    permits: tokio::sync::Semaphore,
+    next: std::sync::Mutex<tokio::time::Instant>,
+    /// Until when the host asked not to be asked (a 429's wait).
+    held: std::sync::Mutex<tokio::time::Instant>,
+    given_up: std::sync::Mutex<Option<String>>,
+}
+
+impl Host {
+    /// Takes the next turn at this host, `interval` after the last, and
+    /// no earlier than `at_least`; returns when it falls.
+    fn turn(&self, interval: Duration, at_least: Instant) -> Instant {
+        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+        let at = (*next).max(at_least);
+        *next = at + interval;
+        at
+    }
+
+    /// Nothing more is sent to this host before `at`.
+    fn hold_until(&self, at: Instant) {
+        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+        *next = (*next).max(at);
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        *held = (*held).max(at);
+    }
+
+    /// Whether the host asked, since a turn was taken, to be left alone
+    /// past `now`.
+    fn held_past(&self, now: Instant) -> bool {
+        *self.held.lock().unwrap_or_else(|e| e.into_inner()) > now
+    }
+
+    fn given_up(&self) -> Option<String> {
+        self.given_up
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn give_up(&self, reason: &str) {
+        *self.given_up.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason.to_string());
+    }
+}
+
+/// The host (and port) requests to an address go to.
+fn host_key(url: &str) -> String {
+    url::Url::parse(url).map_or_else(
+        |_| url.to_string(),
+        |u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or(""),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        },
+    )
+}
+
+/// "10 minutes", "3 seconds".
+fn span_words(span: Duration) -> String {
+    let seconds = span.as_secs_f64();
+    if seconds >= 60.0 && seconds % 60.0 == 0.0 {
+        let minutes = seconds / 60.0;
+        format!("{minutes} minute{}", if minutes == 1.0 { "" } else { "s" })
+    } else {
+        let seconds = seconds.round().max(1.0);
+        format!("{seconds} second{}", if seconds == 1.0 { "" } else { "s" })
+    }
+}
+
 async fn ask_all(
     asks: Vec<(usize, Address)>,
     settings: &LinkCheck,
+    excludes: &regex::RegexSet,
     settle: &(dyn Fn(LinkResult) -> LinkResult + Sync),
 ) -> Result<Vec<(usize, LinkResult)>, String> {
-    let accepted: HashSet<http::StatusCode> = settings
-        .accept
-        .iter()
-        .filter_map(|&c| http::StatusCode::from_u16(c).ok())
-        .collect();
-    let client = ClientBuilder::builder()
-        .max_retries(settings.retries)
-        .retry_wait_time(Duration::from_secs(1))
-        .timeout(Duration::from_secs(settings.timeout_seconds))
-        .max_redirects(MAX_REDIRECTS)
-        .accepted(accepted)
-        .fragment_checker_options(FragmentCheckerOptions {
-            check_anchor_fragments: true,
-            check_text_fragments: false,
-        })
-        .rate_limit_config(RateLimitConfig {
-            concurrency: settings.per_host,
-            request_interval: Duration::from_millis(settings.interval_ms),
-        })
-        .build()
-        .client()
-        .map_err(|e| format!("cannot start the checker: {e}"))?;
-    let client = Arc::new(client);
+    let clients = Arc::new(Clients::new(settings)?);
+    let started = Instant::now();
+    let deadline = started
+        .checked_add(settings.deadline)
+        .unwrap_or(started + Duration::from_secs(86_400 * 365));
     let limit = Arc::new(tokio::sync::Semaphore::new(settings.concurrency));
+    let mut hosts: HashMap<String, Arc<Host>> = HashMap::new();
+    let shared = Arc::new((settings.clone(), excludes.clone()));
     let mut tasks = tokio::task::JoinSet::new();
     for (position, address) in asks {
-        let (client, limit) = (Arc::clone(&client), Arc::clone(&limit));
-        let timeout = settings.timeout_seconds;
+        let host = Arc::clone(hosts.entry(host_key(&address.url)).or_insert_with(|| {
+            Arc::new(Host {
+                permits: tokio::sync::Semaphore::new(settings.per_host),
+                next: std::sync::Mutex::new(started),
+                held: std::sync::Mutex::new(started),
+                given_up: std::sync::Mutex::new(None),
+            })
+        }));
+        let (clients, limit, shared) = (
+            Arc::clone(&clients),
+            Arc::clone(&limit),
+            Arc::clone(&shared),
+        );
         tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            let outcome = match client.check(address.url.as_str()).await {
-                Ok(response) => outcome(response.status(), response.redirects(), timeout),
-                Err(error) => Outcome::Broken {
-                    reason: format!("not a usable address: {error}"),
-                    code: None,
-                },
-            };
+            let (settings, excludes) = &*shared;
+            let rules = Rules { settings, excludes };
+            let outcome =
+                settle_address(&address.url, &clients, &rules, &host, &limit, deadline).await;
             (position, address, outcome)
         });
     }
@@ -165,111 +230,109 @@ async fn ask_all(
     Ok(out)
 }
 
-/// "no answer within 20 seconds".
-fn no_answer(timeout: u64) -> String {
-    if timeout == 1 {
-        "no answer within 1 second".into()
-    } else {
-        format!("no answer within {timeout} seconds")
-    }
-}
-
-/// "404 Not Found".
-fn code_words(code: http::StatusCode) -> String {
-    match code.canonical_reason() {
-        Some(reason) => format!("{} {reason}", code.as_u16()),
-        None => code.as_u16().to_string(),
-    }
-}
-
-/// The hops of a redirect chain: (address, status that led there).
-fn hops(redirects: Option<&Redirects>) -> Vec<(String, u16)> {
-    let Some(value) = redirects.and_then(|r| serde_json::to_value(r).ok()) else {
-        return Vec::new();
+/// Asks about one address until it is settled, it has had its retries,
+/// or the deadline passes. Each attempt, redirects and the fragment search
+/// included, is under `timeout_seconds`. The address keeps its host's turn
+/// while it waits to try again, so retries do not queue behind new
+/// addresses.
+async fn settle_address(
+    url: &str,
+    clients: &Clients,
+    rules: &Rules<'_>,
+    host: &Host,
+    limit: &tokio::sync::Semaphore,
+    deadline: Instant,
+) -> Outcome {
+    let settings = rules.settings;
+    let late = || Outcome::Unchecked {
+        reason: format!(
+            "not checked: the check's deadline of {} passed first",
+            span_words(settings.deadline)
+        ),
     };
-    value["redirects"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(|hop| {
-                    let url = hop["url"].as_str()?.to_string();
-                    let code = hop["code"].as_u64()?;
-                    Some((url, u16::try_from(code).ok()?))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    let Ok(Ok(_turn)) = tokio::time::timeout_at(deadline, host.permits.acquire()).await else {
+        return late();
+    };
+    let interval = Duration::from_millis(settings.interval_ms);
+    let timeout = Duration::from_secs(settings.timeout_seconds);
+    let mut backoff = Duration::from_secs(1);
+    let mut earliest = Instant::now();
+    let mut tried = 0;
+    loop {
+        if let Some(reason) = host.given_up() {
+            return Outcome::Unchecked { reason };
+        }
+        let at = host.turn(interval, earliest);
+        if at >= deadline {
+            return late();
+        }
+        tokio::time::sleep_until(at).await;
+        if host.held_past(Instant::now()) {
+            // A 429 to another address came in while this one waited.
+            continue;
+        }
+        let Ok(Ok(permit)) = tokio::time::timeout_at(deadline, limit.acquire()).await else {
+            return late();
+        };
+        let attempt = tokio::time::timeout(timeout, ask::ask(clients, url, rules))
+            .await
+            .unwrap_or_else(|_| Attempt::Again {
+                outcome: Outcome::Broken {
+                    reason: reason::no_answer(settings.timeout_seconds),
+                    code: None,
+                },
+                retry_after: None,
+                slow_down: false,
+            });
+        drop(permit);
+        let (outcome, retry_after, slow_down) = match attempt {
+            Attempt::Done(outcome) => return outcome,
+            Attempt::Again {
+                outcome,
+                retry_after,
+                slow_down,
+            } => (outcome, retry_after, slow_down),
+        };
+        if tried >= settings.retries {
+            return outcome;
+        }
+        tried += 1;
+        // The site's own word on when to ask again is the wait, for its
+        // whole host when it asked to slow down; otherwise 1 s, 2 s, 4 s…
+        let wait = retry_after.unwrap_or(backoff);
+        backoff = backoff.saturating_mul(2);
+        let now = Instant::now();
+        let again = now.checked_add(wait).unwrap_or(deadline);
+        if again >= deadline {
+            if slow_down {
+                let reason = format!(
+                    "not checked: the site asked to wait {} (429 Too Many Requests), past the check's deadline of {}",
+                    span_words(wait),
+                    span_words(settings.deadline)
+                );
+                host.give_up(&reason);
+                return Outcome::Unchecked { reason };
+            }
+            return Outcome::Unchecked {
+                reason: format!(
+                    "{}, and the check's deadline of {} came before it could be asked again",
+                    detail(&outcome),
+                    span_words(settings.deadline)
+                ),
+            };
+        }
+        if slow_down {
+            host.hold_until(again);
+        }
+        earliest = again;
+    }
 }
 
-fn outcome(status: &Status, redirects: Option<&Redirects>, timeout: u64) -> Outcome {
-    let hops = hops(redirects);
-    match status {
-        Status::Ok(code) => match hops.iter().find(|(_, c)| *c == 301 || *c == 308) {
-            Some(&(_, permanent)) => Outcome::Moved {
-                code: permanent,
-                to: hops.last().map(|(url, _)| url.clone()).unwrap_or_default(),
-            },
-            None => Outcome::Fine {
-                code: code.as_u16(),
-            },
-        },
-        Status::Error(ErrorKind::RejectedStatusCode(code)) if code.is_redirection() => {
-            let mut seen = HashSet::new();
-            let looped = hops.iter().any(|(url, _)| !seen.insert(url.as_str()));
-            Outcome::Broken {
-                reason: if looped {
-                    "redirects in a loop".into()
-                } else {
-                    format!("more than {MAX_REDIRECTS} redirects")
-                },
-                code: Some(code.as_u16()),
-            }
-        }
-        Status::Error(ErrorKind::RejectedStatusCode(code))
-            if *code == http::StatusCode::TOO_MANY_REQUESTS =>
-        {
-            Outcome::Unchecked {
-                reason: "the site kept asking to slow down (429 Too Many Requests)".into(),
-            }
-        }
-        Status::Error(ErrorKind::RejectedStatusCode(code)) => Outcome::Broken {
-            reason: code_words(*code),
-            code: Some(code.as_u16()),
-        },
-        Status::Error(ErrorKind::InvalidFragment(uri)) => Outcome::Broken {
-            reason: format!(
-                "the page has no #{}",
-                uri.as_str().split_once('#').map_or("", |(_, f)| f)
-            ),
-            code: None,
-        },
-        Status::Error(ErrorKind::NetworkRequest(error)) if error.is_timeout() => Outcome::Broken {
-            reason: no_answer(timeout),
-            code: None,
-        },
-        Status::Timeout(_) => Outcome::Broken {
-            reason: no_answer(timeout),
-            code: None,
-        },
-        Status::Error(ErrorKind::NetworkRequest(error)) if error.is_connect() => Outcome::Broken {
-            reason: "could not connect to the site".into(),
-            code: None,
-        },
-        Status::Error(error) => Outcome::Broken {
-            reason: error.to_string(),
-            code: None,
-        },
-        Status::RequestError(error) => Outcome::Broken {
-            reason: error.to_string(),
-            code: None,
-        },
-        Status::Excluded => Outcome::Excluded,
-        Status::UnknownStatusCode(code) => Outcome::Unchecked {
-            reason: format!("an unknown status, {}", code.as_u16()),
-        },
-        other => Outcome::Unchecked {
-            reason: other.to_string(),
-        },
+/// The words of an outcome that was going to be tried again.
+fn detail(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Broken { reason, .. } | Outcome::Unchecked { reason } => reason.clone(),
+        other => format!("{other:?}"),
     }
 }
 

@@ -16,6 +16,14 @@ pub struct Report {
     pub checked_at: String,
     /// Every distinct address, broken ones first.
     pub links: Vec<LinkResult>,
+    /// The check fails when more than this share of the addresses asked
+    /// about could not be decided (`link_check.max_undecided_percent`).
+    #[serde(default = "every_link")]
+    pub max_undecided_percent: u8,
+}
+
+fn every_link() -> u8 {
+    100
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -76,6 +84,32 @@ impl Report {
             }
         }
         counts
+    }
+
+    /// Whether more of the links asked about were left undecided than
+    /// site.yaml allows: a check that could decide little has not passed.
+    pub fn too_many_undecided(&self) -> bool {
+        let counts = self.counts();
+        let asked = self.links.len() - counts.excluded;
+        asked > 0 && counts.unchecked * 100 > asked * usize::from(self.max_undecided_percent)
+    }
+
+    /// Whether `check` fails: a link is broken, or too many were undecided.
+    pub fn fails(&self) -> bool {
+        self.counts().broken > 0 || self.too_many_undecided()
+    }
+
+    /// "3 of 10 links could not be decided, more than the 10% allowed".
+    pub fn undecided_words(&self) -> Option<String> {
+        let counts = self.counts();
+        self.too_many_undecided().then(|| {
+            format!(
+                "{} of {} links could not be decided, more than the {}% link_check.max_undecided_percent allows: the check fails",
+                counts.unchecked,
+                self.links.len() - counts.excluded,
+                self.max_undecided_percent
+            )
+        })
     }
 
     /// The day of the check, `2026-11-22`.
@@ -180,6 +214,9 @@ pub fn terminal(report: &Report, color: bool) -> String {
     }
     out.push_str(&summary(report));
     out.push_str(&format!(", checked {}.\n", report.checked_at));
+    if let Some(words) = report.undecided_words() {
+        out.push_str(&format!("{words}.\n"));
+    }
     out
 }
 
@@ -191,6 +228,9 @@ pub fn markdown(report: &Report) -> String {
         summary(report),
         report.checked_at
     );
+    if let Some(words) = report.undecided_words() {
+        out.push_str(&format!("\n**{words}.**\n"));
+    }
     let attention: Vec<&LinkResult> = report
         .links
         .iter()
