@@ -740,3 +740,31 @@ target!(
 );
 target!(changes, "changes", true, MARKDOWN_WORDS, changes_run);
 target!(site, "site", true, MARKDOWN_WORDS, site_run);
+
+/// A stand-in target that fails on an audience block holding a reference.
+fn fails_on_a_reference_in_a_block(input: &[u8]) -> Signal {
+    let text = String::from_utf8_lossy(input);
+    assert!(
+        !(text.contains("::: staff") && text.contains("[[role:x]]")),
+        "a reference in a block"
+    );
+    Vec::new()
+}
+
+#[test]
+fn a_finding_is_minimised_to_what_causes_it() {
+    let target = Target {
+        name: "stand-in",
+        bundle: false,
+        dictionary: &[],
+        run: fails_on_a_reference_in_a_block,
+        pending: |_| None,
+    };
+    assert!(engine::minimised(&target, b"::: staff\nno reference\n").is_none());
+    let input = b"---\ntitle: x\n---\nintro\n::: staff\nmore\n[[role:x]] and words\n:::\nend\n";
+    let (small, problem) = engine::minimised(&target, input).expect("the input fails");
+    assert!(problem.contains("a reference in a block"), "{problem}");
+    // Every byte left is needed: the two pieces the property looks for, in
+    // the order the input has them.
+    assert_eq!(String::from_utf8_lossy(&small), "::: staff[[role:x]]");
+}

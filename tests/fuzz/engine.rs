@@ -317,6 +317,21 @@ pub fn fuzz(target: &Target, short: Duration) {
     );
 }
 
+/// The smallest input that fails as `input` does, with the problem; `None`
+/// when it passes.
+pub fn minimised(target: &Target, input: &[u8]) -> Option<(Vec<u8>, String)> {
+    let session = Session {
+        long: None,
+        findings: PathBuf::new(),
+        seed: None,
+        slow: Duration::from_secs(10),
+    };
+    let (Err(problem), _) = check(target, input, session.slow) else {
+        return None;
+    };
+    Some((minimise(target, input, &problem, &session), problem))
+}
+
 /// Findings are told apart by where they panic, not by their message
 /// (which often quotes the input).
 fn problem_key(problem: &str) -> String {
