@@ -132,7 +132,15 @@ fn signal_of(diagnostics: &Diagnostics) -> Signal {
         .items
         .iter()
         .map(|d| {
-            let words: Vec<&str> = d.message.split_whitespace().take(4).collect();
+            // What is quoted from the input is left out: the kind of
+            // problem is the signal, not the value that has it.
+            let unquoted: String = d
+                .message
+                .split('`')
+                .step_by(2)
+                .collect::<Vec<_>>()
+                .join("_");
+            let words: Vec<&str> = unquoted.split_whitespace().take(6).collect();
             format!("{:?} {}", d.severity, words.join(" "))
         })
         .collect()
