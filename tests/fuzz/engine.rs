@@ -250,7 +250,12 @@ pub fn fuzz(target: &Target, short: Duration) {
         }
         stats.executions += 1;
         let (result, took) = check(target, &input, session.slow);
-        stats.slowest = stats.slowest.max(took);
+        if took > stats.slowest {
+            stats.slowest = took;
+            if session.long.is_some() {
+                let _ = std::fs::write(session.findings.with_extension("slowest"), &input);
+            }
+        }
         match result {
             Ok(signal) => {
                 let mut new = false;
