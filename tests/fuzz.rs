@@ -168,9 +168,13 @@ fn assert_pages_are_inert(tree: &policyweb::output::Tree) {
                     tag.name
                 );
                 if matches!(name.as_str(), "href" | "src" | "action" | "formaction") {
+                    // As a browser reads an address (the WHATWG URL
+                    // standard): C0 controls and spaces trimmed from the
+                    // ends, tabs and newlines removed anywhere.
                     let scheme: String = value
+                        .trim_matches(|c: char| c <= ' ')
                         .chars()
-                        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+                        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
                         .take(11)
                         .collect::<String>()
                         .to_ascii_lowercase();
