@@ -158,9 +158,9 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
     let mut matched: Vec<Option<usize>> = vec![None; new_shown.len()];
     let mut taken = vec![false; old_shown.len()];
     for (n, &ni) in new_shown.iter().enumerate() {
-        if let Some(o) = old_shown
-            .iter()
-            .position(|&oi| old.sections[oi].id == new.sections[ni].id)
+        // An old section is matched once, even where two share an id.
+        if let Some(o) = (0..old_shown.len())
+            .find(|&o| !taken[o] && old.sections[old_shown[o]].id == new.sections[ni].id)
         {
             matched[n] = Some(o);
             taken[o] = true;

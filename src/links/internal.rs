@@ -79,10 +79,16 @@ fn problems_on(
     tags: &[html::StartTag],
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    // A link written many times on one page is judged once: its sources
+    // already list every place it is written.
+    let mut judged = HashSet::new();
     for tag in tags {
         let Some(href) = tag.attribute("href").or_else(|| tag.attribute("src")) else {
             continue;
         };
+        if !judged.insert(href) {
+            continue;
+        }
         // The canonical address names the page itself under base_url.
         let canonical = tag.name == "link" && tag.attribute("rel") == Some("canonical");
         if super::classify(href, true) != Ok(Target::Internal) || tag.name == "base" || canonical {

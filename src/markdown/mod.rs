@@ -13,7 +13,7 @@ pub mod highlight;
 pub mod references;
 pub mod sanitize;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -156,6 +156,7 @@ pub fn render(page: &Page) -> Rendered {
         filtered: &filtered,
         out: Rendered::default(),
         used_ids: PAGE_IDS.iter().map(|s| s.to_string()).collect(),
+        id_suffixes: HashMap::new(),
         raw_html: false,
         footnotes: Vec::new(),
     };
@@ -175,6 +176,8 @@ struct Renderer<'a> {
     filtered: &'a audience::Filtered,
     out: Rendered,
     used_ids: HashSet<String>,
+    /// The suffix to try next for each id asked for more than once.
+    id_suffixes: HashMap<String, usize>,
     raw_html: bool,
     footnotes: Vec<String>,
 }
@@ -238,11 +241,13 @@ impl<'a> Renderer<'a> {
             Mode::Section => wanted.to_string(),
             Mode::All => format!("{}--{wanted}", self.page.section.id),
         };
+        // Counting on from the last suffix this base took keeps a page of
+        // thousands of same-named headings linear.
+        let next = self.id_suffixes.entry(base.clone()).or_insert(2);
         let mut id = base.clone();
-        let mut n = 2;
         while !self.used_ids.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+            id = format!("{base}-{next}");
+            *next += 1;
         }
         id
     }
