@@ -193,7 +193,13 @@ fn only_markdown_sections_and_known_files_are_published() {
     );
     site.write("content/020-notes.MD", section("Notes", secret));
     site.write("content/030-procedures/notes.txt", secret);
+    // An image is published with the views whose pages show it, whatever
+    // the case of its extension.
     site.write("content/logo.PNG", b"\x89PNG\r\n\x1a\n");
+    site.write(
+        "content/010-introduction.md",
+        format!("{intro}\n![The school's logo](logo.PNG)\n"),
+    );
     let run = build(&site);
     run.assert_success();
     for file in [
