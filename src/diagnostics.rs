@@ -356,8 +356,16 @@ impl Excerpt {
         let text = file.text.as_str();
         let start = floor_char_boundary(text, bytes.start.min(text.len()));
         let mut end = floor_char_boundary(text, bytes.end.min(text.len()).max(start));
-        let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i);
+        // Both take any offset: one inside a character, or past the end,
+        // is moved back to a character boundary first.
+        let line_start = |at: usize| {
+            let at = floor_char_boundary(text, at.min(text.len()));
+            text[..at].rfind('\n').map_or(0, |i| i + 1)
+        };
+        let line_end = |at: usize| {
+            let at = floor_char_boundary(text, at.min(text.len()));
+            text[at..].find('\n').map_or(text.len(), |i| at + i)
+        };
         let (line, _) = line_column(text, start);
         let caret_line = line_start(start);
         // One line of context before and after, as the printer is set up.
