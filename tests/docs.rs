@@ -1,6 +1,7 @@
 //! The documentation's examples, run, so the docs cannot drift from the
-//! code. docs/reference.md, docs/getting-started.md and docs/guide.md are
-//! each played as one scenario, top to bottom, in an empty folder:
+//! code. docs/reference.md, getting-started.md, guide.md, status.md,
+//! revisions.md, links.md and serve.md are each played as one scenario,
+//! top to bottom, in an empty folder:
 //!
 //! - a fence whose info string is a language and a path, such as
 //!   ```` ```yaml data/people.yaml ````, is written as that whole file; with
