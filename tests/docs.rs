@@ -104,7 +104,10 @@ struct Output {
 fn policyweb(args: &[String], folder: &Path, today: &str) -> Output {
     // Nothing is sent to the world: a request goes to a closed port here.
     let nowhere = "http://127.0.0.1:9";
-    let output = Process::new(env!("CARGO_BIN_EXE_policyweb"))
+    // stdout and stderr share one pipe, as they share a terminal, so the
+    // text is in the order a reader sees it.
+    let (mut reader, writer) = std::io::pipe().expect("a pipe");
+    let mut child = Process::new(env!("CARGO_BIN_EXE_policyweb"))
         .args(args)
         .current_dir(folder)
         .env("NO_COLOR", "1")
@@ -118,16 +121,20 @@ fn policyweb(args: &[String], folder: &Path, today: &str) -> Output {
                 .flat_map(|name| [name.to_string(), name.to_lowercase()])
                 .map(|name| (name, nowhere)),
         )
-        .output()
+        .stdin(std::process::Stdio::null())
+        .stdout(writer.try_clone().expect("a pipe"))
+        .stderr(writer)
+        .spawn()
         .expect("policyweb runs");
+    // The command, and with it this side's writer, is gone: the read ends
+    // when policyweb exits.
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut reader, &mut text).expect("policyweb's output");
+    let status = child.wait().expect("policyweb exits");
     Output {
         command: format!("policyweb {}", args.join(" ")),
-        code: output.status.code().expect("policyweb exits"),
-        text: format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
+        code: status.code().expect("policyweb exits"),
+        text: String::from_utf8_lossy(&text).into_owned(),
     }
 }
 
@@ -325,8 +332,8 @@ impl Scenario {
     }
 }
 
-/// The doc shows the whole of what the command printed (stdout, then
-/// stderr), line for line; only spaces at the ends of lines, blank lines
+/// The doc shows the whole of what the command printed (stdout and stderr
+/// as they came), line for line; only spaces at the ends of lines, blank lines
 /// at the end and how long a build took are not compared.
 fn expect_lines(at: &str, output: &Output, shown: &str) {
     // How long a build took, and when a link check ran (to the second),
