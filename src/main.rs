@@ -543,6 +543,8 @@ fn check(
             let state = match result.outcome {
                 external::Outcome::Broken { .. } => "broken",
                 external::Outcome::Unchecked { .. } => "not decided",
+                external::Outcome::Moved { .. } => "moved",
+                external::Outcome::Excluded => "excluded",
                 _ => "ok",
             };
             eprintln!("[{done}/{total}] {state} {}", result.url);

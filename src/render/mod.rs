@@ -186,7 +186,13 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         link_pages.finish(&FinishedPages::new());
         into.absorb_output(&link_pages);
     }
-    pages::sitemap(site, &theme, &mut public.tree, &mut diagnostics);
+    pages::sitemap(
+        site,
+        &theme,
+        &public.tags,
+        &mut public.tree,
+        &mut diagnostics,
+    );
     diagnostics.extend(public.diagnostics);
     diagnostics.extend(restricted.diagnostics);
     Rendered {

@@ -9,6 +9,7 @@ use super::ViewOutput;
 use super::context::{Edition, Link, PageSpec, Standing, ViewPage, chrome, view_crumbs};
 use super::theme::Theme;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::links::internal::PageTags;
 use crate::markdown::{self, Mode, Page};
 use crate::model::{Section, Site, View};
 use crate::output::Tree;
@@ -782,11 +783,33 @@ struct SitemapEntry {
     url: String,
 }
 
-pub fn sitemap(site: &Site, theme: &Theme, tree: &mut Tree, diagnostics: &mut Diagnostics) {
+/// Every page search engines are asked to list: not those of an earlier
+/// revision or a draft, which ask not to be (a first draft is at the
+/// view's own address, so where a page is does not tell).
+pub fn sitemap(
+    site: &Site,
+    theme: &Theme,
+    tags: &PageTags,
+    tree: &mut Tree,
+    diagnostics: &mut Diagnostics,
+) {
+    let unlisted = |path: &str| {
+        tags.get(path).is_some_and(|tags| {
+            tags.iter().any(|tag| {
+                tag.name == "meta"
+                    && tag
+                        .attribute("name")
+                        .is_some_and(|n| n.eq_ignore_ascii_case("robots"))
+                    && tag
+                        .attribute("content")
+                        .is_some_and(|c| c.to_ascii_lowercase().contains("noindex"))
+            })
+        })
+    };
     let entries: Vec<SitemapEntry> = tree
         .files
         .keys()
-        .filter(|p| p.ends_with("index.html") && !p.starts_with("versions/"))
+        .filter(|p| p.ends_with("index.html") && !p.starts_with("versions/") && !unlisted(p))
         .map(|p| SitemapEntry {
             url: format!(
                 "{}{}",
