@@ -13,7 +13,7 @@ pub mod highlight;
 pub mod references;
 pub mod sanitize;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -158,8 +158,13 @@ pub fn render(page: &Page) -> Rendered {
         used_ids: PAGE_IDS.iter().map(|s| s.to_string()).collect(),
         id_suffixes: HashMap::new(),
         raw_html: false,
+        citations: citations(&events),
         footnotes: Vec::new(),
+        open_notes: Vec::new(),
+        heading_ids: VecDeque::new(),
+        fragments: HashMap::new(),
     };
+    renderer.claim_heading_ids(&events);
     let mut html_events = Vec::with_capacity(events.len());
     renderer.transform(&events, &mut html_events);
     let mut html = String::with_capacity(filtered.text.len() * 2);
@@ -179,7 +184,53 @@ struct Renderer<'a> {
     /// The suffix to try next for each id asked for more than once.
     id_suffixes: HashMap<String, usize>,
     raw_html: bool,
-    footnotes: Vec<String>,
+    /// How many times each footnote is cited, counted before rendering so
+    /// a note written above its references still links back to each.
+    citations: HashMap<String, usize>,
+    /// The section's notes, numbered in the order they first appear.
+    footnotes: Vec<Footnote>,
+    /// The notes whose definitions are open, innermost last.
+    open_notes: Vec<usize>,
+    /// The ids the headings got, in order, claimed before rendering so a
+    /// link written above a heading can be pointed at it.
+    heading_ids: VecDeque<String>,
+    /// The id each heading asked for, to the one the first heading asking
+    /// for it got: `[Contents](#contents)` means this section's heading
+    /// "Contents", which the theme's own `#contents` has pushed to `-2`.
+    fragments: HashMap<String, String>,
+}
+
+/// One footnote's ids: the note's own, and one for each place it is cited,
+/// claimed together so every one is unique on the page.
+struct Footnote {
+    label: String,
+    id: String,
+    references: Vec<String>,
+    /// How many of `references` the text has reached so far.
+    cited: usize,
+}
+
+/// How many times each footnote label is cited in the events the renderer
+/// publishes: a reference inside an image's alt text or a `[[...|label]]`
+/// is dropped with them, so it is not counted (see `Renderer::transform`).
+fn citations(events: &[(Event, Range<usize>)]) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::Image { .. })
+            | Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { .. },
+                ..
+            }) => i = closing(events, i),
+            Event::FootnoteReference(label) => {
+                *counts.entry(label.to_string()).or_insert(0) += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    counts
 }
 
 /// Index of the event closing the one that opens at `start`.
@@ -328,8 +379,10 @@ impl<'a> Renderer<'a> {
                     let end = closing(events, i);
                     let inner_events = &events[i + 1..end];
                     let text = plain_text(inner_events);
-                    let wanted = id.as_ref().map_or_else(|| slug(&text), |id| id.to_string());
-                    let id = self.claim_id(&wanted);
+                    let id = match self.heading_ids.pop_front() {
+                        Some(id) => id,
+                        None => self.claim_id(&heading_wanted(id.as_deref(), &text)),
+                    };
                     let level = self.heading_level(*level);
                     let mut inner = Vec::new();
                     self.transform(inner_events, &mut inner);
@@ -339,11 +392,9 @@ impl<'a> Renderer<'a> {
                         format!("<h{level} id=\"{}\">{inner_html}</h{level}>\n", escape(&id))
                             .into(),
                     ));
-                    self.out.headings.push(Heading {
-                        level,
-                        id: wanted,
-                        text,
-                    });
+                    // The id the heading got, not the one it asked for: a
+                    // heading "Contents" or a repeated one is `-2`.
+                    self.out.headings.push(Heading { level, id, text });
                     i = end + 1;
                     continue;
                 }
@@ -464,24 +515,42 @@ impl<'a> Renderer<'a> {
                     continue;
                 }
                 Event::FootnoteReference(label) => {
-                    let number = self.footnote_number(label);
-                    let id = self.footnote_id(label);
+                    let index = self.footnote(label);
+                    let number = index + 1;
+                    let note = &mut self.footnotes[index];
+                    let reference = note.references.get(note.cited).cloned();
+                    note.cited += 1;
+                    let note_id = escape(&note.id);
+                    // Counted beforehand, so always there; if not, the
+                    // reference still gets an id of its own.
+                    let reference = escape(
+                        &reference
+                            .unwrap_or_else(|| self.claim_id(&format!("fnref-{}", slug(label)))),
+                    );
                     out.push(Event::Html(
                         format!(
-                            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}\" aria-label=\"Note {number}\">{number}</a></sup>"
+                            "<sup class=\"footnote-ref\"><a href=\"#{note_id}\" id=\"{reference}\" aria-label=\"Note {number}\">{number}</a></sup>"
                         )
                         .into(),
                     ));
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
-                    let number = self.footnote_number(label);
-                    let id = self.footnote_id(label);
+                    let index = self.footnote(label);
+                    self.open_notes.push(index);
+                    let id = escape(&self.footnotes[index].id);
+                    let number = index + 1;
                     out.push(Event::Html(
-                        format!("<div class=\"footnote\" id=\"fn-{id}\">\n<p class=\"footnote-label\">Note {number}</p>\n")
+                        format!("<div class=\"footnote\" id=\"{id}\">\n<p class=\"footnote-label\">Note {number}</p>\n")
                             .into(),
                     ));
                 }
-                Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>\n".into())),
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    let back = match self.open_notes.pop() {
+                        Some(index) => back_links(index + 1, &self.footnotes[index].references),
+                        None => String::new(),
+                    };
+                    out.push(Event::Html(format!("{back}</div>\n").into()));
+                }
                 // An HTML block comes a line at a time; a tag may span lines,
                 // so the block is cleaned whole.
                 Event::Start(Tag::HtmlBlock) => {
@@ -566,22 +635,43 @@ impl<'a> Renderer<'a> {
         cleaned.html
     }
 
-    fn footnote_number(&mut self, label: &str) -> usize {
-        match self.footnotes.iter().position(|l| l == label) {
-            Some(i) => i + 1,
-            None => {
-                self.footnotes.push(label.to_string());
-                self.footnotes.len()
+    /// Every heading's id, in the order the headings are rendered.
+    fn claim_heading_ids(&mut self, events: &[(Event, Range<usize>)]) {
+        for (i, (event, _)) in events.iter().enumerate() {
+            if let Event::Start(Tag::Heading { id, .. }) = event {
+                let text = plain_text(&events[i + 1..closing(events, i)]);
+                let wanted = heading_wanted(id.as_deref(), &text);
+                let got = self.claim_id(&wanted);
+                self.fragments.entry(wanted).or_insert_with(|| got.clone());
+                self.heading_ids.push_back(got);
             }
         }
     }
 
-    fn footnote_id(&self, label: &str) -> String {
-        let base = slug(label);
-        match self.page.mode {
-            Mode::Section => base,
-            Mode::All => format!("{}--{base}", self.page.section.id),
+    /// The index of the note `label`, numbered and given its ids the
+    /// first time it is met, whether at a reference or at the note.
+    fn footnote(&mut self, label: &str) -> usize {
+        if let Some(index) = self.footnotes.iter().position(|n| n.label == label) {
+            return index;
         }
+        // Two labels may slug alike (`[^a b]`, `[^a-b]`); claiming keeps
+        // their ids apart.
+        let base = slug(label);
+        let id = self.claim_id(&format!("fn-{base}"));
+        let cited = self.citations.get(label).copied().unwrap_or(0);
+        let references = (1..=cited)
+            .map(|n| match n {
+                1 => self.claim_id(&format!("fnref-{base}")),
+                n => self.claim_id(&format!("fnref-{base}-{n}")),
+            })
+            .collect();
+        self.footnotes.push(Footnote {
+            label: label.to_string(),
+            id,
+            references,
+            cited: 0,
+        });
+        self.footnotes.len() - 1
     }
 
     fn reference(&mut self, target: &str, label: Option<&str>, range: &Range<usize>) -> String {
@@ -619,6 +709,9 @@ impl<'a> Renderer<'a> {
             Ok(Target::External) => dest.to_string(),
             Ok(Target::Internal) => {
                 let href = match (self.page.mode, dest.strip_prefix('#')) {
+                    (_, Some(fragment)) if let Some(id) = self.fragments.get(fragment) => {
+                        format!("#{id}")
+                    }
                     (Mode::All, Some(fragment)) => format!("#{}--{fragment}", self.page.section.id),
                     _ => dest.to_string(),
                 };
@@ -677,6 +770,49 @@ impl<'a> Renderer<'a> {
             "<img src=\"{}\" alt=\"{}\"{title}>",
             escape(&src),
             escape(alt.trim())
+        )
+    }
+}
+
+/// The id a heading asks for: the one written after it, else its text's.
+fn heading_wanted(written: Option<&str>, text: &str) -> String {
+    written.map_or_else(|| slug(text), str::to_string)
+}
+
+/// The links from note `number` back to each place it is cited, as GitHub
+/// and pandoc write them: ↩, then ↩², ↩³ … when it is cited more than once.
+/// Each has a name of its own, so a screen reader's list of links tells
+/// them apart.
+fn back_links(number: usize, references: &[String]) -> String {
+    let count = references.len();
+    let links: Vec<String> = references
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let (name, mark) = match count {
+                1 => (format!("Back to reference {number}"), String::new()),
+                _ => (
+                    format!("Back to reference {number} ({} of {count})", i + 1),
+                    if i == 0 {
+                        String::new()
+                    } else {
+                        format!("<sup>{}</sup>", i + 1)
+                    },
+                ),
+            };
+            format!(
+                "<a href=\"#{}\" aria-label=\"{name}\">\u{21a9}\u{fe0e}{mark}</a>",
+                escape(id)
+            )
+        })
+        .collect();
+    if links.is_empty() {
+        String::new()
+    } else {
+        // `footnote-ref` gives each link the size of a reference's.
+        format!(
+            "<p class=\"footnote-back footnote-ref\">{}</p>\n",
+            links.join(" ")
         )
     }
 }

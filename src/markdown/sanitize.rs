@@ -90,7 +90,8 @@ const GENERIC: &[&str] = &["class", "id", "lang", "title"];
 
 /// Attributes the final pass keeps on particular tags.
 const BY_TAG: &[(&str, &[&str])] = &[
-    ("a", &["href"]),
+    // The names of footnote references and back-links (`Note 1`).
+    ("a", &["href", "aria-label"]),
     ("div", &["role", "tabindex", "aria-label"]),
     ("img", &["src", "alt", "width", "height"]),
     ("th", &["scope", "colspan", "rowspan"]),
