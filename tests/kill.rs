@@ -117,21 +117,7 @@ fn restore(site: &Site, saved: &Path) {
     if site.out().exists() {
         std::fs::remove_dir_all(site.out()).unwrap();
     }
-    copy_dir(saved, &site.out());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::copy_tree(saved, &site.out());
 }
 
 #[test]
@@ -143,7 +129,7 @@ fn public_is_always_the_old_site_or_the_new_one() {
     let old = snapshot(&site.out());
     assert!(old.len() > 2 * SECTIONS, "{} files", old.len());
     let saved = tempfile::tempdir().unwrap();
-    copy_dir(&site.out(), saved.path());
+    common::copy_tree(&site.out(), saved.path());
 
     // The new site: every page changes, and there is one more section.
     site.replace(

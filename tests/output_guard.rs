@@ -95,7 +95,7 @@ fn an_output_that_is_or_holds_the_sites_own_files_is_refused() {
     let site = Site {
         dir: tempfile::tempdir_in(outer.path()).unwrap(),
     };
-    copy_dir(&common::fixture_path("minimal"), site.root());
+    common::copy_tree(&common::fixture_path("minimal"), site.root());
     std::fs::create_dir_all(site.path("versions/2023-24")).unwrap();
     std::fs::create_dir_all(site.path("themes/default")).unwrap();
     std::fs::write(site.path("themes/default/note.txt"), "theme").unwrap();
@@ -336,7 +336,7 @@ fn a_killed_builds_staging_folder_is_removed_by_the_next_build() {
     site.write(".public.new-Ab12Cd/parents/index.html", "half");
     // Left by an earlier version, killed between its two renames.
     std::fs::create_dir(site.path(".public.old-Zz99Yy")).unwrap();
-    copy_dir(&site.out(), &site.path(".public.old-Zz99Yy/site"));
+    common::copy_tree(&site.out(), &site.path(".public.old-Zz99Yy/site"));
     let _ = std::fs::remove_file(site.path(".public.old-Zz99Yy/site").join(MARKER));
     // Named like one, but someone's own: kept.
     site.write(".public.new-mine/notes.txt", "mine");
@@ -351,20 +351,6 @@ fn a_killed_builds_staging_folder_is_removed_by_the_next_build() {
     kept.sort();
     assert_eq!(left, kept);
     assert_eq!(site.read(".public.new-mine/notes.txt"), "mine");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A tmpfs of `size` mounted on a new folder, unmounted when dropped; `None`

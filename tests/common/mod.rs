@@ -177,7 +177,8 @@ impl Run {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// Copies a folder's files and folders into `to`, which may exist.
+pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from)
         .into_iter()
         .filter_map(Result::ok)
