@@ -800,8 +800,10 @@ fn back_links(number: usize, references: &[String]) -> String {
                     },
                 ),
             };
+            // The name is text of the link's own, not an aria-label, so
+            // that what a reader sees (↩²) is part of what is announced.
             format!(
-                "<a href=\"#{}\" aria-label=\"{name}\">\u{21a9}\u{fe0e}{mark}</a>",
+                "<a href=\"#{}\"><span aria-hidden=\"true\">\u{21a9}\u{fe0e}{mark}</span><span class=\"visually-hidden\">{name}</span></a>",
                 escape(id)
             )
         })

@@ -92,6 +92,8 @@ const GENERIC: &[&str] = &["class", "id", "lang", "title"];
 const BY_TAG: &[(&str, &[&str])] = &[
     // The names of footnote references and back-links (`Note 1`).
     ("a", &["href", "aria-label"]),
+    // The back-links' arrows, hidden from screen readers behind their names.
+    ("span", &["aria-hidden"]),
     ("div", &["role", "tabindex", "aria-label"]),
     ("img", &["src", "alt", "width", "height"]),
     ("th", &["scope", "colspan", "rowspan"]),
