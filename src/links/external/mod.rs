@@ -18,7 +18,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-pub use report::{Counts, LinkResult, Outcome, Report};
+pub use crate::model::link_report::{Counts, LinkResult, Outcome, Report};
 
 use crate::diagnostics::{Diagnostics, Sources};
 
