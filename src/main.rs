@@ -113,7 +113,7 @@ fn main() -> ExitCode {
             next_review,
             root,
         } => {
-            let approval = policyweb::release::Approval {
+            let approval = policyweb::release::ApprovalToRecord {
                 id,
                 approved,
                 by,
@@ -477,7 +477,7 @@ fn serve(options: policyweb::serve::Options, open: bool, quiet: bool) -> ExitCod
             eprintln!("Stopped.");
             ExitCode::SUCCESS
         }
-        Err(policyweb::serve::Failure::PortInUse(address)) => {
+        Err(policyweb::serve::ServeFailure::PortInUse(address)) => {
             eprintln!(
                 "error: port {} on {} is already in use (another preview?); try another: policyweb serve --port {}",
                 address.port(),
@@ -486,7 +486,7 @@ fn serve(options: policyweb::serve::Options, open: bool, quiet: bool) -> ExitCod
             );
             ExitCode::from(2)
         }
-        Err(policyweb::serve::Failure::Other(problem)) => {
+        Err(policyweb::serve::ServeFailure::Other(problem)) => {
             eprintln!("error: {problem}");
             ExitCode::from(1)
         }
@@ -524,7 +524,7 @@ fn check(
     color: bool,
     today: NaiveDate,
 ) -> ExitCode {
-    use policyweb::links::external::{self, Failure, LinkResult, report};
+    use policyweb::links::external::{self, CheckFailure, LinkResult, report};
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -541,10 +541,10 @@ fn check(
         }
         None if !quiet => {
             let state = match result.outcome {
-                external::Outcome::Broken { .. } => "broken",
-                external::Outcome::Unchecked { .. } => "not decided",
-                external::Outcome::Moved { .. } => "moved",
-                external::Outcome::Excluded => "excluded",
+                external::LinkOutcome::Broken { .. } => "broken",
+                external::LinkOutcome::Unchecked { .. } => "not decided",
+                external::LinkOutcome::Moved { .. } => "moved",
+                external::LinkOutcome::Excluded => "excluded",
                 _ => "ok",
             };
             eprintln!("[{done}/{total}] {state} {}", result.url);
@@ -557,12 +557,12 @@ fn check(
     }
     let report = match outcome {
         Ok(report) => report,
-        Err(Failure::Site(sources, diagnostics)) => {
+        Err(CheckFailure::Site(sources, diagnostics)) => {
             eprint!("{}", diagnostics.render(&sources, color));
             eprintln!("The site has errors; fix them to check its links.");
             return ExitCode::from(1);
         }
-        Err(Failure::Checker(problem)) => {
+        Err(CheckFailure::Checker(problem)) => {
             eprintln!("error: {problem}");
             return ExitCode::from(1);
         }

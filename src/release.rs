@@ -9,13 +9,13 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::load;
-use crate::load::data::{Text, VersionEntry};
+use crate::load::entries::{Text, VersionEntry};
 use crate::load::yaml::Document;
 use crate::model::PolicyDate;
 
 /// What to record.
 #[derive(Debug, Clone)]
-pub struct Approval {
+pub struct ApprovalToRecord {
     pub id: String,
     pub approved: NaiveDate,
     pub by: String,
@@ -38,7 +38,7 @@ const SITE_WIDE: &[&str] = &["site.yaml", "versions.yaml"];
 
 pub fn release(
     root: &Path,
-    approval: &Approval,
+    approval: &ApprovalToRecord,
     today: NaiveDate,
 ) -> Result<Released, (Sources, Diagnostics)> {
     let (site, sources, mut diagnostics) = crate::load_site(root, today);
@@ -87,7 +87,7 @@ pub fn release(
         );
     };
     let id = approval.id.as_str();
-    if !crate::validate::is_valid_id(id) {
+    if !crate::ids::is_valid_id(id) {
         return refuse(
             diagnostics,
             Diagnostic::error(format!("`{id}` is not a valid revision id"))
@@ -215,7 +215,7 @@ fn scalar(value: &str) -> String {
 }
 
 /// The (key, value) lines an approval records.
-fn fields(approval: &Approval) -> Vec<(&'static str, String)> {
+fn fields(approval: &ApprovalToRecord) -> Vec<(&'static str, String)> {
     let mut out = vec![
         ("status", "approved".to_string()),
         ("approved", approval.approved.format("%Y-%m-%d").to_string()),
@@ -238,7 +238,7 @@ fn approve_in_place(
     sources: &Sources,
     document: &Document,
     entry: &VersionEntry,
-    approval: &Approval,
+    approval: &ApprovalToRecord,
 ) -> String {
     let present: Vec<(&str, Option<&Text>)> = vec![
         ("status", Some(&entry.status)),
@@ -345,7 +345,7 @@ fn append_entry(
     entries: &[VersionEntry],
     sources: &Sources,
     document: &Document,
-    approval: &Approval,
+    approval: &ApprovalToRecord,
 ) -> String {
     // "- id: …" as the first entry writes it, or the usual layout.
     let (dash, indent) = entries
@@ -374,7 +374,7 @@ fn append_entry(
 
 /// Reads the edited file back: it must parse, and the entry must say
 /// what was asked.
-fn check_edit(text: &str, approval: &Approval) -> Result<(), String> {
+fn check_edit(text: &str, approval: &ApprovalToRecord) -> Result<(), String> {
     let entries: Vec<VersionEntry> = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
     let entry = entries
         .iter()

@@ -51,10 +51,7 @@ const STARTER: &[(&str, &str)] = &[
         "curriculum.yaml",
         include_str!("../scaffold/starter/data/curriculum.yaml"),
     ),
-    (
-        "strands.yaml",
-        include_str!("../curriculum/default-strands.yaml"),
-    ),
+    ("strands.yaml", include_str!("default-strands.yaml")),
     (
         "front matter",
         include_str!("../scaffold/starter/content/040-teaching-online-safety.md"),
@@ -639,12 +636,10 @@ pub fn unknown_key_help(message: &str) -> Option<String> {
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    Some(
-        match crate::validate::closest(field, keys.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`? The keys allowed here are {listed}"),
-            None => format!("the keys allowed here are {listed}; check the spelling"),
-        },
-    )
+    Some(match crate::ids::closest(field, keys.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`? The keys allowed here are {listed}"),
+        None => format!("the keys allowed here are {listed}; check the spelling"),
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! Page layout is not its business: that is `render`.
 
 pub mod audience;
+pub mod context;
 pub mod depth;
 pub mod highlight;
 pub mod references;
@@ -20,14 +21,13 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
+use crate::address::{self, Target};
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::html::escape;
-use crate::links::{self, Target};
-use crate::load::Asset;
-use crate::model::{Revision, Section, Settings, Site, View};
-use crate::render::context::Edition;
+use crate::model::{Asset, Revision, Section, Settings, Site, View};
 use crate::slug::slug;
 use crate::urls;
+use context::Edition;
 
 /// Which page the section is rendered into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,7 @@ pub struct InternalLink {
 }
 
 #[derive(Debug, Default)]
-pub struct Rendered {
+pub struct RenderedSection {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
@@ -139,7 +139,7 @@ pub fn options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
-pub fn render(page: &Page) -> Rendered {
+pub fn render(page: &Page) -> RenderedSection {
     let section = page.section;
     let text = &page.sources.get(section.source).text;
     let filtered = audience::filter(
@@ -154,7 +154,7 @@ pub fn render(page: &Page) -> Rendered {
     let mut renderer = Renderer {
         page,
         filtered: &filtered,
-        out: Rendered::default(),
+        out: RenderedSection::default(),
         used_ids: PAGE_IDS.iter().map(|s| s.to_string()).collect(),
         id_suffixes: HashMap::new(),
         raw_html: false,
@@ -179,7 +179,7 @@ pub fn render(page: &Page) -> Rendered {
 struct Renderer<'a> {
     page: &'a Page<'a>,
     filtered: &'a audience::Filtered,
-    out: Rendered,
+    out: RenderedSection,
     used_ids: HashSet<String>,
     /// The suffix to try next for each id asked for more than once.
     id_suffixes: HashMap<String, usize>,
@@ -601,7 +601,7 @@ impl<'a> Renderer<'a> {
         for tag in crate::html::start_tags(&cleaned.html) {
             let href = tag.attribute("href").or_else(|| tag.attribute("src"));
             if let Some(href) = href
-                && links::classify(href, true) == Ok(Target::Internal)
+                && address::classify(href, true) == Ok(Target::Internal)
             {
                 let range = pieces
                     .iter()
@@ -701,9 +701,9 @@ impl<'a> Renderer<'a> {
         if link_type == LinkType::Email {
             return dest.to_string();
         }
-        match links::classify(dest, false) {
+        match address::classify(dest, false) {
             Err(problem) => {
-                self.error(range, problem, links::help_for(dest));
+                self.error(range, problem, address::help_for(dest));
                 String::new()
             }
             Ok(Target::External) => dest.to_string(),
@@ -733,9 +733,9 @@ impl<'a> Renderer<'a> {
                 "describe what the image shows between the brackets: ![Flowchart of how to report a concern](flowchart.png)",
             );
         }
-        let src = match links::classify(dest, false) {
+        let src = match address::classify(dest, false) {
             Err(problem) => {
-                self.error(range, problem, links::help_for(dest));
+                self.error(range, problem, address::help_for(dest));
                 String::new()
             }
             Ok(Target::External) => dest.to_string(),

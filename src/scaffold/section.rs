@@ -63,7 +63,7 @@ pub fn new_section(root: &Path, request: &Request, today: NaiveDate) -> Result<A
     let number = number(&siblings, request.after)?;
     let digits = siblings.iter().map(|f| f.digits).max().unwrap_or(3).max(3);
     let id = unique_id(&id_from(&title, "section"), |id| {
-        crate::validate::RESERVED_SECTION_IDS.contains(&id) || found.iter().any(|f| f.id == id)
+        crate::urls::taken_in_view(id) || found.iter().any(|f| f.id == id)
     });
     let file = place.dir.join(format!("{number:0digits$}-{id}.md"));
     if file.exists() {
@@ -191,7 +191,7 @@ fn place(content: &Path, request: &Request, found: &[Found]) -> Result<Place, Pr
 
 fn find<'f>(id: &str, found: &'f [Found], option: &str) -> Result<&'f Found, Problem> {
     found.iter().find(|f| f.id == id).ok_or_else(|| {
-        let near = crate::validate::closest(id, found.iter().map(|f| f.id.as_str()));
+        let near = crate::ids::closest(id, found.iter().map(|f| f.id.as_str()));
         Problem::usage(
             format!("{option}: there is no section `{id}` in content/"),
             match near {
@@ -330,7 +330,7 @@ fn view_ids(root: &Path) -> Vec<String> {
 
 fn strand_hint(root: &Path) -> String {
     let text = std::fs::read_to_string(root.join("data/strands.yaml"))
-        .unwrap_or_else(|_| crate::curriculum::DEFAULT_FRAMEWORK.to_string());
+        .unwrap_or_else(|_| crate::load::DEFAULT_FRAMEWORK.to_string());
     serde_saphyr::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|framework| {

@@ -3,25 +3,13 @@
 
 use std::collections::HashMap;
 
-use super::data::check_refs;
-use super::{Checker, is_valid_id, unknown_help};
+use super::Checker;
+use super::data_rules::check_refs;
 use crate::diagnostics::Diagnostic;
+use crate::ids::{is_valid_id, unknown_help};
 use crate::load::RawSection;
 use crate::markdown::audience;
 use crate::model::{Framework, Role, Section};
-
-/// Addresses inside a view that its own pages use (see `urls`), so no
-/// section may take them.
-pub const RESERVED_IDS: [&str; 8] = [
-    "all",
-    "links",
-    "people",
-    "organisations",
-    "reviews",
-    "revisions",
-    "changes",
-    "curriculum",
-];
 
 pub fn sections(
     check: &mut Checker,
@@ -37,14 +25,14 @@ pub fn sections(
     for section in raw {
         let file = check.sources.get(section.source);
         let name_span = file_name_span(&file.path);
-        if let Some(problem) = super::too_long(&section.id, "section") {
+        if let Some(problem) = crate::ids::too_long(&section.id, "section") {
             check.diagnostics.push(
                 Diagnostic::error(problem)
                     .at(section.source, 0..0)
                     .label(name_span)
                     .help(format!(
                         "shorten the file name to at most {} characters after its number",
-                        super::MAX_ID_CHARS
+                        crate::ids::MAX_ID_CHARS
                     )),
             );
         } else if !is_valid_id(&section.id) {
@@ -57,7 +45,7 @@ pub fn sections(
                     .label(name_span)
                     .help("name section files like 030-reporting-and-responding.md: lower-case letters, digits and hyphens"),
             );
-        } else if RESERVED_IDS.contains(&section.id.as_str()) {
+        } else if crate::urls::taken_in_view(&section.id) {
             check.diagnostics.push(
                 Diagnostic::error(format!(
                     "`{}` cannot be a section id: the site uses that address for its own page",

@@ -18,12 +18,12 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-pub use report::{Counts, LinkResult, Outcome, Report};
+pub use crate::model::link_report::{Counts, LinkOutcome, LinkResult, Report};
 
 use crate::diagnostics::{Diagnostics, Sources};
 
 /// Why a check could not run.
-pub enum Failure {
+pub enum CheckFailure {
     /// The site has errors; they are listed.
     Site(Sources, Diagnostics),
     /// The checker itself could not start or finish.
@@ -37,7 +37,7 @@ pub fn run(
     today: NaiveDate,
     use_cache: bool,
     progress: check::Progress,
-) -> Result<Report, Failure> {
+) -> Result<Report, CheckFailure> {
     let (loaded, diagnostics) = crate::load::load(root);
     let addresses = collect::addresses(&loaded);
     let sources = loaded.sources.clone();
@@ -45,7 +45,7 @@ pub fn run(
     diagnostics.sort(&sources);
     diagnostics.items.retain(|d| d.is_error());
     let Some(site) = site.filter(|_| !diagnostics.has_errors()) else {
-        return Err(Failure::Site(sources, diagnostics));
+        return Err(CheckFailure::Site(sources, diagnostics));
     };
     let mut cache = if use_cache {
         cache::Cache::load(root)
@@ -58,10 +58,12 @@ pub fn run(
         Some(&mut cache),
         progress,
     )
-    .map_err(Failure::Checker)?;
+    .map_err(CheckFailure::Checker)?;
     cache
         .save(root)
         .and_then(|()| report::save(root, &report))
-        .map_err(|e| Failure::Checker(format!("cannot keep the results in .policyweb/: {e}")))?;
+        .map_err(|e| {
+            CheckFailure::Checker(format!("cannot keep the results in .policyweb/: {e}"))
+        })?;
     Ok(report)
 }
