@@ -239,6 +239,6 @@ pub fn parse_day(text: &str) -> Result<NaiveDate, String> {
 /// `--base-url`, checked as `base_url` in data/site.yaml is, so that a
 /// bad value is a usage error (exit 2) before anything is built.
 fn parse_base_url(text: &str) -> Result<String, String> {
-    crate::validate::base_address(text)
-        .map_err(|problem| format!("{problem}: {}", crate::validate::NotABaseAddress::HELP))
+    crate::address::base_address(text)
+        .map_err(|problem| format!("{problem}: {}", crate::address::NotABaseAddress::HELP))
 }

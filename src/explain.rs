@@ -87,7 +87,7 @@ pub fn command(topic: &str) -> String {
 /// Help for a topic `explain` does not know: the nearest one, and all.
 pub fn unknown(wanted: &str) -> String {
     let names: Vec<String> = topics().into_iter().map(|t| t.name).collect();
-    let near = crate::validate::closest(&name_of(wanted), names.iter().map(String::as_str))
+    let near = crate::ids::closest(&name_of(wanted), names.iter().map(String::as_str))
         .map(|near| format!("did you mean `{near}`? "))
         .unwrap_or_default();
     format!("{near}the topics are {}", names.join(", "))

@@ -8,6 +8,7 @@
 //! Problems are `Diagnostic` values carried to the end and printed by the
 //! caller, all at once.
 
+pub mod address;
 pub mod ansi;
 pub mod changes;
 pub mod cli;
@@ -15,6 +16,7 @@ pub mod curriculum;
 pub mod diagnostics;
 pub mod explain;
 pub mod html;
+pub mod ids;
 pub mod links;
 pub mod load;
 pub mod markdown;
@@ -209,11 +211,11 @@ pub fn build(options: &BuildOptions) -> Outcome {
     // The one place the site's settings are changed after loading: the
     // same site built for another address (a staging copy, a sub-path).
     if let Some(base_url) = &options.base_url {
-        match validate::base_address(base_url) {
+        match address::base_address(base_url) {
             Ok(base_url) => site.settings.base_url = base_url,
             Err(problem) => diagnostics.push(
                 Diagnostic::error(format!("--base-url: {problem}"))
-                    .help(validate::NotABaseAddress::HELP),
+                    .help(address::NotABaseAddress::HELP),
             ),
         }
     }

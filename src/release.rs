@@ -87,7 +87,7 @@ pub fn release(
         );
     };
     let id = approval.id.as_str();
-    if !crate::validate::is_valid_id(id) {
+    if !crate::ids::is_valid_id(id) {
         return refuse(
             diagnostics,
             Diagnostic::error(format!("`{id}` is not a valid revision id"))

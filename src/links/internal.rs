@@ -12,7 +12,7 @@ use crate::html;
 use crate::output::Tree;
 use crate::urls;
 
-use super::Target;
+use crate::address::Target;
 
 /// Where a Markdown link came from, by (page, href).
 pub type LinkSources = HashMap<(String, String), Vec<Diagnostic>>;
@@ -91,7 +91,10 @@ fn problems_on(
         }
         // The canonical address names the page itself under base_url.
         let canonical = tag.name == "link" && tag.attribute("rel") == Some("canonical");
-        if super::classify(href, true) != Ok(Target::Internal) || tag.name == "base" || canonical {
+        if crate::address::classify(href, true) != Ok(Target::Internal)
+            || tag.name == "base"
+            || canonical
+        {
             continue;
         }
         let Some(problem) = broken(tree, ids, page, href) else {

@@ -639,12 +639,10 @@ pub fn unknown_key_help(message: &str) -> Option<String> {
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    Some(
-        match crate::validate::closest(field, keys.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`? The keys allowed here are {listed}"),
-            None => format!("the keys allowed here are {listed}; check the spelling"),
-        },
-    )
+    Some(match crate::ids::closest(field, keys.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`? The keys allowed here are {listed}"),
+        None => format!("the keys allowed here are {listed}; check the spelling"),
+    })
 }
 
 #[cfg(test)]

@@ -20,9 +20,9 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
+use crate::address::{self, Target};
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::html::escape;
-use crate::links::{self, Target};
 use crate::load::Asset;
 use crate::model::{Revision, Section, Settings, Site, View};
 use crate::render::context::Edition;
@@ -601,7 +601,7 @@ impl<'a> Renderer<'a> {
         for tag in crate::html::start_tags(&cleaned.html) {
             let href = tag.attribute("href").or_else(|| tag.attribute("src"));
             if let Some(href) = href
-                && links::classify(href, true) == Ok(Target::Internal)
+                && address::classify(href, true) == Ok(Target::Internal)
             {
                 let range = pieces
                     .iter()
@@ -701,9 +701,9 @@ impl<'a> Renderer<'a> {
         if link_type == LinkType::Email {
             return dest.to_string();
         }
-        match links::classify(dest, false) {
+        match address::classify(dest, false) {
             Err(problem) => {
-                self.error(range, problem, links::help_for(dest));
+                self.error(range, problem, address::help_for(dest));
                 String::new()
             }
             Ok(Target::External) => dest.to_string(),
@@ -733,9 +733,9 @@ impl<'a> Renderer<'a> {
                 "describe what the image shows between the brackets: ![Flowchart of how to report a concern](flowchart.png)",
             );
         }
-        let src = match links::classify(dest, false) {
+        let src = match address::classify(dest, false) {
             Err(problem) => {
-                self.error(range, problem, links::help_for(dest));
+                self.error(range, problem, address::help_for(dest));
                 String::new()
             }
             Ok(Target::External) => dest.to_string(),

@@ -37,7 +37,7 @@ fn unknown(
     let known: Vec<String> = known.into_iter().collect();
     Unresolved {
         message: format!("unknown {kind} `{}`", crate::prose::shorten(id)),
-        help: crate::validate::unknown_help(id, known.iter().map(String::as_str), file),
+        help: crate::ids::unknown_help(id, known.iter().map(String::as_str), file),
     }
 }
 
@@ -170,7 +170,7 @@ fn resolve_known(
                 "`[[{}]]` is not a kind of reference",
                 crate::prose::shorten(&target)
             ),
-            help: match crate::validate::closest(&kind.to_lowercase(), KINDS.iter().copied()) {
+            help: match crate::ids::closest(&kind.to_lowercase(), KINDS.iter().copied()) {
                 Some(near) => {
                     let id = if id.is_empty() { String::new() } else { format!(":{}", id.to_lowercase()) };
                     format!("did you mean `[[{near}{id}]]`? Kinds and ids are written in lower case")

@@ -26,8 +26,8 @@ use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
+use crate::address;
 use crate::html::escape;
-use crate::links;
 
 /// Tags the final pass keeps: what Markdown and policyweb produce, plus
 /// what `RAW` lets an author write.
@@ -396,10 +396,10 @@ fn start_tag(
             continue;
         }
         if attribute == "href"
-            && let Err(message) = links::classify(value, false)
+            && let Err(message) = address::classify(value, false)
         {
             let mut problem = finder.attribute_problem(at, attribute, Severity::Error, message);
-            problem.help = links::help_for(value);
+            problem.help = address::help_for(value);
             problems.push(problem);
             continue;
         }

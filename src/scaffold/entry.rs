@@ -95,7 +95,7 @@ fn known_roles(root: &Path, name: &str, asked: &[String]) -> Result<Vec<String>,
     for role in asked {
         let role = role.trim();
         if !known.iter().any(|k| k == role) {
-            let near = crate::validate::closest(role, known.iter().map(String::as_str));
+            let near = crate::ids::closest(role, known.iter().map(String::as_str));
             let guess = near.map_or_else(String::new, |n| format!("did you mean `{n}`? "));
             return Err(Problem::usage(
                 format!("there is no role `{role}` in {ROLES}"),
@@ -129,9 +129,11 @@ fn web_address(url: &str) -> Result<(String, bool), Problem> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(refuse(format!("`{url}` has spaces in it")));
     }
-    match crate::links::classify(url, true) {
-        Ok(crate::links::Target::External) => Ok((url.to_string(), http)),
-        Ok(crate::links::Target::Internal) => Err(refuse(format!("`{url}` is not a full address"))),
+    match crate::address::classify(url, true) {
+        Ok(crate::address::Target::External) => Ok((url.to_string(), http)),
+        Ok(crate::address::Target::Internal) => {
+            Err(refuse(format!("`{url}` is not a full address")))
+        }
         Err(problem) => Err(refuse(problem)),
     }
 }

@@ -112,7 +112,7 @@ pub fn id_from(name: &str, fallback: &str) -> String {
         }
     }
     let id = id.trim_end_matches('-').to_string();
-    if crate::validate::is_valid_id(&id) {
+    if crate::ids::is_valid_id(&id) {
         id
     } else {
         fallback.to_string()

@@ -191,7 +191,7 @@ fn place(content: &Path, request: &Request, found: &[Found]) -> Result<Place, Pr
 
 fn find<'f>(id: &str, found: &'f [Found], option: &str) -> Result<&'f Found, Problem> {
     found.iter().find(|f| f.id == id).ok_or_else(|| {
-        let near = crate::validate::closest(id, found.iter().map(|f| f.id.as_str()));
+        let near = crate::ids::closest(id, found.iter().map(|f| f.id.as_str()));
         Problem::usage(
             format!("{option}: there is no section `{id}` in content/"),
             match near {

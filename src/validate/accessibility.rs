@@ -6,10 +6,11 @@
 
 use serde_saphyr::Spanned;
 
+use super::Checker;
 use super::data::{check_email, parse_date};
-use super::{Checker, closest};
+use crate::address::{self, Target};
 use crate::diagnostics::Diagnostic;
-use crate::links::{self, Target};
+use crate::ids::closest;
 use crate::load::data::{AccessibilityEntry, StatementContactEntry, Text};
 use crate::load::yaml::Document;
 use crate::model::{Accessibility, Compliance, PolicyDate, StatementContact};
@@ -202,7 +203,7 @@ fn phone(check: &mut Checker, document: &Document, number: &Text) -> String {
 fn web_page(check: &mut Checker, document: &Document, url: &Text) -> String {
     let address = url.value.trim().to_string();
     let web = address.to_ascii_lowercase().starts_with("https://");
-    match links::classify(&address, false) {
+    match address::classify(&address, false) {
         Err(problem) => {
             let help = if address.to_ascii_lowercase().starts_with("http:") {
                 "use the page's https: address"

@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
+use super::Checker;
 use super::data::check_refs;
-use super::{Checker, is_valid_id, unknown_help};
 use crate::diagnostics::Diagnostic;
+use crate::ids::{is_valid_id, unknown_help};
 use crate::load::RawSection;
 use crate::markdown::audience;
 use crate::model::{Framework, Role, Section};
@@ -37,14 +38,14 @@ pub fn sections(
     for section in raw {
         let file = check.sources.get(section.source);
         let name_span = file_name_span(&file.path);
-        if let Some(problem) = super::too_long(&section.id, "section") {
+        if let Some(problem) = crate::ids::too_long(&section.id, "section") {
             check.diagnostics.push(
                 Diagnostic::error(problem)
                     .at(section.source, 0..0)
                     .label(name_span)
                     .help(format!(
                         "shorten the file name to at most {} characters after its number",
-                        super::MAX_ID_CHARS
+                        crate::ids::MAX_ID_CHARS
                     )),
             );
         } else if !is_valid_id(&section.id) {

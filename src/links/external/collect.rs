@@ -13,8 +13,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
+use crate::address::{self, Target};
 use crate::diagnostics::{SourceId, Sources, line_column};
-use crate::links::{self, Target};
 use crate::load::data::Text;
 use crate::load::yaml::Document;
 use crate::load::{Loaded, LoadedRevision};
@@ -163,7 +163,7 @@ impl Found<'_> {
 fn is_checkable(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
-        && links::classify(url, true) == Ok(Target::External)
+        && address::classify(url, true) == Ok(Target::External)
 }
 
 /// Links and autolinks in a stretch of Markdown, with their byte ranges in
