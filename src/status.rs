@@ -10,7 +10,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::links::external::report::{self, Counts, Outcome};
+use crate::links::external::report;
+use crate::model::link_report::{Counts, Outcome, Report};
 use crate::model::{Approval, PolicyDate, Revision, Site};
 use crate::schedule::{self, Due};
 
@@ -238,7 +239,7 @@ fn vacant_roles(revision: &Revision) -> Vec<VacantRole> {
         .collect()
 }
 
-fn link_health(report: &report::Report) -> LinkHealth {
+fn link_health(report: &Report) -> LinkHealth {
     let mut broken = Vec::new();
     let mut moved = Vec::new();
     for link in &report.links {

@@ -6,10 +6,6 @@
 use crate::model::{AgeBand, Curriculum, Framework, Revision, Strand, Unit, YearGroup};
 use crate::prose;
 
-/// Education for a Connected World, used by a revision without its own
-/// data/strands.yaml.
-pub const DEFAULT_FRAMEWORK: &str = include_str!("default-strands.yaml");
-
 /// How a curriculum covers a framework: for each strand and year group, the
 /// units that teach it.
 pub struct Coverage<'a> {
@@ -283,7 +279,8 @@ mod tests {
     #[test]
     fn the_built_in_framework_is_education_for_a_connected_world() {
         let framework: crate::load::data::StrandsFile =
-            serde_saphyr::from_str(DEFAULT_FRAMEWORK).expect("the built-in framework parses");
+            serde_saphyr::from_str(crate::load::DEFAULT_FRAMEWORK)
+                .expect("the built-in framework parses");
         let names: Vec<&str> = framework
             .strands
             .iter()

@@ -11,6 +11,7 @@ use super::TreeRoot;
 use super::data::FrontMatter;
 use super::yaml::{Document, Memo};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId, Sources, display_path};
+use crate::model::Asset;
 
 /// A section file as found, before validation.
 #[derive(Debug)]
@@ -26,14 +27,6 @@ pub struct RawSection {
     pub body_start: usize,
     /// Folder containing the file, relative to content/ (for images).
     pub dir: PathBuf,
-}
-
-/// A file under content/ that is not a section: an image or a download.
-#[derive(Debug, Clone)]
-pub struct Asset {
-    /// Path relative to content/, with `/` separators.
-    pub path: String,
-    pub absolute: PathBuf,
 }
 
 pub struct Content {

@@ -9,6 +9,7 @@
 pub mod content;
 pub mod data;
 pub mod git;
+pub mod link_report;
 pub mod yaml;
 pub mod yaml_errors;
 
@@ -18,7 +19,9 @@ use serde::de::DeserializeOwned;
 use tempfile::TempDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources, display_path};
-pub use content::{Asset, Content, RawSection};
+pub use content::{Content, RawSection};
+
+use crate::model::RevisionSource;
 use data::{DataFiles, SiteFile, Text, VersionEntry};
 use yaml::Document;
 
@@ -35,7 +38,7 @@ pub struct Loaded {
     pub scratch: Vec<TempDir>,
     /// The last external link check's report, from .policyweb/ (the build
     /// itself never goes online).
-    pub link_report: Option<crate::links::external::Report>,
+    pub link_report: Option<crate::model::link_report::Report>,
 }
 
 /// One revision's files, as read.
@@ -47,30 +50,6 @@ pub struct LoadedRevision {
     pub source: RevisionSource,
     pub data: DataFiles,
     pub content: Content,
-}
-
-/// Where a revision's content/ and data/ live, from `source:` in
-/// versions.yaml. Without `source:`, the last revision is the working tree
-/// and an earlier one is the folder versions/<id>/.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RevisionSource {
-    /// content/ and data/ in the site root.
-    Working,
-    /// A folder relative to the site root, usually `versions/<id>`.
-    Folder(String),
-    /// A tag, branch or commit of the repository holding the site.
-    Git(String),
-}
-
-impl RevisionSource {
-    /// How versions.yaml spells it.
-    pub fn spelled(&self) -> String {
-        match self {
-            RevisionSource::Working => "working".into(),
-            RevisionSource::Folder(path) => path.clone(),
-            RevisionSource::Git(reference) => format!("git:{reference}"),
-        }
-    }
 }
 
 /// A folder holding content/ and data/, and how its files are named in
@@ -117,7 +96,7 @@ pub fn load_with(root: &Path, memo: &yaml::Memo) -> (Loaded, Diagnostics) {
         versions: None,
         revisions: Vec::new(),
         scratch: Vec::new(),
-        link_report: crate::links::external::report::load(root),
+        link_report: link_report::load(root),
     };
     if let Some((document, entries)) = &versions {
         let count = entries.len();
@@ -211,16 +190,17 @@ pub const BUILT_IN_STRANDS: &str = "data/strands.yaml (built in)";
 
 /// Education for a Connected World, for a revision without strands.yaml.
 fn built_in_framework(sources: &mut Sources) -> (Document, data::StrandsFile) {
-    let source = sources.add(
-        BUILT_IN_STRANDS.into(),
-        crate::curriculum::DEFAULT_FRAMEWORK.into(),
-    );
+    let source = sources.add(BUILT_IN_STRANDS.into(), DEFAULT_FRAMEWORK.into());
     let document = Document::whole(sources, source);
     let framework = document
         .parse(sources)
         .expect("the built-in strands.yaml parses (tested in curriculum)");
     (document, framework)
 }
+
+/// Education for a Connected World, used by a revision without its own
+/// data/strands.yaml.
+pub const DEFAULT_FRAMEWORK: &str = include_str!("default-strands.yaml");
 
 /// Whether an entry's text is content/ and data/ in the site root:
 /// `source: working`, or no `source` on the newest entry.

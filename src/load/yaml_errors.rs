@@ -51,10 +51,7 @@ const STARTER: &[(&str, &str)] = &[
         "curriculum.yaml",
         include_str!("../scaffold/starter/data/curriculum.yaml"),
     ),
-    (
-        "strands.yaml",
-        include_str!("../curriculum/default-strands.yaml"),
-    ),
+    ("strands.yaml", include_str!("default-strands.yaml")),
     (
         "front matter",
         include_str!("../scaffold/starter/content/040-teaching-online-safety.md"),

@@ -8,6 +8,7 @@
 //! Page layout is not its business: that is `render`.
 
 pub mod audience;
+pub mod context;
 pub mod depth;
 pub mod highlight;
 pub mod references;
@@ -23,11 +24,10 @@ use pulldown_cmark::{
 use crate::address::{self, Target};
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::html::escape;
-use crate::load::Asset;
-use crate::model::{Revision, Section, Settings, Site, View};
-use crate::render::context::Edition;
+use crate::model::{Asset, Revision, Section, Settings, Site, View};
 use crate::slug::slug;
 use crate::urls;
+use context::Edition;
 
 /// Which page the section is rendered into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,8 @@
 
 pub mod curriculum;
 pub mod date;
+pub mod link_report;
+pub mod source;
 
 use std::ops::Range;
 
@@ -11,9 +13,9 @@ use chrono::NaiveDate;
 
 pub use curriculum::{AgeBand, Curriculum, Framework, Strand, Term, Unit, YearGroup};
 pub use date::{Interval, PolicyDate};
+pub use source::{Asset, RevisionSource};
 
 use crate::diagnostics::{Place, SourceId, Sources};
-use crate::load::{Asset, RevisionSource};
 
 /// A whole site: its settings and its revisions.
 #[derive(Debug)]
@@ -30,7 +32,7 @@ pub struct Site {
     /// dropped.
     pub scratch: Vec<tempfile::TempDir>,
     /// The last external link check, if one has run in this site root.
-    pub link_report: Option<crate::links::external::Report>,
+    pub link_report: Option<crate::model::link_report::Report>,
 }
 
 impl Site {

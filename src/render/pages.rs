@@ -454,9 +454,9 @@ pub fn link_pages(
 /// the places a public view shows.
 fn public_report(
     site: &Site,
-    report: &crate::links::external::Report,
+    report: &crate::model::link_report::Report,
     shown: &std::collections::HashSet<String>,
-) -> crate::links::external::Report {
+) -> crate::model::link_report::Report {
     let mut public = report.clone();
     public.links.retain(|link| shown.contains(link.url.trim()));
     for link in &mut public.links {
@@ -506,7 +506,7 @@ fn reviews_page(
     site: &Site,
     theme: &Theme,
     edition: &Edition,
-    report: Option<&crate::links::external::Report>,
+    report: Option<&crate::model::link_report::Report>,
     output: &mut ViewOutput,
 ) {
     let path = urls::reviews(&edition.base);
@@ -563,7 +563,7 @@ fn reviews_page(
         "links",
         &report.map(|report| LinkHealth {
             checked_on: checked_on(report),
-            summary: crate::links::external::report::summary(report),
+            summary: crate::model::link_report::summary(report),
             broken: report.counts().broken,
             url: urls::relative(&path, &urls::link_report(&edition.view.id)),
         }),
@@ -584,7 +584,7 @@ struct LinkHealth {
 }
 
 /// "22 November 2026", from the report's time stamp.
-fn checked_on(report: &crate::links::external::Report) -> String {
+fn checked_on(report: &crate::model::link_report::Report) -> String {
     crate::model::PolicyDate::parse(report.day())
         .map_or_else(|_| report.day().to_string(), |d| d.long())
 }
@@ -602,10 +602,10 @@ fn links_page(
     site: &Site,
     theme: &Theme,
     edition: &Edition,
-    report: &crate::links::external::Report,
+    report: &crate::model::link_report::Report,
     output: &mut ViewOutput,
 ) {
-    use crate::links::external::Outcome;
+    use crate::model::link_report::Outcome;
     let path = urls::link_report(&edition.view.id);
     let entries = |wanted: fn(&Outcome) -> Option<String>| -> Vec<LinkEntry> {
         report
@@ -629,7 +629,7 @@ fn links_page(
     };
     let mut context = page_context(site, &spec);
     context.insert("checked_on", &checked_on(report));
-    context.insert("summary", &crate::links::external::report::summary(report));
+    context.insert("summary", &crate::model::link_report::summary(report));
     context.insert(
         "broken",
         &entries(|o| match o {

@@ -12,8 +12,7 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use super::{Problem, yaml_text};
 
-/// The school's name when `--school` is not given: plainly a placeholder.
-pub const PLACEHOLDER_SCHOOL: &str = "Example Primary School";
+pub use crate::validate::placeholders::PLACEHOLDER_SCHOOL;
 
 /// Each starter file: where it goes in the new site, and its text with
 /// `@@NAME@@` placeholders for what is filled in.
@@ -129,7 +128,7 @@ pub fn init(dir: &Path, school: &str, force: bool, today: NaiveDate) -> Result<C
     write(
         dir,
         "data/strands.yaml",
-        &format!("{STRANDS_HEADER}{}", crate::curriculum::DEFAULT_FRAMEWORK),
+        &format!("{STRANDS_HEADER}{}", crate::load::DEFAULT_FRAMEWORK),
     )?;
     files.push("data/strands.yaml".into());
     write_gitignore(dir)?;

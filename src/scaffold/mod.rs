@@ -20,21 +20,6 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostics, Sources};
 
-/// The example values the starter site leaves for the school to replace:
-/// the one list of them, which the build warns about while any is left in
-/// content/ or data/ and `status --strict` fails on.
-pub const PLACEHOLDERS: &[&str] = &[
-    init::PLACEHOLDER_SCHOOL,
-    "your-school.example",
-    "Alex Example",
-    "Sam Example",
-    "Jordan Example",
-    "Example IT Services",
-];
-
-/// The word that marks, in a comment beside it, a starter value to replace.
-pub const REPLACE_MARK: &str = "REPLACE";
-
 /// Why a command did nothing. `usage` problems are the command line's
 /// (exit 2); the rest are the site's or the disk's (exit 1).
 #[derive(Debug)]

@@ -330,7 +330,7 @@ fn view_ids(root: &Path) -> Vec<String> {
 
 fn strand_hint(root: &Path) -> String {
     let text = std::fs::read_to_string(root.join("data/strands.yaml"))
-        .unwrap_or_else(|_| crate::curriculum::DEFAULT_FRAMEWORK.to_string());
+        .unwrap_or_else(|_| crate::load::DEFAULT_FRAMEWORK.to_string());
     serde_saphyr::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|framework| {

@@ -4,7 +4,24 @@
 //! revision is never edited, so a warning about it could not be acted on.
 
 use crate::diagnostics::{Diagnostic, Sources};
-use crate::scaffold::{PLACEHOLDERS, REPLACE_MARK};
+
+/// The school's name when `--school` is not given: plainly a placeholder.
+pub const PLACEHOLDER_SCHOOL: &str = "Example Primary School";
+
+/// The example values the starter site leaves for the school to replace:
+/// the one list of them, which the build warns about while any is left in
+/// content/ or data/ and `status --strict` fails on.
+pub const PLACEHOLDERS: &[&str] = &[
+    PLACEHOLDER_SCHOOL,
+    "your-school.example",
+    "Alex Example",
+    "Sam Example",
+    "Jordan Example",
+    "Example IT Services",
+];
+
+/// The word that marks, in a comment beside it, a starter value to replace.
+pub const REPLACE_MARK: &str = "REPLACE";
 
 /// A warning for each line of content/ or data/ that still holds a
 /// placeholder, at the placeholder.
