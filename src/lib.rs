@@ -66,6 +66,95 @@ pub fn load_site_with(
     (site, sources, diagnostics)
 }
 
+/// A site that may go on to be rendered, compared, checked or released:
+/// it passed every rule, the references in its Markdown included.
+pub struct Checked {
+    pub site: Site,
+    /// The warnings loading and validating found, sorted (rendering
+    /// reports the Markdown's own).
+    pub diagnostics: Diagnostics,
+}
+
+/// A site that may not: every problem found (warnings too), sorted, and
+/// the files to show them in.
+pub struct Refused {
+    pub sources: Sources,
+    pub diagnostics: Diagnostics,
+}
+
+impl Refused {
+    /// Only the errors, as the commands that refuse a site list them.
+    pub fn errors(&self) -> Diagnostics {
+        let mut errors = self.diagnostics.clone();
+        errors.items.retain(|d| d.is_error());
+        errors
+    }
+}
+
+/// Loads and validates the site, then reads every revision's Markdown for
+/// its own problems (a mistyped `[[role:…]]`, say, for each view that
+/// shows the section): the one way every command accepts or refuses a
+/// site, so that each names the same problems at the same places.
+pub fn load_checked_site(root: &Path, today: NaiveDate) -> Result<Checked, Refused> {
+    load_checked_site_with(root, today, &load::yaml::Memo::default())
+}
+
+/// `load_checked_site`, reusing the YAML documents `memo` kept from
+/// earlier loads (`serve`).
+pub fn load_checked_site_with(
+    root: &Path,
+    today: NaiveDate,
+    memo: &load::yaml::Memo,
+) -> Result<Checked, Refused> {
+    let (loaded, diagnostics) = load::load_with(root, memo);
+    check_loaded(loaded, today, diagnostics)
+}
+
+/// `load_checked_site` for what `load` has already read (`check` takes
+/// the addresses from it first), with the problems loading found.
+pub fn check_loaded(
+    loaded: load::Loaded,
+    today: NaiveDate,
+    diagnostics: Diagnostics,
+) -> Result<Checked, Refused> {
+    let sources = loaded.sources.clone();
+    let (site, mut diagnostics) = validate::validate(loaded, today, diagnostics);
+    if let Some(site) = &site {
+        // Kept only when they stop the site: a site that goes on to be
+        // rendered has its Markdown's warnings reported by rendering.
+        let markdown = render::markdown_problems(site);
+        if markdown.has_errors() || diagnostics.has_errors() {
+            diagnostics.extend(markdown);
+        }
+    }
+    diagnostics.sort(&sources);
+    match site {
+        Some(site) if !diagnostics.has_errors() => Ok(Checked { site, diagnostics }),
+        _ => Err(Refused {
+            sources,
+            diagnostics,
+        }),
+    }
+}
+
+/// Every error that would stop a build (rendering and the internal link
+/// check included), sorted, with the files they are in: what `release`
+/// and `new` weigh before they change anything.
+pub fn build_errors(root: &Path, today: NaiveDate) -> (Sources, Diagnostics) {
+    match load_checked_site(root, today) {
+        Ok(checked) => {
+            let (_, mut rendered) = generate(&checked.site);
+            rendered.sort(&checked.site.sources);
+            rendered.items.retain(|d| d.is_error());
+            (checked.site.sources, rendered)
+        }
+        Err(refused) => {
+            let errors = refused.errors();
+            (refused.sources, errors)
+        }
+    }
+}
+
 /// Renders and checks every page, in memory. Warnings for overdue reviews
 /// are added here, since every build should say so.
 pub fn generate(site: &Site) -> (Generated, Diagnostics) {

@@ -20,73 +20,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::diagnostics::{Diagnostics, Sources};
+pub use crate::{Checked, Refused, build_errors, check_loaded, load_checked_site};
+
 use crate::model::Site;
-
-/// A site that may go on to be rendered, compared, checked or released:
-/// it passed every rule, the references in its Markdown included.
-pub struct Checked {
-    pub site: Site,
-    /// Its warnings, sorted.
-    pub diagnostics: Diagnostics,
-}
-
-/// A site that may not: every problem found (warnings too), sorted, and
-/// the files to show them in.
-pub struct Refused {
-    pub sources: Sources,
-    pub diagnostics: Diagnostics,
-}
-
-impl Refused {
-    /// Only the errors, as the commands that refuse a site list them.
-    pub fn errors(&self) -> Diagnostics {
-        let mut errors = self.diagnostics.clone();
-        errors.items.retain(|d| d.is_error());
-        errors
-    }
-}
-
-/// Loads and validates the site, then reads every revision's Markdown for
-/// its own problems (a mistyped `[[role:…]]`, say, for each view that
-/// shows the section): the one way every command accepts or refuses a
-/// site, so that each names the same problems at the same places.
-pub fn load_checked_site(root: &Path, today: NaiveDate) -> Result<Checked, Refused> {
-    load_checked_site_with(root, today, &crate::load::yaml::Memo::default())
-}
-
-/// `load_checked_site`, reusing the YAML documents `memo` kept from
-/// earlier loads (`serve`).
-pub fn load_checked_site_with(
-    root: &Path,
-    today: NaiveDate,
-    memo: &crate::load::yaml::Memo,
-) -> Result<Checked, Refused> {
-    let (loaded, diagnostics) = crate::load::load_with(root, memo);
-    check_loaded(loaded, today, diagnostics)
-}
-
-/// `load_checked_site` for what `load` has already read (`check` takes
-/// the addresses from it first), with the problems loading found.
-pub fn check_loaded(
-    loaded: crate::load::Loaded,
-    today: NaiveDate,
-    diagnostics: Diagnostics,
-) -> Result<Checked, Refused> {
-    let sources = loaded.sources.clone();
-    let (site, mut diagnostics) = crate::validate::validate(loaded, today, diagnostics);
-    if let Some(site) = &site {
-        diagnostics.extend(crate::render::markdown_problems(site));
-    }
-    diagnostics.sort(&sources);
-    match site {
-        Some(site) if !diagnostics.has_errors() => Ok(Checked { site, diagnostics }),
-        _ => Err(Refused {
-            sources,
-            diagnostics,
-        }),
-    }
-}
 
 /// Loads the site for a command that needs it whole; prints its errors
 /// and why nothing was done (`doing`: "compare its revisions").

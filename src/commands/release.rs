@@ -6,8 +6,6 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::load_checked_site;
-use crate::diagnostics::{Diagnostics, Sources};
 use crate::release::Approval;
 
 /// `policyweb release`: what was recorded and frozen, or the site's
@@ -19,7 +17,7 @@ pub fn run(
     quiet: bool,
     color: bool,
 ) -> ExitCode {
-    match crate::release::release(root, approval, errors(root, today)) {
+    match crate::release::release(root, approval, super::build_errors(root, today)) {
         Ok(released) => {
             if !quiet {
                 eprintln!(
@@ -42,23 +40,6 @@ pub fn run(
             eprint!("{}", diagnostics.render(&sources, color));
             eprintln!("Nothing was changed.");
             ExitCode::from(1)
-        }
-    }
-}
-
-/// Every error that would stop a build (rendering and the internal link
-/// check included), sorted, with the files they are in.
-fn errors(root: &Path, today: NaiveDate) -> (Sources, Diagnostics) {
-    match load_checked_site(root, today) {
-        Ok(checked) => {
-            let (_, mut rendered) = crate::generate(&checked.site);
-            rendered.sort(&checked.site.sources);
-            rendered.items.retain(|d| d.is_error());
-            (checked.site.sources, rendered)
-        }
-        Err(refused) => {
-            let errors = refused.errors();
-            (refused.sources, errors)
         }
     }
 }
