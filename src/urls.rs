@@ -105,6 +105,54 @@ pub fn content_asset(revision: &str, path: &str) -> PagePath {
     format!("assets/content/{revision}/{path}")
 }
 
+/// Where one of the site's own folder names is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// Inside each view, by the view's own pages (`parents/people/`): no
+    /// section may have the id.
+    InView,
+    /// At the output's root, beside the views (`assets/`): no view may
+    /// have the id.
+    AtRoot,
+    /// Both. The view pages named here have always been refused as view
+    /// ids too, though no page sits at the root under them.
+    Both,
+}
+
+/// The folder names the site itself uses, from the builders above (and
+/// `restricted/`, the restricted tree beside the output): the one list
+/// that section ids and view ids are checked against.
+pub const OWN_FOLDERS: [(&str, Taken); 12] = [
+    ("all", Taken::Both),
+    ("people", Taken::Both),
+    ("changes", Taken::Both),
+    ("curriculum", Taken::Both),
+    ("reviews", Taken::Both),
+    ("links", Taken::InView),
+    ("organisations", Taken::InView),
+    ("revisions", Taken::InView),
+    ("assets", Taken::AtRoot),
+    ("versions", Taken::AtRoot),
+    ("restricted", Taken::AtRoot),
+    ("accessibility", Taken::AtRoot),
+];
+
+/// Whether a section called `id` would sit where one of a view's own
+/// pages does.
+pub fn taken_in_view(id: &str) -> bool {
+    OWN_FOLDERS
+        .iter()
+        .any(|(name, taken)| *name == id && *taken != Taken::AtRoot)
+}
+
+/// Whether a view called `id` would sit where one of the site's own
+/// folders does.
+pub fn taken_at_root(id: &str) -> bool {
+    OWN_FOLDERS
+        .iter()
+        .any(|(name, taken)| *name == id && *taken != Taken::InView)
+}
+
 /// Anchors on the who's who page.
 pub fn role_anchor(role: &str) -> String {
     format!("role-{role}")
@@ -166,6 +214,27 @@ pub fn resolve(from: &str, link: &str) -> Option<(PagePath, Option<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_folder_the_site_uses_is_kept_from_sections_and_views() {
+        let first = |path: String, skip: usize| path.split('/').nth(skip).unwrap().to_string();
+        for page in [
+            all_sections("v"),
+            people("v"),
+            organisations("v"),
+            reviews("v"),
+            revisions("v"),
+            curriculum("v"),
+            link_report("v"),
+            changes("v", "a", "b"),
+        ] {
+            assert!(taken_in_view(&first(page.clone(), 1)), "{page}");
+        }
+        for path in [asset("x"), accessibility(), edition_base("r", "v")] {
+            assert!(taken_at_root(&first(path.clone(), 0)), "{path}");
+        }
+        assert!(!taken_in_view("reporting") && !taken_at_root("parents"));
+    }
 
     #[test]
     fn links_are_relative_and_resolve_back() {

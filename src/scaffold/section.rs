@@ -63,7 +63,7 @@ pub fn new_section(root: &Path, request: &Request, today: NaiveDate) -> Result<A
     let number = number(&siblings, request.after)?;
     let digits = siblings.iter().map(|f| f.digits).max().unwrap_or(3).max(3);
     let id = unique_id(&id_from(&title, "section"), |id| {
-        crate::validate::RESERVED_SECTION_IDS.contains(&id) || found.iter().any(|f| f.id == id)
+        crate::urls::taken_in_view(id) || found.iter().any(|f| f.id == id)
     });
     let file = place.dir.join(format!("{number:0digits$}-{id}.md"));
     if file.exists() {

@@ -175,19 +175,8 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
                 .help("add views, such as parents, staff and governors; `policyweb explain site.yaml` shows how"),
         );
     }
-    let reserved = [
-        "all",
-        "people",
-        "assets",
-        "changes",
-        "versions",
-        "curriculum",
-        "restricted",
-        "reviews",
-        "accessibility",
-    ];
     for view in &site.views {
-        if reserved.contains(&view.id.value.as_str()) {
+        if crate::urls::taken_at_root(&view.id.value) {
             check.error(
                 document,
                 &view.id,

@@ -15,8 +15,6 @@ mod data;
 pub mod placeholders;
 mod sections;
 
-pub use sections::RESERVED_IDS as RESERVED_SECTION_IDS;
-
 use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Place, Sources};

@@ -11,19 +11,6 @@ use crate::load::RawSection;
 use crate::markdown::audience;
 use crate::model::{Framework, Role, Section};
 
-/// Addresses inside a view that its own pages use (see `urls`), so no
-/// section may take them.
-pub const RESERVED_IDS: [&str; 8] = [
-    "all",
-    "links",
-    "people",
-    "organisations",
-    "reviews",
-    "revisions",
-    "changes",
-    "curriculum",
-];
-
 pub fn sections(
     check: &mut Checker,
     raw: &[RawSection],
@@ -58,7 +45,7 @@ pub fn sections(
                     .label(name_span)
                     .help("name section files like 030-reporting-and-responding.md: lower-case letters, digits and hyphens"),
             );
-        } else if RESERVED_IDS.contains(&section.id.as_str()) {
+        } else if crate::urls::taken_in_view(&section.id) {
             check.diagnostics.push(
                 Diagnostic::error(format!(
                     "`{}` cannot be a section id: the site uses that address for its own page",
