@@ -6,7 +6,8 @@
 //! model) → `render` (pages per view, in parallel) → `links` (internal links
 //! and fragments) → `output` (minify, write beside, swap in).
 //! Problems are `Diagnostic` values carried to the end and printed by the
-//! caller, all at once.
+//! caller, all at once. `load_checked_site` is the one door every command
+//! (`commands/`) comes in by.
 
 pub mod address;
 pub mod ansi;

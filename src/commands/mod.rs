@@ -1,8 +1,10 @@
 //! Commands: one file per `policyweb` command (build, check, diff, status,
 //! release, new, init, serve, explain). Each loads the site through
-//! `load_checked_site`, runs the stages it needs, and owns the wording it
-//! prints on the terminal and the JSON it writes; `main.rs` only parses
-//! arguments, calls one of them and exits with the code it returns.
+//! `load_checked_site` (`build` runs the same stages itself, because the
+//! output folders are weighed between validating and rendering), runs the
+//! stages it needs, and owns the wording it prints on the terminal and the
+//! JSON it writes; `main.rs` only parses arguments, calls one of them and
+//! exits with the code it returns.
 //! This is the top layer: nothing below imports it.
 
 pub mod build;
