@@ -117,7 +117,7 @@ fn main() -> ExitCode {
             next_review,
             root,
         } => {
-            let approval = policyweb::release::Approval {
+            let approval = policyweb::release::ApprovalToRecord {
                 id,
                 approved,
                 by,

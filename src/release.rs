@@ -9,13 +9,13 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::load;
-use crate::load::data::{Text, VersionEntry};
+use crate::load::entries::{Text, VersionEntry};
 use crate::load::yaml::Document;
 use crate::model::PolicyDate;
 
 /// What to record.
 #[derive(Debug, Clone)]
-pub struct Approval {
+pub struct ApprovalToRecord {
     pub id: String,
     pub approved: NaiveDate,
     pub by: String,
@@ -41,7 +41,7 @@ const SITE_WIDE: &[&str] = &["site.yaml", "versions.yaml"];
 /// refuses, changing nothing, while there are any.
 pub fn release(
     root: &Path,
-    approval: &Approval,
+    approval: &ApprovalToRecord,
     site: (Sources, Diagnostics),
 ) -> Result<Released, (Sources, Diagnostics)> {
     let (sources, diagnostics) = site;
@@ -208,7 +208,7 @@ fn scalar(value: &str) -> String {
 }
 
 /// The (key, value) lines an approval records.
-fn fields(approval: &Approval) -> Vec<(&'static str, String)> {
+fn fields(approval: &ApprovalToRecord) -> Vec<(&'static str, String)> {
     let mut out = vec![
         ("status", "approved".to_string()),
         ("approved", approval.approved.format("%Y-%m-%d").to_string()),
@@ -231,7 +231,7 @@ fn approve_in_place(
     sources: &Sources,
     document: &Document,
     entry: &VersionEntry,
-    approval: &Approval,
+    approval: &ApprovalToRecord,
 ) -> String {
     let present: Vec<(&str, Option<&Text>)> = vec![
         ("status", Some(&entry.status)),
@@ -338,7 +338,7 @@ fn append_entry(
     entries: &[VersionEntry],
     sources: &Sources,
     document: &Document,
-    approval: &Approval,
+    approval: &ApprovalToRecord,
 ) -> String {
     // "- id: …" as the first entry writes it, or the usual layout.
     let (dash, indent) = entries
@@ -367,7 +367,7 @@ fn append_entry(
 
 /// Reads the edited file back: it must parse, and the entry must say
 /// what was asked.
-fn check_edit(text: &str, approval: &Approval) -> Result<(), String> {
+fn check_edit(text: &str, approval: &ApprovalToRecord) -> Result<(), String> {
     let entries: Vec<VersionEntry> = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
     let entry = entries
         .iter()

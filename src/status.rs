@@ -11,7 +11,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::links::external::report;
-use crate::model::link_report::{Counts, Outcome, Report};
+use crate::model::link_report::{Counts, LinkOutcome, Report};
 use crate::model::{Approval, PolicyDate, Revision, Site};
 use crate::schedule::{self, Due};
 
@@ -244,20 +244,20 @@ fn link_health(report: &Report) -> LinkHealth {
     let mut moved = Vec::new();
     for link in &report.links {
         match &link.outcome {
-            Outcome::Broken { reason, .. } => broken.push(BrokenLink {
+            LinkOutcome::Broken { reason, .. } => broken.push(BrokenLink {
                 url: link.url.clone(),
                 reason: reason.clone(),
                 places: link.places.clone(),
             }),
-            Outcome::Moved { to, .. } => moved.push(MovedLink {
+            LinkOutcome::Moved { to, .. } => moved.push(MovedLink {
                 url: link.url.clone(),
                 to: to.clone(),
                 places: link.places.clone(),
             }),
-            Outcome::Fine { .. }
-            | Outcome::Mail
-            | Outcome::Unchecked { .. }
-            | Outcome::Excluded => {}
+            LinkOutcome::Fine { .. }
+            | LinkOutcome::Mail
+            | LinkOutcome::Unchecked { .. }
+            | LinkOutcome::Excluded => {}
         }
     }
     LinkHealth {

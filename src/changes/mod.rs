@@ -4,7 +4,7 @@
 //! the data in sentences (`data`). Used by the governors' change pages and
 //! by `policyweb diff`; plain values, so both and `--format json` agree.
 
-pub mod data;
+pub mod data_changes;
 pub mod report;
 pub mod text;
 
@@ -42,7 +42,7 @@ pub struct Summary {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Status {
+pub enum ChangeKind {
     Added,
     Removed,
     Changed,
@@ -57,7 +57,7 @@ pub struct SectionRef {
 
 #[derive(Debug, Serialize)]
 pub struct SectionChange {
-    pub status: Status,
+    pub status: ChangeKind,
     pub old: Option<SectionRef>,
     pub new: Option<SectionRef>,
     /// Its id or title is not what it was.
@@ -94,14 +94,14 @@ impl SectionChange {
     pub fn headline(&self) -> String {
         let mut parts = Vec::new();
         match self.status {
-            Status::Added => parts.push("added".to_string()),
-            Status::Removed => parts.push("removed".to_string()),
-            Status::Changed => parts.push(format!(
+            ChangeKind::Added => parts.push("added".to_string()),
+            ChangeKind::Removed => parts.push("removed".to_string()),
+            ChangeKind::Changed => parts.push(format!(
                 "changed: {} added, {} removed",
                 words(self.words_added),
                 words(self.words_removed)
             )),
-            Status::Unchanged => {}
+            ChangeKind::Unchanged => {}
         }
         if self.renamed
             && let (Some(old), Some(new)) = (&self.old, &self.new)
@@ -210,7 +210,7 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
                 let (added, _) = count(&blocks);
                 summary.added += 1;
                 SectionChange {
-                    status: Status::Added,
+                    status: ChangeKind::Added,
                     old: None,
                     new: new_ref,
                     renamed: false,
@@ -227,12 +227,12 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
                 let renamed = before.id != section.id || before.title != section.title;
                 let edited = blocks.iter().any(|b| b.mark != BlockMark::Same);
                 let status = if edited {
-                    Status::Changed
+                    ChangeKind::Changed
                 } else {
-                    Status::Unchanged
+                    ChangeKind::Unchanged
                 };
                 match status {
-                    Status::Changed => summary.changed += 1,
+                    ChangeKind::Changed => summary.changed += 1,
                     _ if !renamed && moved[n].is_none() => summary.unchanged += 1,
                     _ => {}
                 }
@@ -267,7 +267,7 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
         summary.removed += 1;
         summary.words_removed += removed;
         sections.push(SectionChange {
-            status: Status::Removed,
+            status: ChangeKind::Removed,
             old: Some(SectionRef {
                 id: section.id.clone(),
                 title: section.title.clone(),
@@ -286,7 +286,7 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
         .iter()
         .filter_map(|c| Some((c.old.as_ref()?.id.as_str(), c.new.as_ref()?.id.as_str())))
         .collect();
-    let data = data::sentences(old, new, view, &pairs);
+    let data = data_changes::sentences(old, new, view, &pairs);
     Changes {
         old: old.id.clone(),
         new: new.id.clone(),

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::text::{BlockMark, Mark};
-use super::{Changes, Status, words};
+use super::{ChangeKind, Changes, words};
 use crate::ansi::{BOLD, GREEN, RED};
 
 pub fn terminal(changes: &Changes, color: bool) -> String {
@@ -46,7 +46,7 @@ pub fn terminal(changes: &Changes, color: bool) -> String {
     let touched: Vec<_> = changes
         .sections
         .iter()
-        .filter(|c| c.status != Status::Unchanged || c.renamed || c.moved.is_some())
+        .filter(|c| c.status != ChangeKind::Unchanged || c.renamed || c.moved.is_some())
         .collect();
     if !touched.is_empty() {
         let _ = writeln!(out, "\n{}", paint(BOLD, "Sections"));

@@ -227,13 +227,15 @@ pub fn build(options: &BuildOptions) -> Outcome {
 }
 
 /// A write that failed, as the one sentence the user reads.
-fn write_failure(failure: output::Failure) -> Diagnostic {
+fn write_failure(failure: output::WriteFailure) -> Diagnostic {
     match failure {
-        output::Failure::Refused(refusal) => Diagnostic::error(refusal.message).help(refusal.help),
-        output::Failure::Interrupted => {
+        output::WriteFailure::Refused(refusal) => {
+            Diagnostic::error(refusal.message).help(refusal.help)
+        }
+        output::WriteFailure::Interrupted => {
             Diagnostic::error("the build was interrupted; its temporary folder was removed")
         }
-        output::Failure::Io { doing, error } => {
+        output::WriteFailure::Io { doing, error } => {
             let help = match error.kind() {
                 std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
                     "the disk is full: free some space (the build needs room for the old and the new site at once) and build again"

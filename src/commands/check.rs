@@ -38,10 +38,10 @@ pub fn run(
         }
         None if !quiet => {
             let state = match result.outcome {
-                external::Outcome::Broken { .. } => "broken",
-                external::Outcome::Unchecked { .. } => "not decided",
-                external::Outcome::Moved { .. } => "moved",
-                external::Outcome::Excluded => "excluded",
+                external::LinkOutcome::Broken { .. } => "broken",
+                external::LinkOutcome::Unchecked { .. } => "not decided",
+                external::LinkOutcome::Moved { .. } => "moved",
+                external::LinkOutcome::Excluded => "excluded",
                 _ => "ok",
             };
             eprintln!("[{done}/{total}] {state} {}", result.url);
@@ -54,12 +54,12 @@ pub fn run(
     }
     let report = match outcome {
         Ok(report) => report,
-        Err(Failure::Site(refused)) => {
+        Err(CheckFailure::Site(refused)) => {
             eprint!("{}", refused.errors().render(&refused.sources, color));
             eprintln!("The site has errors; fix them to check its links.");
             return ExitCode::from(1);
         }
-        Err(Failure::Checker(problem)) => {
+        Err(CheckFailure::Checker(problem)) => {
             eprintln!("error: {problem}");
             return ExitCode::from(1);
         }
@@ -81,7 +81,7 @@ pub fn run(
 }
 
 /// Why a check could not run.
-enum Failure {
+enum CheckFailure {
     /// The site has errors; they are listed.
     Site(Refused),
     /// The checker itself could not start or finish.
@@ -95,11 +95,11 @@ fn check_links(
     today: NaiveDate,
     use_cache: bool,
     progress: external::check::Progress,
-) -> Result<Report, Failure> {
+) -> Result<Report, CheckFailure> {
     let (loaded, diagnostics) = crate::load::load(root);
     let addresses = external::collect::addresses(&loaded);
     let site = check_loaded(loaded, today, diagnostics)
-        .map_err(Failure::Site)?
+        .map_err(CheckFailure::Site)?
         .site;
     let mut cache = if use_cache {
         external::cache::Cache::load(root)
@@ -112,10 +112,12 @@ fn check_links(
         Some(&mut cache),
         progress,
     )
-    .map_err(Failure::Checker)?;
+    .map_err(CheckFailure::Checker)?;
     cache
         .save(root)
         .and_then(|()| report::save(root, &report))
-        .map_err(|e| Failure::Checker(format!("cannot keep the results in .policyweb/: {e}")))?;
+        .map_err(|e| {
+            CheckFailure::Checker(format!("cannot keep the results in .policyweb/: {e}"))
+        })?;
     Ok(report)
 }

@@ -6,13 +6,13 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use crate::release::Approval;
+use crate::release::ApprovalToRecord;
 
 /// `policyweb release`: what was recorded and frozen, or the site's
 /// errors and that nothing was changed.
 pub fn run(
     root: &Path,
-    approval: &Approval,
+    approval: &ApprovalToRecord,
     today: NaiveDate,
     quiet: bool,
     color: bool,

@@ -95,7 +95,7 @@ pub fn run(options: crate::serve::Options, open: bool, quiet: bool) -> ExitCode 
             eprintln!("Stopped.");
             ExitCode::SUCCESS
         }
-        Err(crate::serve::Failure::PortInUse(address)) => {
+        Err(crate::serve::ServeFailure::PortInUse(address)) => {
             eprintln!(
                 "error: port {} on {} is already in use (another preview?); try another: policyweb serve --port {}",
                 address.port(),
@@ -104,7 +104,7 @@ pub fn run(options: crate::serve::Options, open: bool, quiet: bool) -> ExitCode 
             );
             ExitCode::from(2)
         }
-        Err(crate::serve::Failure::Other(problem)) => {
+        Err(crate::serve::ServeFailure::Other(problem)) => {
             eprintln!("error: {problem}");
             ExitCode::from(1)
         }

@@ -278,7 +278,7 @@ mod tests {
 
     #[test]
     fn the_built_in_framework_is_education_for_a_connected_world() {
-        let framework: crate::load::data::StrandsFile =
+        let framework: crate::load::entries::StrandsFile =
             serde_saphyr::from_str(crate::load::DEFAULT_FRAMEWORK)
                 .expect("the built-in framework parses");
         let names: Vec<&str> = framework

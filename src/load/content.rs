@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::TreeRoot;
-use super::data::FrontMatter;
+use super::entries::FrontMatter;
 use super::yaml::{Document, Memo};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId, Sources, display_path};
 use crate::model::Asset;

@@ -7,7 +7,7 @@
 //! about meaning belongs to `validate`.
 
 pub mod content;
-pub mod data;
+pub mod entries;
 pub mod git;
 pub mod link_report;
 pub mod yaml;
@@ -22,7 +22,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Sources, display_path};
 pub use content::{Content, RawSection};
 
 use crate::model::RevisionSource;
-use data::{DataFiles, SiteFile, Text, VersionEntry};
+use entries::{DataFiles, SiteFile, Text, VersionEntry};
 use yaml::Document;
 
 /// Everything read from one site root.
@@ -189,7 +189,7 @@ fn read_tree(
 pub const BUILT_IN_STRANDS: &str = "data/strands.yaml (built in)";
 
 /// Education for a Connected World, for a revision without strands.yaml.
-fn built_in_framework(sources: &mut Sources) -> (Document, data::StrandsFile) {
+fn built_in_framework(sources: &mut Sources) -> (Document, entries::StrandsFile) {
     let source = sources.add(BUILT_IN_STRANDS.into(), DEFAULT_FRAMEWORK.into());
     let document = Document::whole(sources, source);
     let framework = document

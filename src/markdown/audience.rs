@@ -8,7 +8,7 @@ use std::ops::Range;
 use crate::model::AudienceBlock;
 
 /// A problem with a marker line, as (byte range, message, help).
-pub type Problem = (Range<usize>, String, &'static str);
+pub type MarkerProblem = (Range<usize>, String, &'static str);
 
 /// Finds the audience blocks in `text[body]`. Lines inside fenced code are
 /// never markers. Unknown views (unless `known_views` is `None`, when
@@ -17,7 +17,7 @@ pub fn scan(
     text: &str,
     body: Range<usize>,
     known_views: Option<&[String]>,
-) -> (Vec<AudienceBlock>, Vec<Problem>) {
+) -> (Vec<AudienceBlock>, Vec<MarkerProblem>) {
     let mut blocks = Vec::new();
     let mut problems = Vec::new();
     let mut open: Option<(Range<usize>, Vec<String>)> = None;

@@ -100,7 +100,7 @@ pub struct InternalLink {
 }
 
 #[derive(Debug, Default)]
-pub struct Rendered {
+pub struct RenderedSection {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
@@ -139,7 +139,7 @@ pub fn options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
-pub fn render(page: &Page) -> Rendered {
+pub fn render(page: &Page) -> RenderedSection {
     let section = page.section;
     let text = &page.sources.get(section.source).text;
     let filtered = audience::filter(
@@ -154,7 +154,7 @@ pub fn render(page: &Page) -> Rendered {
     let mut renderer = Renderer {
         page,
         filtered: &filtered,
-        out: Rendered::default(),
+        out: RenderedSection::default(),
         used_ids: PAGE_IDS.iter().map(|s| s.to_string()).collect(),
         id_suffixes: HashMap::new(),
         raw_html: false,
@@ -179,7 +179,7 @@ pub fn render(page: &Page) -> Rendered {
 struct Renderer<'a> {
     page: &'a Page<'a>,
     filtered: &'a audience::Filtered,
-    out: Rendered,
+    out: RenderedSection,
     used_ids: HashSet<String>,
     /// The suffix to try next for each id asked for more than once.
     id_suffixes: HashMap<String, usize>,

@@ -3,7 +3,7 @@
 //! `raw` rewrites each fragment an author typed (an HTML block or an
 //! inline tag) from html5ever's tokens: only the elements and attributes of
 //! `RAW` are written back, each with its value escaped, and every other one
-//! is a `Problem` with its place in the fragment. Raw HTML never carries a
+//! is a `RawHtmlProblem` with its place in the fragment. Raw HTML never carries a
 //! `class`, `id`, `style`, `role` or `aria-*` attribute, so nothing a
 //! section says can take the look, the landmarks or the announcements of
 //! the theme's own notices (DRAFT, "not the current policy", overdue).
@@ -225,7 +225,7 @@ pub enum Severity {
 
 /// Something in a raw fragment that was not written back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub struct RawHtmlProblem {
     pub severity: Severity,
     /// Where the tag or attribute starts, in bytes from the fragment's start.
     pub offset: usize,
@@ -239,7 +239,7 @@ pub struct Problem {
 #[derive(Debug, Default)]
 pub struct Cleaned {
     pub html: String,
-    pub problems: Vec<Problem>,
+    pub problems: Vec<RawHtmlProblem>,
 }
 
 fn cleaner() -> &'static ammonia::Builder<'static> {
@@ -328,9 +328,9 @@ fn start_tag(
     attributes: &[(String, String)],
     at: usize,
     finder: &Finder,
-    problems: &mut Vec<Problem>,
+    problems: &mut Vec<RawHtmlProblem>,
 ) -> Option<String> {
-    let element = |severity, message: String, help| Problem {
+    let element = |severity, message: String, help| RawHtmlProblem {
         severity,
         offset: at,
         len: name.len() + 1,
@@ -510,7 +510,7 @@ impl Finder {
         attribute: &str,
         severity: Severity,
         message: String,
-    ) -> Problem {
+    ) -> RawHtmlProblem {
         let end = self.lower[tag..]
             .find('>')
             .map_or(self.lower.len(), |e| tag + e);
@@ -527,7 +527,7 @@ impl Finder {
             })
             .map_or(tag, |(i, _)| tag + i);
         let len = if offset == tag { 1 } else { attribute.len() };
-        Problem {
+        RawHtmlProblem {
             severity,
             offset,
             len,

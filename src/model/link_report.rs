@@ -24,7 +24,7 @@ fn every_link() -> u8 {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LinkResult {
     pub url: String,
-    pub outcome: Outcome,
+    pub outcome: LinkOutcome,
     /// Where the address is used: `content/reporting.md:8:38`.
     pub places: Vec<String>,
     /// Whether the result came from the cache rather than a request.
@@ -35,7 +35,7 @@ pub struct LinkResult {
 /// What became of one address.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "status", rename_all = "kebab-case")]
-pub enum Outcome {
+pub enum LinkOutcome {
     /// An accepted status, directly or through temporary redirects.
     Fine { code: u16 },
     /// Fine, but through a permanent redirect: the address should change.
@@ -50,9 +50,9 @@ pub enum Outcome {
     Excluded,
 }
 
-impl Outcome {
+impl LinkOutcome {
     pub fn is_broken(&self) -> bool {
-        matches!(self, Outcome::Broken { .. })
+        matches!(self, LinkOutcome::Broken { .. })
     }
 }
 
@@ -71,11 +71,11 @@ impl Report {
         let mut counts = Counts::default();
         for link in &self.links {
             match link.outcome {
-                Outcome::Fine { .. } | Outcome::Mail => counts.fine += 1,
-                Outcome::Moved { .. } => counts.moved += 1,
-                Outcome::Broken { .. } => counts.broken += 1,
-                Outcome::Unchecked { .. } => counts.unchecked += 1,
-                Outcome::Excluded => counts.excluded += 1,
+                LinkOutcome::Fine { .. } | LinkOutcome::Mail => counts.fine += 1,
+                LinkOutcome::Moved { .. } => counts.moved += 1,
+                LinkOutcome::Broken { .. } => counts.broken += 1,
+                LinkOutcome::Unchecked { .. } => counts.unchecked += 1,
+                LinkOutcome::Excluded => counts.excluded += 1,
             }
         }
         counts

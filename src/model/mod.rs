@@ -250,7 +250,7 @@ pub struct Revision {
     pub roles: Vec<Role>,
     pub people: Vec<Person>,
     pub organisations: Vec<Organisation>,
-    pub documents: Vec<Document>,
+    pub documents: Vec<Publication>,
     pub dates: Vec<NamedDate>,
     pub checks: Vec<Check>,
     /// The framework its curriculum and section strands use.
@@ -355,7 +355,7 @@ pub struct Organisation {
 }
 
 #[derive(Debug, Clone)]
-pub struct Document {
+pub struct Publication {
     pub id: String,
     pub title: String,
     pub publisher: Option<String>,
@@ -409,7 +409,7 @@ impl Revision {
         self.organisations.iter().find(|o| o.id == id)
     }
 
-    pub fn document(&self, id: &str) -> Option<&Document> {
+    pub fn document(&self, id: &str) -> Option<&Publication> {
         self.documents.iter().find(|d| d.id == id)
     }
 

@@ -45,7 +45,7 @@ pub fn minify_page(html: &[u8]) -> Vec<u8> {
 /// Why an output could not be written. The last good output is as it was
 /// in every case, and no staging folder is left behind.
 #[derive(Debug)]
-pub enum Failure {
+pub enum WriteFailure {
     /// The folder is not policyweb's to replace (it changed during the
     /// build: `guard` is asked before building too).
     Refused(guard::Refusal),
@@ -59,9 +59,9 @@ pub enum Failure {
     Interrupted,
 }
 
-impl Failure {
-    fn io(doing: impl Into<String>) -> impl FnOnce(io::Error) -> Failure {
-        move |error| Failure::Io {
+impl WriteFailure {
+    fn io(doing: impl Into<String>) -> impl FnOnce(io::Error) -> WriteFailure {
+        move |error| WriteFailure::Io {
             doing: doing.into(),
             error,
         }
@@ -78,55 +78,59 @@ pub fn write(
     tree: &Tree,
     destination: &Path,
     kind: guard::Kind,
-) -> Result<Option<String>, Failure> {
+) -> Result<Option<String>, WriteFailure> {
     let what = destination.display().to_string();
     let owner = guard::owner(destination, kind);
     if !owner.replaceable() {
-        return Err(Failure::Refused(guard::not_ours(destination, &what)));
+        return Err(WriteFailure::Refused(guard::not_ours(destination, &what)));
     }
     let parent = match destination.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent)
-        .map_err(Failure::io(format!("make the folder {}", parent.display())))?;
+    std::fs::create_dir_all(&parent).map_err(WriteFailure::io(format!(
+        "make the folder {}",
+        parent.display()
+    )))?;
     let _ = guard::remove_leftovers(destination, kind);
     let name = destination
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     let Some(_writing) = interrupt::writing() else {
-        return Err(Failure::Interrupted);
+        return Err(WriteFailure::Interrupted);
     };
     // Dropped on any early return: the staging folder goes with it.
     let staging = tempfile::Builder::new()
         .prefix(&guard::own_staging_prefix(&name))
         .tempdir_in(&parent)
-        .map_err(Failure::io(format!(
+        .map_err(WriteFailure::io(format!(
             "make a temporary folder in {}",
             parent.display()
         )))?;
     let marker = staging.path().join(guard::MARKER);
     std::fs::write(&marker, guard::MARKER_TEXT)
-        .map_err(Failure::io(format!("write {}", marker.display())))?;
+        .map_err(WriteFailure::io(format!("write {}", marker.display())))?;
     let folders: std::collections::BTreeSet<PathBuf> = tree
         .files
         .keys()
         .filter_map(|path| staging.path().join(path).parent().map(Path::to_path_buf))
         .collect();
     for folder in &folders {
-        std::fs::create_dir_all(folder)
-            .map_err(Failure::io(format!("make the folder {}", folder.display())))?;
+        std::fs::create_dir_all(folder).map_err(WriteFailure::io(format!(
+            "make the folder {}",
+            folder.display()
+        )))?;
     }
     // Many small files: written in parallel, the wait on the disk overlaps.
     tree.files.par_iter().try_for_each(|(path, bytes)| {
         if interrupt::stopped().is_some() {
-            return Err(Failure::Interrupted);
+            return Err(WriteFailure::Interrupted);
         }
         std::fs::write(staging.path().join(path), bytes)
-            .map_err(Failure::io(format!("write {name}/{path}")))
+            .map_err(WriteFailure::io(format!("write {name}/{path}")))
     })?;
     let swapped = interrupt::unless_stopped(|| swap_in(staging, destination, &parent, &name))
-        .unwrap_or(Err(Failure::Interrupted));
+        .unwrap_or(Err(WriteFailure::Interrupted));
     drop(_writing);
     swapped
 }
@@ -138,12 +142,12 @@ fn swap_in(
     destination: &Path,
     parent: &Path,
     name: &str,
-) -> Result<Option<String>, Failure> {
+) -> Result<Option<String>, WriteFailure> {
     let doing = || format!("move the new site into {}", destination.display());
     match std::fs::symlink_metadata(destination) {
         Err(_) => {
             // Nothing there: one rename, atomic.
-            std::fs::rename(staging.path(), destination).map_err(Failure::io(doing()))?;
+            std::fs::rename(staging.path(), destination).map_err(WriteFailure::io(doing()))?;
             let _ = staging.keep();
             Ok(None)
         }
@@ -153,10 +157,11 @@ fn swap_in(
             let marker = destination.join(guard::MARKER);
             if !marker.exists() {
                 std::fs::write(&marker, guard::MARKER_TEXT)
-                    .map_err(Failure::io(format!("write {}", marker.display())))?;
+                    .map_err(WriteFailure::io(format!("write {}", marker.display())))?;
             }
             let aside = parent.join(format!("{}aside", guard::own_staging_prefix(name)));
-            swap::exchange(staging.path(), destination, &aside).map_err(Failure::io(doing()))?;
+            swap::exchange(staging.path(), destination, &aside)
+                .map_err(WriteFailure::io(doing()))?;
             // The staging folder now holds the old output.
             let old = staging.keep();
             Ok(guard::remove_owned(&old).err().map(|error| {
@@ -172,12 +177,14 @@ fn swap_in(
 /// Removes a folder of output if policyweb wrote it (a restricted view that
 /// is no longer restricted must not linger); a folder of anyone else's is
 /// left as it is.
-pub fn remove(destination: &Path, kind: guard::Kind) -> Result<(), Failure> {
+pub fn remove(destination: &Path, kind: guard::Kind) -> Result<(), WriteFailure> {
     let _ = guard::remove_leftovers(destination, kind);
     match guard::owner(destination, kind) {
         guard::Owner::Policyweb | guard::Owner::EarlierPolicyweb => {
-            guard::remove_owned(destination)
-                .map_err(Failure::io(format!("remove {}", destination.display())))
+            guard::remove_owned(destination).map_err(WriteFailure::io(format!(
+                "remove {}",
+                destination.display()
+            )))
         }
         _ => Ok(()),
     }

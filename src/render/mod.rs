@@ -553,7 +553,7 @@ impl ViewOutput {
     }
 
     /// Keeps a section's diagnostics and where its links came from.
-    fn absorb(&mut self, path: &str, source: SourceId, rendered: &mut markdown::Rendered) {
+    fn absorb(&mut self, path: &str, source: SourceId, rendered: &mut markdown::RenderedSection) {
         self.diagnostics.append(&mut rendered.diagnostics);
         self.images.extend(rendered.images.drain(..));
         for link in &rendered.links {

@@ -605,9 +605,9 @@ fn links_page(
     report: &crate::model::link_report::Report,
     output: &mut ViewOutput,
 ) {
-    use crate::model::link_report::Outcome;
+    use crate::model::link_report::LinkOutcome;
     let path = urls::link_report(&edition.view.id);
-    let entries = |wanted: fn(&Outcome) -> Option<String>| -> Vec<LinkEntry> {
+    let entries = |wanted: fn(&LinkOutcome) -> Option<String>| -> Vec<LinkEntry> {
         report
             .links
             .iter()
@@ -633,21 +633,21 @@ fn links_page(
     context.insert(
         "broken",
         &entries(|o| match o {
-            Outcome::Broken { reason, .. } => Some(reason.clone()),
+            LinkOutcome::Broken { reason, .. } => Some(reason.clone()),
             _ => None,
         }),
     );
     context.insert(
         "moved",
         &entries(|o| match o {
-            Outcome::Moved { to, .. } => Some(to.clone()),
+            LinkOutcome::Moved { to, .. } => Some(to.clone()),
             _ => None,
         }),
     );
     context.insert(
         "undecided",
         &entries(|o| match o {
-            Outcome::Unchecked { reason } => Some(reason.clone()),
+            LinkOutcome::Unchecked { reason } => Some(reason.clone()),
             _ => None,
         }),
     );

@@ -9,7 +9,7 @@ use super::ViewOutput;
 use super::context::{Edition, Link, PageSpec, ViewPage, chrome, revision_info};
 use super::theme::Theme;
 use crate::changes::text::{BlockChange, BlockMark, Mark};
-use crate::changes::{self, Changes, SectionChange, Status};
+use crate::changes::{self, ChangeKind, Changes, SectionChange};
 use crate::html::escape;
 use crate::model::{Revision, Site, View};
 use crate::urls;
@@ -296,9 +296,11 @@ const CONTEXT: usize = 1;
 fn shown_blocks(change: &SectionChange) -> Vec<Shown<'_>> {
     let blocks = &change.blocks;
     match change.status {
-        Status::Added | Status::Removed => return blocks.iter().map(Shown::Block).collect(),
-        Status::Unchanged => return Vec::new(),
-        Status::Changed => {}
+        ChangeKind::Added | ChangeKind::Removed => {
+            return blocks.iter().map(Shown::Block).collect();
+        }
+        ChangeKind::Unchanged => return Vec::new(),
+        ChangeKind::Changed => {}
     }
     let near_change = |i: usize| {
         let from = i.saturating_sub(CONTEXT);
@@ -331,12 +333,12 @@ fn elided_html(count: usize) -> String {
 
 fn status_word(change: &SectionChange) -> &'static str {
     match change.status {
-        Status::Added => "added",
-        Status::Removed => "removed",
-        Status::Changed => "changed",
-        Status::Unchanged if change.moved.is_some() => "moved",
-        Status::Unchanged if change.renamed => "renamed",
-        Status::Unchanged => "unchanged",
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Changed => "changed",
+        ChangeKind::Unchanged if change.moved.is_some() => "moved",
+        ChangeKind::Unchanged if change.renamed => "renamed",
+        ChangeKind::Unchanged => "unchanged",
     }
 }
 

@@ -66,18 +66,18 @@ pub trait Reporter: Send + 'static {
     fn refused(&mut self, host: &str, untold: usize);
 }
 
-pub enum Failure {
+pub enum ServeFailure {
     /// The port is taken by another program.
     PortInUse(SocketAddr),
     Other(String),
 }
 
 /// Serves until Ctrl-C. The first build happens before the server starts.
-pub fn serve(options: Options, reporter: impl Reporter) -> Result<(), Failure> {
+pub fn serve(options: Options, reporter: impl Reporter) -> Result<(), ServeFailure> {
     let root = options
         .root
         .canonicalize()
-        .map_err(|e| Failure::Other(format!("cannot open {}: {e}", options.root.display())))?;
+        .map_err(|e| ServeFailure::Other(format!("cannot open {}: {e}", options.root.display())))?;
     let reporter = Arc::new(Mutex::new(reporter));
     let mut rebuilder = Rebuilder::new(root.clone(), options.today);
     let served = Arc::new(RwLock::new(Served::default()));
@@ -97,23 +97,23 @@ pub fn serve(options: Options, reporter: impl Reporter) -> Result<(), Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::Other(format!("cannot start the server: {e}")))?;
+        .map_err(|e| ServeFailure::Other(format!("cannot start the server: {e}")))?;
     let address = SocketAddr::new(options.bind, options.port);
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(address))
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AddrInUse => Failure::PortInUse(address),
-            _ => Failure::Other(format!("cannot listen on {address}: {e}")),
+            std::io::ErrorKind::AddrInUse => ServeFailure::PortInUse(address),
+            _ => ServeFailure::Other(format!("cannot listen on {address}: {e}")),
         })?;
     let bound = listener
         .local_addr()
-        .map_err(|e| Failure::Other(e.to_string()))?;
+        .map_err(|e| ServeFailure::Other(e.to_string()))?;
     // Ctrl-C is caught from before the address is announced, so that an
     // interrupt never finds the default handler (which would stop the
     // process without a word).
     let interrupted = {
         let _entered = runtime.enter();
-        interrupt().map_err(|e| Failure::Other(format!("cannot catch Ctrl-C: {e}")))?
+        interrupt().map_err(|e| ServeFailure::Other(format!("cannot catch Ctrl-C: {e}")))?
     };
 
     // Watching runs on its own thread; it rebuilds and signals the pages.
@@ -121,13 +121,13 @@ pub fn serve(options: Options, reporter: impl Reporter) -> Result<(), Failure> {
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = changes.send(event);
     })
-    .map_err(|e| Failure::Other(format!("cannot watch the site's files: {e}")))?;
+    .map_err(|e| ServeFailure::Other(format!("cannot watch the site's files: {e}")))?;
     for folder in WATCHED {
         let path = root.join(folder);
         if path.is_dir() {
             watcher
                 .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| Failure::Other(format!("cannot watch {folder}/: {e}")))?;
+                .map_err(|e| ServeFailure::Other(format!("cannot watch {folder}/: {e}")))?;
         }
     }
     // Announced once the files are watched, so no change is missed.
@@ -171,7 +171,7 @@ pub fn serve(options: Options, reporter: impl Reporter) -> Result<(), Failure> {
     runtime.block_on(async {
         tokio::select! {
             () = connections::accept(listener, app, options.limits) => {
-                Err(Failure::Other("the server stopped".into()))
+                Err(ServeFailure::Other("the server stopped".into()))
             }
             () = interrupted => Ok(()),
         }

@@ -7,11 +7,11 @@
 use serde_saphyr::Spanned;
 
 use super::Checker;
-use super::data::{check_email, parse_date};
+use super::data_rules::{check_email, parse_date};
 use crate::address::{self, Target};
 use crate::diagnostics::Diagnostic;
 use crate::ids::closest;
-use crate::load::data::{AccessibilityEntry, StatementContactEntry, Text};
+use crate::load::entries::{AccessibilityEntry, StatementContactEntry, Text};
 use crate::load::yaml::Document;
 use crate::model::{Accessibility, Compliance, PolicyDate, StatementContact};
 

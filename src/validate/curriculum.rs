@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use super::Checker;
-use super::data::{check_refs, check_url, claim_ids};
+use super::data_rules::{check_refs, check_url, claim_ids};
 use crate::diagnostics::Diagnostic;
-use crate::load::data::DataFiles;
+use crate::load::entries::DataFiles;
 use crate::model::{AgeBand, Curriculum, Framework, Strand, Term, Unit, YearGroup};
 
 /// Year-group ids that would take the address of a curriculum page.

@@ -11,7 +11,7 @@
 
 mod accessibility;
 mod curriculum;
-mod data;
+mod data_rules;
 pub mod placeholders;
 mod sections;
 
@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Place, Sources};
 use crate::load::Loaded;
-use crate::load::data::Text;
+use crate::load::entries::Text;
 use crate::load::yaml::Document;
 use crate::model::{Revision, Site};
 
@@ -40,8 +40,8 @@ pub fn validate(
         unreadable: &[],
     };
     check.diagnostics.extend(placeholders::left_in(sources));
-    let settings = data::settings(&mut check, loaded.site.as_ref());
-    let records = data::revision_records(&mut check, loaded.versions.as_ref());
+    let settings = data_rules::settings(&mut check, loaded.site.as_ref());
+    let records = data_rules::revision_records(&mut check, loaded.versions.as_ref());
     let view_ids: Vec<String> = settings
         .as_ref()
         .map(|s| s.views.iter().map(|v| v.id.clone()).collect())
@@ -60,7 +60,7 @@ pub fn validate(
             diagnostics: &mut diagnostics,
             unreadable: &unreadable,
         };
-        let policy = data::policy_data(&mut check, &found.data, &view_ids);
+        let policy = data_rules::policy_data(&mut check, &found.data, &view_ids);
         let sections = sections::sections(
             &mut check,
             &found.content.sections,

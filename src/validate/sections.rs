@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::Checker;
-use super::data::check_refs;
+use super::data_rules::check_refs;
 use crate::diagnostics::Diagnostic;
 use crate::ids::{is_valid_id, unknown_help};
 use crate::load::RawSection;

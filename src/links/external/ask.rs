@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
 
-use super::Outcome;
+use super::LinkOutcome;
 use super::fragment::{self, Search};
 use super::reason::{self, PrivateAddress, UnknownName};
 use crate::model::LinkCheck;
@@ -29,12 +29,12 @@ use crate::model::LinkCheck;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt {
     /// Settled: asking again would give the same answer.
-    Done(Outcome),
+    Done(LinkOutcome),
     /// A failure worth asking again about (a 5xx, a 429, a refused or reset
     /// connection, no answer, a body cut off). `outcome` stands if no try
     /// is left.
     Again {
-        outcome: Outcome,
+        outcome: LinkOutcome,
         /// The wait the site asked for (Retry-After), if it said.
         retry_after: Option<Duration>,
         /// A 429: the wait is for the whole host, not only this address.
@@ -171,7 +171,7 @@ pub async fn ask(clients: &Clients, address: &str, rules: &Rules<'_>) -> Attempt
     let mut current = match Url::parse(address) {
         Ok(url) => url,
         Err(error) => {
-            return Attempt::Done(Outcome::Broken {
+            return Attempt::Done(LinkOutcome::Broken {
                 reason: format!("not a usable address: {error}"),
                 code: None,
             });
@@ -206,13 +206,13 @@ pub async fn ask(clients: &Clients, address: &str, rules: &Rules<'_>) -> Attempt
             next.set_fragment(None);
             hops.push((next.clone(), status.as_u16()));
             if !visited.insert(next.clone()) {
-                return Attempt::Done(Outcome::Broken {
+                return Attempt::Done(LinkOutcome::Broken {
                     reason: "redirects in a loop".into(),
                     code: Some(status.as_u16()),
                 });
             }
             if hops.len() > settings.max_redirects {
-                return Attempt::Done(Outcome::Broken {
+                return Attempt::Done(LinkOutcome::Broken {
                     reason: format!("more than {} redirects", settings.max_redirects),
                     code: Some(status.as_u16()),
                 });
@@ -227,13 +227,13 @@ pub async fn ask(clients: &Clients, address: &str, rules: &Rules<'_>) -> Attempt
                 match fragment::search(&mut response, id, settings.max_page_bytes).await {
                     Search::Found => {}
                     Search::Missing => {
-                        return Attempt::Done(Outcome::Broken {
+                        return Attempt::Done(LinkOutcome::Broken {
                             reason: format!("the page has no #{id}"),
                             code: None,
                         });
                     }
                     Search::TooLarge => {
-                        return Attempt::Done(Outcome::Unchecked {
+                        return Attempt::Done(LinkOutcome::Unchecked {
                             reason: format!(
                                 "the page is larger than {}, too large to look for #{id}",
                                 megabytes(settings.max_page_bytes)
@@ -242,7 +242,7 @@ pub async fn ask(clients: &Clients, address: &str, rules: &Rules<'_>) -> Attempt
                     }
                     Search::Damaged(reason) => {
                         return Attempt::Again {
-                            outcome: Outcome::Broken { reason, code: None },
+                            outcome: LinkOutcome::Broken { reason, code: None },
                             retry_after: None,
                             slow_down: false,
                         };
@@ -254,7 +254,7 @@ pub async fn ask(clients: &Clients, address: &str, rules: &Rules<'_>) -> Attempt
         let waited = retry_after(response.headers(), SystemTime::now());
         return if status == http::StatusCode::TOO_MANY_REQUESTS {
             Attempt::Again {
-                outcome: Outcome::Unchecked {
+                outcome: LinkOutcome::Unchecked {
                     reason: "the site kept asking to slow down (429 Too Many Requests)".into(),
                 },
                 retry_after: waited,
@@ -262,7 +262,7 @@ pub async fn ask(clients: &Clients, address: &str, rules: &Rules<'_>) -> Attempt
             }
         } else if status.is_server_error() || status == http::StatusCode::REQUEST_TIMEOUT {
             Attempt::Again {
-                outcome: Outcome::Broken {
+                outcome: LinkOutcome::Broken {
                     reason: reason::code_words(status),
                     code: Some(status.as_u16()),
                 },
@@ -270,7 +270,7 @@ pub async fn ask(clients: &Clients, address: &str, rules: &Rules<'_>) -> Attempt
                 slow_down: false,
             }
         } else {
-            Attempt::Done(Outcome::Broken {
+            Attempt::Done(LinkOutcome::Broken {
                 reason: reason::code_words(status),
                 code: Some(status.as_u16()),
             })
@@ -306,16 +306,16 @@ fn is_html(response: &reqwest::Response) -> bool {
 }
 
 /// Fine, or moved when any hop was permanent (the address should change).
-fn settled(status: http::StatusCode, hops: &[(Url, u16)]) -> Outcome {
+fn settled(status: http::StatusCode, hops: &[(Url, u16)]) -> LinkOutcome {
     match hops.iter().find(|(_, c)| *c == 301 || *c == 308) {
-        Some(&(_, permanent)) => Outcome::Moved {
+        Some(&(_, permanent)) => LinkOutcome::Moved {
             code: permanent,
             to: hops
                 .last()
                 .map(|(url, _)| url.to_string())
                 .unwrap_or_default(),
         },
-        None => Outcome::Fine {
+        None => LinkOutcome::Fine {
             code: status.as_u16(),
         },
     }
@@ -328,9 +328,9 @@ fn next_hop(
     hop: usize,
     local: bool,
     rules: &Rules<'_>,
-) -> Result<Url, Outcome> {
+) -> Result<Url, LinkOutcome> {
     let code = response.status().as_u16();
-    let broken = |reason: String| Outcome::Broken {
+    let broken = |reason: String| LinkOutcome::Broken {
         reason,
         code: Some(code),
     };
@@ -368,7 +368,7 @@ fn next_hop(
         }
     }
     if !local && is_private_host(next.host()) {
-        return Err(Outcome::Unchecked {
+        return Err(LinkOutcome::Unchecked {
             reason: format!(
                 "redirect {hop} ({code}) leads to a private address ({}), which `check` does not ask about",
                 next.host_str().unwrap_or_default()
@@ -376,7 +376,7 @@ fn next_hop(
         });
     }
     if rules.excludes.is_match(next.as_str()) {
-        return Err(Outcome::Unchecked {
+        return Err(LinkOutcome::Unchecked {
             reason: format!(
                 "redirect {hop} ({code}) leads to {next}, which link_check.exclude names: not asked about"
             ),
@@ -388,12 +388,12 @@ fn next_hop(
 fn failure(error: &reqwest::Error, timeout: u64) -> Attempt {
     let failure = reason::request_failure(error, timeout);
     if failure.refused_by_rules {
-        Attempt::Done(Outcome::Unchecked {
+        Attempt::Done(LinkOutcome::Unchecked {
             reason: failure.reason,
         })
     } else if failure.passing {
         Attempt::Again {
-            outcome: Outcome::Broken {
+            outcome: LinkOutcome::Broken {
                 reason: failure.reason,
                 code: None,
             },
@@ -401,7 +401,7 @@ fn failure(error: &reqwest::Error, timeout: u64) -> Attempt {
             slow_down: false,
         }
     } else {
-        Attempt::Done(Outcome::Broken {
+        Attempt::Done(LinkOutcome::Broken {
             reason: failure.reason,
             code: None,
         })
@@ -429,7 +429,7 @@ mod tests {
     }
 
     /// Where a redirect from `from` with `location` leads, by the rules.
-    fn hop(from: &str, location: &str, exclude: &[&str]) -> Result<String, Outcome> {
+    fn hop(from: &str, location: &str, exclude: &[&str]) -> Result<String, LinkOutcome> {
         let response = http::Response::builder()
             .status(302)
             .header(http::header::LOCATION, location)
@@ -462,7 +462,7 @@ mod tests {
             "https://10.0.0.5/",
         ] {
             let reason = match hop(from, to, &[]) {
-                Err(Outcome::Unchecked { reason }) => reason,
+                Err(LinkOutcome::Unchecked { reason }) => reason,
                 other => panic!("{to}: {other:?}"),
             };
             assert!(reason.contains("leads to a private address"), "{reason}");
@@ -476,7 +476,7 @@ mod tests {
 
     #[test]
     fn https_is_not_given_up_for_http_on_the_way() {
-        let Err(Outcome::Broken { reason, .. }) =
+        let Err(LinkOutcome::Broken { reason, .. }) =
             hop("https://www.example.org/", "http://www.example.org/", &[])
         else {
             panic!("a downgrade is broken");
@@ -492,7 +492,7 @@ mod tests {
                 "https://b.example/",
                 &["^https://b\\.example/"]
             ),
-            Err(Outcome::Unchecked { .. })
+            Err(LinkOutcome::Unchecked { .. })
         ));
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::Outcome;
+use super::LinkOutcome;
 
 pub const CACHE_FILE: &str = ".policyweb/link-cache";
 
@@ -20,7 +20,7 @@ pub struct Cache {
 struct Entry {
     /// Seconds since 1970 when the address was last asked about.
     checked: u64,
-    outcome: Outcome,
+    outcome: LinkOutcome,
 }
 
 fn path(root: &Path) -> PathBuf {
@@ -38,7 +38,7 @@ impl Cache {
     }
 
     /// A result younger than `max_age` seconds at `now`.
-    pub fn fresh(&self, url: &str, now: u64, max_age: u64) -> Option<&Outcome> {
+    pub fn fresh(&self, url: &str, now: u64, max_age: u64) -> Option<&LinkOutcome> {
         self.entries
             .get(url)
             .filter(|e| now.saturating_sub(e.checked) < max_age)
@@ -47,8 +47,11 @@ impl Cache {
 
     /// Keeps a good result (fine, or moved with its new address); forgets
     /// any other, so it is asked about again next time.
-    pub fn record(&mut self, url: &str, outcome: &Outcome, now: u64) {
-        if matches!(outcome, Outcome::Fine { .. } | Outcome::Moved { .. }) {
+    pub fn record(&mut self, url: &str, outcome: &LinkOutcome, now: u64) {
+        if matches!(
+            outcome,
+            LinkOutcome::Fine { .. } | LinkOutcome::Moved { .. }
+        ) {
             self.entries.insert(
                 url.to_string(),
                 Entry {
@@ -80,8 +83,8 @@ mod tests {
     #[test]
     fn only_good_results_are_kept_and_only_while_young() {
         let mut cache = Cache::default();
-        let fine = Outcome::Fine { code: 200 };
-        let broken = Outcome::Broken {
+        let fine = LinkOutcome::Fine { code: 200 };
+        let broken = LinkOutcome::Broken {
             reason: "404 Not Found".into(),
             code: Some(404),
         };

@@ -16,7 +16,7 @@ use super::ask::{self, Attempt, Clients, Rules};
 use super::cache::Cache;
 use super::collect::Address;
 use super::reason;
-use super::{LinkResult, Outcome, Report};
+use super::{LinkOutcome, LinkResult, Report};
 use crate::model::LinkCheck;
 
 /// Called as each address is settled: how many are done, of how many.
@@ -49,7 +49,7 @@ pub fn check(
         let known = if let Some(email) = address.url.strip_prefix("mailto:") {
             Some((mail_outcome(email), false))
         } else if excludes.is_match(&address.url) {
-            Some((Outcome::Excluded, false))
+            Some((LinkOutcome::Excluded, false))
         } else {
             cache
                 .as_deref()
@@ -94,13 +94,13 @@ pub fn check(
 }
 
 /// Broken first, then undecided, moved, fine, excluded.
-fn rank(outcome: &Outcome) -> u8 {
+fn rank(outcome: &LinkOutcome) -> u8 {
     match outcome {
-        Outcome::Broken { .. } => 0,
-        Outcome::Unchecked { .. } => 1,
-        Outcome::Moved { .. } => 2,
-        Outcome::Fine { .. } | Outcome::Mail => 3,
-        Outcome::Excluded => 4,
+        LinkOutcome::Broken { .. } => 0,
+        LinkOutcome::Unchecked { .. } => 1,
+        LinkOutcome::Moved { .. } => 2,
+        LinkOutcome::Fine { .. } | LinkOutcome::Mail => 3,
+        LinkOutcome::Excluded => 4,
     }
 }
 
@@ -242,9 +242,9 @@ async fn settle_address(
     host: &Host,
     limit: &tokio::sync::Semaphore,
     deadline: Instant,
-) -> Outcome {
+) -> LinkOutcome {
     let settings = rules.settings;
-    let late = || Outcome::Unchecked {
+    let late = || LinkOutcome::Unchecked {
         reason: format!(
             "not checked: the check's deadline of {} passed first",
             span_words(settings.deadline)
@@ -260,7 +260,7 @@ async fn settle_address(
     let mut tried = 0;
     loop {
         if let Some(reason) = host.given_up() {
-            return Outcome::Unchecked { reason };
+            return LinkOutcome::Unchecked { reason };
         }
         let at = host.turn(interval, earliest);
         if at >= deadline {
@@ -277,7 +277,7 @@ async fn settle_address(
         let attempt = tokio::time::timeout(timeout, ask::ask(clients, url, rules))
             .await
             .unwrap_or_else(|_| Attempt::Again {
-                outcome: Outcome::Broken {
+                outcome: LinkOutcome::Broken {
                     reason: reason::no_answer(settings.timeout_seconds),
                     code: None,
                 },
@@ -311,9 +311,9 @@ async fn settle_address(
                     span_words(settings.deadline)
                 );
                 host.give_up(&reason);
-                return Outcome::Unchecked { reason };
+                return LinkOutcome::Unchecked { reason };
             }
-            return Outcome::Unchecked {
+            return LinkOutcome::Unchecked {
                 reason: format!(
                     "{}, and the check's deadline of {} came before it could be asked again",
                     detail(&outcome),
@@ -329,16 +329,16 @@ async fn settle_address(
 }
 
 /// The words of an outcome that was going to be tried again.
-fn detail(outcome: &Outcome) -> String {
+fn detail(outcome: &LinkOutcome) -> String {
     match outcome {
-        Outcome::Broken { reason, .. } | Outcome::Unchecked { reason } => reason.clone(),
+        LinkOutcome::Broken { reason, .. } | LinkOutcome::Unchecked { reason } => reason.clone(),
         other => format!("{other:?}"),
     }
 }
 
 /// An e-mail address is checked for its form alone: asking a mail server
 /// about a mailbox is unreliable and unkind.
-fn mail_outcome(address: &str) -> Outcome {
+fn mail_outcome(address: &str) -> LinkOutcome {
     let address = address.split('?').next().unwrap_or(address);
     let well_formed = address.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
@@ -348,9 +348,9 @@ fn mail_outcome(address: &str) -> Outcome {
             && !address.contains(char::is_whitespace)
     });
     if well_formed {
-        Outcome::Mail
+        LinkOutcome::Mail
     } else {
-        Outcome::Broken {
+        LinkOutcome::Broken {
             reason: "not a well-formed e-mail address".into(),
             code: None,
         }
@@ -363,10 +363,10 @@ mod tests {
 
     #[test]
     fn e_mail_addresses_are_checked_for_form_only() {
-        assert_eq!(mail_outcome("dsl@school.example"), Outcome::Mail);
+        assert_eq!(mail_outcome("dsl@school.example"), LinkOutcome::Mail);
         assert_eq!(
             mail_outcome("dsl@school.example?subject=Concern"),
-            Outcome::Mail
+            LinkOutcome::Mail
         );
         assert!(mail_outcome("dsl@school").is_broken());
         assert!(mail_outcome("@school.example").is_broken());

@@ -15,7 +15,7 @@ use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
 use crate::address::{self, Target};
 use crate::diagnostics::{SourceId, Sources, line_column};
-use crate::load::data::Text;
+use crate::load::entries::Text;
 use crate::load::yaml::Document;
 use crate::load::{Loaded, LoadedRevision};
 use crate::markdown;

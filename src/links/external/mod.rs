@@ -15,4 +15,4 @@ pub mod fragment;
 pub mod reason;
 pub mod report;
 
-pub use crate::model::link_report::{Counts, LinkResult, Outcome, Report};
+pub use crate::model::link_report::{Counts, LinkOutcome, LinkResult, Report};

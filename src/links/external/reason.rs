@@ -9,7 +9,7 @@ use rustls::CertificateError;
 /// How a failed request should be reported, and whether asking again
 /// could give another answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
+pub struct RequestFailure {
     pub reason: String,
     /// Refused, reset, timed out or cut off: worth another try.
     pub passing: bool,
@@ -98,22 +98,22 @@ fn causes<'a>(
 }
 
 /// Why a request got no answer at all.
-pub fn request_failure(error: &reqwest::Error, timeout: u64) -> Failure {
-    let passing = |reason: String| Failure {
+pub fn request_failure(error: &reqwest::Error, timeout: u64) -> RequestFailure {
+    let passing = |reason: String| RequestFailure {
         reason,
         passing: true,
         refused_by_rules: false,
     };
     for cause in causes(error) {
         if let Some(private) = cause.downcast_ref::<PrivateAddress>() {
-            return Failure {
+            return RequestFailure {
                 reason: format!("{private}, which `check` does not ask about"),
                 passing: false,
                 refused_by_rules: true,
             };
         }
         if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
-            return Failure {
+            return RequestFailure {
                 reason: tls_words(tls),
                 passing: false,
                 refused_by_rules: false,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 pub use crate::load::link_report::{REPORT_FILE, load, path};
 pub use crate::model::link_report::summary;
-use crate::model::link_report::{LinkResult, Outcome, Report};
+use crate::model::link_report::{LinkOutcome, LinkResult, Report};
 
 /// Keeps the report for the build and `status`, replacing the file whole.
 pub fn save(root: &Path, report: &Report) -> std::io::Result<()> {
@@ -21,23 +21,23 @@ pub fn save(root: &Path, report: &Report) -> std::io::Result<()> {
 }
 
 /// The heading and one-line explanation of each group a report shows.
-fn group(outcome: &Outcome) -> Option<(&'static str, u8)> {
+fn group(outcome: &LinkOutcome) -> Option<(&'static str, u8)> {
     match outcome {
-        Outcome::Broken { .. } => Some(("Broken", 0)),
-        Outcome::Unchecked { .. } => Some(("Not decided", 1)),
-        Outcome::Moved { .. } => Some(("Moved permanently: change the address", 2)),
+        LinkOutcome::Broken { .. } => Some(("Broken", 0)),
+        LinkOutcome::Unchecked { .. } => Some(("Not decided", 1)),
+        LinkOutcome::Moved { .. } => Some(("Moved permanently: change the address", 2)),
         _ => None,
     }
 }
 
 /// What to say of one address after its URL.
-fn detail(outcome: &Outcome) -> String {
+fn detail(outcome: &LinkOutcome) -> String {
     match outcome {
-        Outcome::Broken { reason, .. } | Outcome::Unchecked { reason } => reason.clone(),
-        Outcome::Moved { code, to } => format!("now {to} ({code})"),
-        Outcome::Fine { code } => code.to_string(),
-        Outcome::Mail => "e-mail address".into(),
-        Outcome::Excluded => "excluded".into(),
+        LinkOutcome::Broken { reason, .. } | LinkOutcome::Unchecked { reason } => reason.clone(),
+        LinkOutcome::Moved { code, to } => format!("now {to} ({code})"),
+        LinkOutcome::Fine { code } => code.to_string(),
+        LinkOutcome::Mail => "e-mail address".into(),
+        LinkOutcome::Excluded => "excluded".into(),
     }
 }
 

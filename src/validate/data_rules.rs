@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use super::Checker;
 use crate::address;
 use crate::ids::{is_valid_id, unknown_help};
-use crate::load::data::{DataFiles, SiteFile, Text, VersionEntry};
+use crate::load::entries::{DataFiles, SiteFile, Text, VersionEntry};
 use crate::load::yaml::Document;
 use crate::model::{
-    Approval, Check, Contact, Curriculum, CurriculumPages, Document as Publication, Framework,
-    Interval, LinkCheck, NamedDate, Organisation, Person, PolicyDate, Role, School, Settings, View,
+    Approval, Check, Contact, Curriculum, CurriculumPages, Framework, Interval, LinkCheck,
+    NamedDate, Organisation, Person, PolicyDate, Publication, Role, School, Settings, View,
 };
 use serde_saphyr::Spanned;
 
@@ -251,7 +251,7 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
 fn link_check(
     check: &mut Checker,
     document: &Document,
-    entry: Option<&crate::load::data::LinkCheckEntry>,
+    entry: Option<&crate::load::entries::LinkCheckEntry>,
 ) -> LinkCheck {
     let mut settings = LinkCheck::default();
     let Some(entry) = entry else {
@@ -318,7 +318,7 @@ fn link_check(
 fn limits(
     check: &mut Checker,
     document: &Document,
-    entry: &crate::load::data::LinkCheckEntry,
+    entry: &crate::load::entries::LinkCheckEntry,
     settings: &mut LinkCheck,
 ) {
     if let Some(v) = &entry.max_redirects {
@@ -371,7 +371,7 @@ fn limits(
 fn curriculum_pages(
     check: &mut Checker,
     document: &Document,
-    view: &crate::load::data::ViewEntry,
+    view: &crate::load::entries::ViewEntry,
 ) -> CurriculumPages {
     let Some(kinds) = &view.curriculum else {
         return CurriculumPages {

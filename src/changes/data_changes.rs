@@ -282,7 +282,7 @@ fn organisations(old: &Revision, new: &Revision, view: Option<&str>, out: &mut V
 }
 
 fn documents(old: &Revision, new: &Revision, out: &mut Vec<String>) {
-    let titled = |d: &crate::model::Document| match d.edition {
+    let titled = |d: &crate::model::Publication| match d.edition {
         Some(year) => format!("{} ({year})", d.title),
         None => d.title.clone(),
     };
