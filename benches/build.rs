@@ -21,7 +21,7 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let options = policyweb::BuildOptions {
+    let options = policyweb::commands::build::BuildOptions {
         root: root.to_path_buf(),
         out: out.path().join("public"),
         restricted_out: Some(out.path().join("restricted")),
@@ -30,7 +30,7 @@ fn main() {
     };
     // Once to warm the file cache and lazily loaded syntax definitions.
     assert!(
-        policyweb::build(&options).succeeded(),
+        policyweb::commands::build::build(&options).succeeded(),
         "the example site must build"
     );
 
@@ -58,7 +58,7 @@ fn main() {
         write.push(start.elapsed());
 
         let start = Instant::now();
-        assert!(policyweb::build(&options).succeeded());
+        assert!(policyweb::commands::build::build(&options).succeeded());
         whole.push(start.elapsed());
     }
     println!("example site: {pages} public pages, {RUNS} runs, medians:");

@@ -6,12 +6,14 @@
 //! model) → `render` (pages per view, in parallel) → `links` (internal links
 //! and fragments) → `output` (minify, write beside, swap in).
 //! Problems are `Diagnostic` values carried to the end and printed by the
-//! caller, all at once.
+//! caller, all at once. `load_checked_site` is the one door every command
+//! (`commands/`) comes in by.
 
 pub mod address;
 pub mod ansi;
 pub mod changes;
 pub mod cli;
+pub mod commands;
 pub mod curriculum;
 pub mod diagnostics;
 pub mod explain;
@@ -34,7 +36,7 @@ pub mod status;
 pub mod urls;
 pub mod validate;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 
@@ -42,79 +44,10 @@ use diagnostics::{Diagnostic, Diagnostics, Sources};
 use model::Site;
 use output::Tree;
 
-/// What `build` is asked to do.
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    /// The site root: content/, data/, themes/.
-    pub root: PathBuf,
-    /// Where the public site goes (replaced whole on success).
-    pub out: PathBuf,
-    /// Where restricted views go (`build --restricted-out`), in place of
-    /// `restricted_out` in data/site.yaml and the default, restricted/ in
-    /// the site root.
-    pub restricted_out: Option<PathBuf>,
-    /// The day to treat as today, for overdue reviews.
-    pub today: NaiveDate,
-    /// The address the site will be served from, in place of `base_url`
-    /// in data/site.yaml (`build --base-url`), checked as that is.
-    pub base_url: Option<String>,
-}
-
-impl BuildOptions {
-    /// Where restricted views go, and how to name that place in a
-    /// message: `--restricted-out`, else `restricted_out` in
-    /// data/site.yaml (from the site root), else restricted/ in the site
-    /// root, never beside an arbitrary `--out`.
-    pub fn restricted_out(&self, site: &Site) -> (PathBuf, String) {
-        match (&self.restricted_out, &site.settings.restricted_out) {
-            (Some(path), _) => (path.clone(), format!("--restricted-out {}", path.display())),
-            (None, Some(path)) => (
-                self.root.join(path),
-                format!("restricted_out in data/site.yaml ({path})"),
-            ),
-            (None, None) => (
-                self.root.join("restricted"),
-                "the restricted output (restricted/ in the site root)".into(),
-            ),
-        }
-    }
-}
-
 /// The rendered, checked site, ready to write.
 pub struct Generated {
     pub public: Tree,
     pub restricted: Tree,
-}
-
-/// What a build found and did.
-pub struct Outcome {
-    pub sources: Sources,
-    pub diagnostics: Diagnostics,
-    /// Pages written to the public output, when the build succeeded.
-    pub written: Option<Written>,
-    /// The output folders were refused (`output::guard`): a usage error,
-    /// and nothing was built.
-    pub refused: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct Written {
-    /// Where the public and the restricted output went.
-    pub public_out: PathBuf,
-    pub restricted_out: PathBuf,
-    pub public_pages: usize,
-    pub restricted_pages: usize,
-    /// Each view's id with the number of pages written for it.
-    pub views: Vec<(String, usize)>,
-    /// The newest revision's id and the gaps in its curriculum, one
-    /// sentence a strand (none without a curriculum).
-    pub curriculum_gaps: (String, Vec<String>),
-}
-
-impl Outcome {
-    pub fn succeeded(&self) -> bool {
-        self.written.is_some()
-    }
 }
 
 /// Loads and validates a site root into the model.
@@ -132,6 +65,95 @@ pub fn load_site_with(
     let sources = loaded.sources.clone();
     let (site, diagnostics) = validate::validate(loaded, today, diagnostics);
     (site, sources, diagnostics)
+}
+
+/// A site that may go on to be rendered, compared, checked or released:
+/// it passed every rule, the references in its Markdown included.
+pub struct Checked {
+    pub site: Site,
+    /// The warnings loading and validating found, sorted (rendering
+    /// reports the Markdown's own).
+    pub diagnostics: Diagnostics,
+}
+
+/// A site that may not: every problem found (warnings too), sorted, and
+/// the files to show them in.
+pub struct Refused {
+    pub sources: Sources,
+    pub diagnostics: Diagnostics,
+}
+
+impl Refused {
+    /// Only the errors, as the commands that refuse a site list them.
+    pub fn errors(&self) -> Diagnostics {
+        let mut errors = self.diagnostics.clone();
+        errors.items.retain(|d| d.is_error());
+        errors
+    }
+}
+
+/// Loads and validates the site, then reads every revision's Markdown for
+/// its own problems (a mistyped `[[role:…]]`, say, for each view that
+/// shows the section): the one way every command accepts or refuses a
+/// site, so that each names the same problems at the same places.
+pub fn load_checked_site(root: &Path, today: NaiveDate) -> Result<Checked, Refused> {
+    load_checked_site_with(root, today, &load::yaml::Memo::default())
+}
+
+/// `load_checked_site`, reusing the YAML documents `memo` kept from
+/// earlier loads (`serve`).
+pub fn load_checked_site_with(
+    root: &Path,
+    today: NaiveDate,
+    memo: &load::yaml::Memo,
+) -> Result<Checked, Refused> {
+    let (loaded, diagnostics) = load::load_with(root, memo);
+    check_loaded(loaded, today, diagnostics)
+}
+
+/// `load_checked_site` for what `load` has already read (`check` takes
+/// the addresses from it first), with the problems loading found.
+pub fn check_loaded(
+    loaded: load::Loaded,
+    today: NaiveDate,
+    diagnostics: Diagnostics,
+) -> Result<Checked, Refused> {
+    let sources = loaded.sources.clone();
+    let (site, mut diagnostics) = validate::validate(loaded, today, diagnostics);
+    if let Some(site) = &site {
+        // Kept only when they stop the site: a site that goes on to be
+        // rendered has its Markdown's warnings reported by rendering.
+        let markdown = render::markdown_problems(site);
+        if markdown.has_errors() || diagnostics.has_errors() {
+            diagnostics.extend(markdown);
+        }
+    }
+    diagnostics.sort(&sources);
+    match site {
+        Some(site) if !diagnostics.has_errors() => Ok(Checked { site, diagnostics }),
+        _ => Err(Refused {
+            sources,
+            diagnostics,
+        }),
+    }
+}
+
+/// Every error that would stop a build (rendering and the internal link
+/// check included), sorted, with the files they are in: what `release`
+/// and `new` weigh before they change anything.
+pub fn build_errors(root: &Path, today: NaiveDate) -> (Sources, Diagnostics) {
+    match load_checked_site(root, today) {
+        Ok(checked) => {
+            let (_, mut rendered) = generate(&checked.site);
+            rendered.sort(&checked.site.sources);
+            rendered.items.retain(|d| d.is_error());
+            (checked.site.sources, rendered)
+        }
+        Err(refused) => {
+            let errors = refused.errors();
+            (refused.sources, errors)
+        }
+    }
 }
 
 /// Renders and checks every page, in memory. Warnings for overdue reviews
@@ -155,7 +177,7 @@ const WORKER_STACK: usize = 16 * 1024 * 1024;
 
 /// Starts the worker threads with `WORKER_STACK`, once, before any work
 /// runs on them (if something started them first, they keep theirs).
-fn start_workers() {
+pub(crate) fn start_workers() {
     static START: std::sync::Once = std::sync::Once::new();
     START.call_once(|| {
         let _ = rayon::ThreadPoolBuilder::new()
@@ -191,177 +213,4 @@ pub fn generate_cached(site: &Site, cache: &mut BuildCache) -> (Generated, Diagn
         restricted: rendered.restricted,
     };
     (generated, diagnostics)
-}
-
-/// The whole build: load, validate, render, check, and only if nothing is
-/// wrong, write. On any error the output folders are left as they were.
-pub fn build(options: &BuildOptions) -> Outcome {
-    start_workers();
-    let (site, sources, mut diagnostics) = load_site(&options.root, options.today);
-    let Some(mut site) = site else {
-        // Without site.yaml or versions.yaml there is nothing to render.
-        diagnostics.sort(&sources);
-        return Outcome {
-            sources,
-            diagnostics,
-            written: None,
-            refused: false,
-        };
-    };
-    // The one place the site's settings are changed after loading: the
-    // same site built for another address (a staging copy, a sub-path).
-    if let Some(base_url) = &options.base_url {
-        match address::base_address(base_url) {
-            Ok(base_url) => site.settings.base_url = base_url,
-            Err(problem) => diagnostics.push(
-                Diagnostic::error(format!("--base-url: {problem}"))
-                    .help(address::NotABaseAddress::HELP),
-            ),
-        }
-    }
-    // Before any work: the outputs may only be folders policyweb owns.
-    let (restricted_out, restricted_what) = options.restricted_out(&site);
-    let writes_restricted = site.settings.views.iter().any(|view| view.restricted);
-    let public = output::guard::Asked {
-        path: &options.out,
-        what: format!("--out {}", options.out.display()),
-    };
-    let restricted = output::guard::Asked {
-        path: &restricted_out,
-        what: restricted_what,
-    };
-    let (public_out, restricted_out) =
-        match output::guard::check(&options.root, &public, &restricted, writes_restricted) {
-            Ok(resolved) => resolved,
-            Err(refusals) => {
-                // The command line is what is wrong: the refusal stands
-                // alone, with the site's errors but not its warnings.
-                let mut shown = Diagnostics::default();
-                shown.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
-                shown.extend(
-                    refusals
-                        .into_iter()
-                        .map(|r| Diagnostic::error(r.message).help(r.help)),
-                );
-                let mut diagnostics = shown;
-                diagnostics.sort(&sources);
-                return Outcome {
-                    sources,
-                    diagnostics,
-                    written: None,
-                    refused: true,
-                };
-            }
-        };
-    // A site that failed validation is never rendered: its Markdown is
-    // only read for its own problems, so that all are listed in one run.
-    if diagnostics.has_errors() {
-        diagnostics.extend(render::markdown_problems(&site));
-        diagnostics.sort(&sources);
-        return Outcome {
-            sources,
-            diagnostics,
-            written: None,
-            refused: false,
-        };
-    }
-    let (generated, more) = generate(&site);
-    diagnostics.extend(more);
-    diagnostics.sort(&sources);
-    if diagnostics.has_errors() {
-        return Outcome {
-            sources,
-            diagnostics,
-            written: None,
-            refused: false,
-        };
-    }
-    // Restricted first: if it fails, the public site is still unchanged.
-    let result = if generated.restricted.files.is_empty() {
-        output::remove(&restricted_out, output::guard::Kind::Restricted).map(|()| None)
-    } else {
-        output::write(
-            &generated.restricted,
-            &restricted_out,
-            output::guard::Kind::Restricted,
-        )
-    }
-    .and_then(|restricted_note| {
-        let public_note =
-            output::write(&generated.public, &public_out, output::guard::Kind::Public)?;
-        Ok([restricted_note, public_note])
-    });
-    match result {
-        Ok(notes) => diagnostics.extend(notes.into_iter().flatten().map(Diagnostic::warning)),
-        Err(failure) => {
-            diagnostics.push(write_failure(failure));
-            return Outcome {
-                sources,
-                diagnostics,
-                written: None,
-                refused: false,
-            };
-        }
-    }
-    Outcome {
-        sources,
-        diagnostics,
-        refused: false,
-        written: Some(Written {
-            public_out,
-            restricted_out,
-            public_pages: generated.public.html_pages(),
-            restricted_pages: generated.restricted.html_pages(),
-            views: site
-                .settings
-                .views
-                .iter()
-                .map(|view| {
-                    let tree = if view.restricted {
-                        &generated.restricted
-                    } else {
-                        &generated.public
-                    };
-                    let prefix = urls::view(&view.id);
-                    let pages = tree
-                        .files
-                        .keys()
-                        .filter(|p| p.starts_with(&prefix) && p.ends_with(".html"))
-                        .count();
-                    (view.id.clone(), pages)
-                })
-                .collect(),
-            curriculum_gaps: (
-                site.newest().id.clone(),
-                curriculum::gap_sentences(site.newest()),
-            ),
-        }),
-    }
-}
-
-/// A write that failed, as the one sentence the user reads.
-fn write_failure(failure: output::WriteFailure) -> Diagnostic {
-    match failure {
-        output::WriteFailure::Refused(refusal) => {
-            Diagnostic::error(refusal.message).help(refusal.help)
-        }
-        output::WriteFailure::Interrupted => {
-            Diagnostic::error("the build was interrupted; its temporary folder was removed")
-        }
-        output::WriteFailure::Io { doing, error } => {
-            let help = match error.kind() {
-                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
-                    "the disk is full: free some space (the build needs room for the old and the new site at once) and build again"
-                }
-                std::io::ErrorKind::ReadOnlyFilesystem => {
-                    "that folder is on a read-only disk: build into a folder you can write to, with --out"
-                }
-                std::io::ErrorKind::PermissionDenied => {
-                    "you may not write there: build into a folder you can write to, with --out, or change its permissions"
-                }
-                _ => "check that the folder is writable and the disk has space",
-            };
-            Diagnostic::error(format!("cannot {doing}: {error}")).help(help)
-        }
-    }
 }

@@ -36,22 +36,15 @@ pub struct Released {
 /// not one revision, and are always read from the working tree.
 const SITE_WIDE: &[&str] = &["site.yaml", "versions.yaml"];
 
+/// Records `approval` and freezes the text, given the site's errors now
+/// (`site`: its files and every error a build would stop on, sorted);
+/// refuses, changing nothing, while there are any.
 pub fn release(
     root: &Path,
     approval: &ApprovalToRecord,
-    today: NaiveDate,
+    site: (Sources, Diagnostics),
 ) -> Result<Released, (Sources, Diagnostics)> {
-    let (site, sources, mut diagnostics) = crate::load_site(root, today);
-    if let Some(site) = &site {
-        if diagnostics.has_errors() {
-            diagnostics.extend(crate::render::markdown_problems(site));
-        } else {
-            let (_, more) = crate::generate(site);
-            diagnostics.extend(more);
-        }
-    }
-    diagnostics.sort(&sources);
-    diagnostics.items.retain(Diagnostic::is_error);
+    let (sources, diagnostics) = site;
     let refuse = |mut diagnostics: Diagnostics, diagnostic: Diagnostic| {
         diagnostics.push(diagnostic);
         Err((sources.clone(), diagnostics))

@@ -596,14 +596,14 @@ fn changes_run(input: &[u8]) -> Signal {
 fn site_run(input: &[u8]) -> Signal {
     let scratch = site_from("minimal", &Bundle::parse(input));
     let out = scratch.dir.path().join("out/public");
-    let options = policyweb::BuildOptions {
+    let options = policyweb::commands::build::BuildOptions {
         root: scratch.root.clone(),
         out: out.clone(),
         restricted_out: Some(scratch.dir.path().join("out/restricted")),
         today: today(),
         base_url: None,
     };
-    let outcome = policyweb::build(&options);
+    let outcome = policyweb::commands::build::build(&options);
     let _ = outcome.diagnostics.render(&outcome.sources, false);
     if outcome.succeeded() {
         assert!(

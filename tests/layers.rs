@@ -41,6 +41,8 @@ const LAYERS: &[(&str, &[&str])] = &[
         "commands",
         &[
             "lib",
+            // The commands take the parsed arguments' own types (`Format`).
+            "cli",
             "commands",
             "links::external",
             "release",
@@ -49,7 +51,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "serve",
         ],
     ),
-    ("main", &["cli", "main"]),
+    ("main", &["main"]),
 ];
 
 /// One import: where it is written and what module it reaches.

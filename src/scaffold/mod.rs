@@ -210,15 +210,7 @@ struct SiteErrors {
 }
 
 fn site_errors(root: &Path, today: NaiveDate) -> SiteErrors {
-    let (site, sources, mut diagnostics) = crate::load_site(root, today);
-    if let Some(site) = &site
-        && !diagnostics.has_errors()
-    {
-        let (_, more) = crate::generate(site);
-        diagnostics.extend(more);
-    }
-    diagnostics.items.retain(|d| d.is_error());
-    diagnostics.sort(&sources);
+    let (sources, diagnostics) = crate::build_errors(root, today);
     SiteErrors {
         count: diagnostics.error_count(),
         sources,

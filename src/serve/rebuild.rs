@@ -40,30 +40,23 @@ impl Rebuilder {
     /// Builds the site in memory. On errors, their text as the terminal
     /// shows it (file, line, caret), without colour.
     pub fn rebuild(&mut self) -> Result<Rebuilt, String> {
-        let (site, sources, mut diagnostics) =
-            crate::load_site_with(&self.root, self.today, &self.parsed);
-        let Some(site) = site else {
-            diagnostics.sort(&sources);
-            return Err(diagnostics.render(&sources, false));
+        let checked = match crate::load_checked_site_with(&self.root, self.today, &self.parsed) {
+            Ok(checked) => checked,
+            Err(refused) => return Err(refused.errors().render(&refused.sources, false)),
         };
-        if diagnostics.has_errors() {
-            // A site that failed validation is not rendered.
-            diagnostics.extend(crate::render::markdown_problems(&site));
-            diagnostics.sort(&sources);
-            diagnostics.items.retain(|d| d.is_error());
-            return Err(diagnostics.render(&sources, false));
-        }
+        let (site, mut diagnostics) = (checked.site, checked.diagnostics);
+        let sources = &site.sources;
         let (generated, more) = crate::generate_cached(&site, &mut self.cache);
         diagnostics.extend(more);
-        diagnostics.sort(&sources);
+        diagnostics.sort(sources);
         if diagnostics.has_errors() {
             diagnostics.items.retain(|d| d.is_error());
-            return Err(diagnostics.render(&sources, false));
+            return Err(diagnostics.render(sources, false));
         }
         Ok(Rebuilt {
             public: generated.public,
             restricted: generated.restricted,
-            warnings: diagnostics.render(&sources, false),
+            warnings: diagnostics.render(sources, false),
         })
     }
 }

@@ -1,9 +1,13 @@
 //! Validate: every rule about what the site root means, and the building of
 //! the immutable `Site` model. Collects every problem instead of stopping at
-//! the first; a site with errors yields no model.
+//! the first. A site with errors still yields a model wherever site.yaml
+//! and versions.yaml could be read, so that its Markdown can be read for
+//! its own problems in the same run; it is never rendered or written
+//! (`commands::load_checked_site` hands on only a site without errors).
 //!
 //! Rules about references inside Markdown (`[[role:…]]`) depend on the view
-//! being rendered and are checked by `markdown` while rendering.
+//! being rendered and are checked by `markdown`, for every view and
+//! revision, before any command goes on (`render::markdown_problems`).
 
 mod accessibility;
 mod curriculum;
@@ -20,7 +24,9 @@ use crate::load::yaml::Document;
 use crate::model::{Revision, Site};
 
 /// Checks everything `load` read and builds the `Site`. Returns the
-/// diagnostics (warnings too) and the site when there were no errors.
+/// diagnostics (warnings too) and the site whenever site.yaml and every
+/// revision's entry could be read, errors or not: callers go on only
+/// through `commands::load_checked_site`.
 /// Every revision is checked against its own data files.
 pub fn validate(
     loaded: Loaded,

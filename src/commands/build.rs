@@ -1,0 +1,328 @@
+//! `policyweb build`: the whole build (load, validate, render, check, and
+//! only if nothing is wrong, write), and what it says on the terminal.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+
+use super::plural;
+use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
+use crate::model::Site;
+use crate::{address, curriculum, output, render, urls};
+
+/// What `build` is asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root: content/, data/, themes/.
+    pub root: PathBuf,
+    /// Where the public site goes (replaced whole on success).
+    pub out: PathBuf,
+    /// Where restricted views go (`build --restricted-out`), in place of
+    /// `restricted_out` in data/site.yaml and the default, restricted/ in
+    /// the site root.
+    pub restricted_out: Option<PathBuf>,
+    /// The day to treat as today, for overdue reviews.
+    pub today: NaiveDate,
+    /// The address the site will be served from, in place of `base_url`
+    /// in data/site.yaml (`build --base-url`), checked as that is.
+    pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    /// Where restricted views go, and how to name that place in a
+    /// message: `--restricted-out`, else `restricted_out` in
+    /// data/site.yaml (from the site root), else restricted/ in the site
+    /// root, never beside an arbitrary `--out`.
+    pub fn restricted_out(&self, site: &Site) -> (PathBuf, String) {
+        match (&self.restricted_out, &site.settings.restricted_out) {
+            (Some(path), _) => (path.clone(), format!("--restricted-out {}", path.display())),
+            (None, Some(path)) => (
+                self.root.join(path),
+                format!("restricted_out in data/site.yaml ({path})"),
+            ),
+            (None, None) => (
+                self.root.join("restricted"),
+                "the restricted output (restricted/ in the site root)".into(),
+            ),
+        }
+    }
+}
+
+/// What a build found and did.
+pub struct Outcome {
+    pub sources: Sources,
+    pub diagnostics: Diagnostics,
+    /// Pages written to the public output, when the build succeeded.
+    pub written: Option<Written>,
+    /// The output folders were refused (`output::guard`): a usage error,
+    /// and nothing was built.
+    pub refused: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// Where the public and the restricted output went.
+    pub public_out: PathBuf,
+    pub restricted_out: PathBuf,
+    pub public_pages: usize,
+    pub restricted_pages: usize,
+    /// Each view's id with the number of pages written for it.
+    pub views: Vec<(String, usize)>,
+    /// The newest revision's id and the gaps in its curriculum, one
+    /// sentence a strand (none without a curriculum).
+    pub curriculum_gaps: (String, Vec<String>),
+}
+
+impl Outcome {
+    pub fn succeeded(&self) -> bool {
+        self.written.is_some()
+    }
+}
+
+/// The whole build: load, validate, render, check, and only if nothing is
+/// wrong, write. On any error the output folders are left as they were.
+pub fn build(options: &BuildOptions) -> Outcome {
+    crate::start_workers();
+    let (site, sources, mut diagnostics) = crate::load_site(&options.root, options.today);
+    let Some(mut site) = site else {
+        // Without site.yaml or versions.yaml there is nothing to render.
+        diagnostics.sort(&sources);
+        return Outcome {
+            sources,
+            diagnostics,
+            written: None,
+            refused: false,
+        };
+    };
+    // The one place the site's settings are changed after loading: the
+    // same site built for another address (a staging copy, a sub-path).
+    if let Some(base_url) = &options.base_url {
+        match address::base_address(base_url) {
+            Ok(base_url) => site.settings.base_url = base_url,
+            Err(problem) => diagnostics.push(
+                Diagnostic::error(format!("--base-url: {problem}"))
+                    .help(address::NotABaseAddress::HELP),
+            ),
+        }
+    }
+    // Before any work: the outputs may only be folders policyweb owns.
+    let (restricted_out, restricted_what) = options.restricted_out(&site);
+    let writes_restricted = site.settings.views.iter().any(|view| view.restricted);
+    let public = output::guard::Asked {
+        path: &options.out,
+        what: format!("--out {}", options.out.display()),
+    };
+    let restricted = output::guard::Asked {
+        path: &restricted_out,
+        what: restricted_what,
+    };
+    let (public_out, restricted_out) =
+        match output::guard::check(&options.root, &public, &restricted, writes_restricted) {
+            Ok(resolved) => resolved,
+            Err(refusals) => {
+                // The command line is what is wrong: the refusal stands
+                // alone, with the site's errors but not its warnings.
+                let mut shown = Diagnostics::default();
+                shown.extend(diagnostics.into_iter().filter(Diagnostic::is_error));
+                shown.extend(
+                    refusals
+                        .into_iter()
+                        .map(|r| Diagnostic::error(r.message).help(r.help)),
+                );
+                let mut diagnostics = shown;
+                diagnostics.sort(&sources);
+                return Outcome {
+                    sources,
+                    diagnostics,
+                    written: None,
+                    refused: true,
+                };
+            }
+        };
+    // A site that failed validation is never rendered: its Markdown is
+    // only read for its own problems, so that all are listed in one run.
+    if diagnostics.has_errors() {
+        diagnostics.extend(render::markdown_problems(&site));
+        diagnostics.sort(&sources);
+        return Outcome {
+            sources,
+            diagnostics,
+            written: None,
+            refused: false,
+        };
+    }
+    let (generated, more) = crate::generate(&site);
+    diagnostics.extend(more);
+    diagnostics.sort(&sources);
+    if diagnostics.has_errors() {
+        return Outcome {
+            sources,
+            diagnostics,
+            written: None,
+            refused: false,
+        };
+    }
+    // Restricted first: if it fails, the public site is still unchanged.
+    let result = if generated.restricted.files.is_empty() {
+        output::remove(&restricted_out, output::guard::Kind::Restricted).map(|()| None)
+    } else {
+        output::write(
+            &generated.restricted,
+            &restricted_out,
+            output::guard::Kind::Restricted,
+        )
+    }
+    .and_then(|restricted_note| {
+        let public_note =
+            output::write(&generated.public, &public_out, output::guard::Kind::Public)?;
+        Ok([restricted_note, public_note])
+    });
+    match result {
+        Ok(notes) => diagnostics.extend(notes.into_iter().flatten().map(Diagnostic::warning)),
+        Err(failure) => {
+            diagnostics.push(write_failure(failure));
+            return Outcome {
+                sources,
+                diagnostics,
+                written: None,
+                refused: false,
+            };
+        }
+    }
+    Outcome {
+        sources,
+        diagnostics,
+        refused: false,
+        written: Some(Written {
+            public_out,
+            restricted_out,
+            public_pages: generated.public.html_pages(),
+            restricted_pages: generated.restricted.html_pages(),
+            views: site
+                .settings
+                .views
+                .iter()
+                .map(|view| {
+                    let tree = if view.restricted {
+                        &generated.restricted
+                    } else {
+                        &generated.public
+                    };
+                    let prefix = urls::view(&view.id);
+                    let pages = tree
+                        .files
+                        .keys()
+                        .filter(|p| p.starts_with(&prefix) && p.ends_with(".html"))
+                        .count();
+                    (view.id.clone(), pages)
+                })
+                .collect(),
+            curriculum_gaps: (
+                site.newest().id.clone(),
+                curriculum::gap_sentences(site.newest()),
+            ),
+        }),
+    }
+}
+
+/// A write that failed, as the one sentence the user reads.
+fn write_failure(failure: output::WriteFailure) -> Diagnostic {
+    match failure {
+        output::WriteFailure::Refused(refusal) => {
+            Diagnostic::error(refusal.message).help(refusal.help)
+        }
+        output::WriteFailure::Interrupted => {
+            Diagnostic::error("the build was interrupted; its temporary folder was removed")
+        }
+        output::WriteFailure::Io { doing, error } => {
+            let help = match error.kind() {
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                    "the disk is full: free some space (the build needs room for the old and the new site at once) and build again"
+                }
+                std::io::ErrorKind::ReadOnlyFilesystem => {
+                    "that folder is on a read-only disk: build into a folder you can write to, with --out"
+                }
+                std::io::ErrorKind::PermissionDenied => {
+                    "you may not write there: build into a folder you can write to, with --out, or change its permissions"
+                }
+                _ => "check that the folder is writable and the disk has space",
+            };
+            Diagnostic::error(format!("cannot {doing}: {error}")).help(help)
+        }
+    }
+}
+
+/// `policyweb build`: the site's problems on stderr, then what was built
+/// and where, or why nothing was; the exit code (0 built, 1 a problem in
+/// the site, 2 the output folders refused, or the signal that stopped it).
+pub fn run(options: &BuildOptions, quiet: bool, verbose: bool, color: bool) -> ExitCode {
+    let started = std::time::Instant::now();
+    // Ctrl-C while writing removes the half-written folder.
+    output::interrupt::watch_signals();
+    let outcome = build(options);
+    let mut shown = outcome.diagnostics.clone();
+    if quiet {
+        shown.items.retain(|d| d.is_error());
+    }
+    eprint!("{}", shown.render(&outcome.sources, color));
+    let errors = outcome.diagnostics.error_count();
+    let warnings = outcome.diagnostics.warning_count();
+    match &outcome.written {
+        Some(written) => {
+            if !quiet {
+                let index = options.out.join("index.html");
+                eprintln!(
+                    "Built {} pages into {} in {} ms{}.",
+                    written.public_pages,
+                    options.out.display(),
+                    started.elapsed().as_millis(),
+                    plural(warnings, " with", "warning"),
+                );
+                if verbose {
+                    for (view, pages) in &written.views {
+                        eprintln!("  {view}: {pages} pages");
+                    }
+                }
+                let (revision, gaps) = &written.curriculum_gaps;
+                if !gaps.is_empty() {
+                    eprintln!("Curriculum gaps in revision {revision}:");
+                    for gap in gaps {
+                        eprintln!("  - {gap}");
+                    }
+                }
+                if written.restricted_pages > 0 {
+                    eprintln!(
+                        "Restricted views: {} pages in {} (never published).",
+                        written.restricted_pages,
+                        written.restricted_out.display()
+                    );
+                }
+                eprintln!(
+                    "Open {} in a browser, or serve the folder: python3 -m http.server --directory {}",
+                    index.display(),
+                    options.out.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        None if outcome.refused => {
+            eprintln!("Nothing was built, and no folder was changed.");
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!(
+                "The build failed{}{}; {} was not changed.",
+                plural(errors, " with", "error"),
+                plural(warnings, ",", "warning"),
+                options.out.display()
+            );
+            let stopped = output::interrupt::stopped();
+            ExitCode::from(
+                stopped
+                    .and_then(|code| u8::try_from(code).ok())
+                    .unwrap_or(1),
+            )
+        }
+    }
+}
