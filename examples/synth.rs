@@ -897,15 +897,15 @@ fn shared_sections(seed: u64, count: usize, revisions: usize) -> Vec<SectionHist
     let mut folder: Option<(String, usize)> = None;
     for (i, (id, _)) in ids.iter().enumerate().take(count) {
         let is_folder = i % 5 == 0 && i + 1 < count;
-        let (parent, number) = if is_folder || folder.is_none() {
-            (
+        let (parent, number) = match folder.as_mut() {
+            Some((parent, children)) if !is_folder => {
+                *children += 1;
+                (Some(parent.clone()), *children * 10)
+            }
+            _ => (
                 None,
                 (sections.iter().filter(|s| s.parent.is_none()).count() + 1) * 10,
-            )
-        } else {
-            let (parent, children) = folder.as_mut().expect("checked above");
-            *children += 1;
-            (Some(parent.clone()), *children * 10)
+            ),
         };
         if is_folder {
             folder = Some((id.clone(), 0));
@@ -1019,8 +1019,9 @@ fn make_school(seed: u64, index: usize, shared: &[SectionHistory], revisions: us
         }
         let id = slug(&full);
         let mut roles = Vec::new();
-        if p < ROLES.len() - 1 {
-            roles.push(ROLES[p].0);
+        // The last role is the IT provider's, added below.
+        if let Some((role, ..)) = ROLES.get(p).filter(|_| p < ROLES.len() - 1) {
+            roles.push(*role);
         }
         if p < 6 || rng.chance(30) {
             roles.push("online-safety-group");
