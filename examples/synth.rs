@@ -625,7 +625,8 @@ const SUBHEADINGS: &[&str] = &[
 ];
 
 /// Sentences of policy text. Slots: {role} {org} {doc} {section} {school}
-/// {date} {strand} {year} {person} {fill}.
+/// {date} {dp-review} {strand} {year} {curriculum} {person}, and the
+/// fill-ins {filtering} {monitoring} {log}.
 const SENTENCES: &[&str] = &[
     "All members of {school} are expected to follow this section, and {role} makes sure that they know it.",
     "Any concern about a child's safety online is reported to {role} on the same day.",
@@ -633,9 +634,9 @@ const SENTENCES: &[&str] = &[
     "Staff take part in training on online safety at least once a year, as {doc} requires.",
     "Where a concern involves possible grooming, it is also reported to {org}.",
     "Learners are taught about {strand} from {year}, as the curriculum map sets out.",
-    "The school uses {fill} for web filtering, and checks that it works at the start of every term.",
-    "Alerts from {fill} are read every school day by a named member of staff.",
-    "Incidents are recorded in {fill}, with the action taken and who was told.",
+    "The school uses {filtering} for web filtering, and checks that it works at the start of every term.",
+    "Alerts from {monitoring} are read every school day by a named member of staff.",
+    "Incidents are recorded in {log}, with the action taken and who was told.",
     "Parents and carers can find advice on keeping children safe at home from {org}.",
     "This policy is next reviewed in {date}, or sooner if the guidance changes.",
     "{section} explains how these responsibilities fit together.",
@@ -655,6 +656,8 @@ const SENTENCES: &[&str] = &[
     "Learning from each incident is shared with staff in regular briefings.",
     "Where a learner's behaviour online affects others in school, the behaviour policy applies.",
     "Advice for staff is available from {org} at any time.",
+    "What each year group learns is set out in {curriculum}.",
+    "The data protection arrangements are next reviewed in {dp-review}.",
 ];
 
 const LIST_ITEMS: &[&str] = &[
@@ -824,7 +827,8 @@ impl Trust {
                 all.push(own);
             }
         }
-        all.sort_by_key(|s| (s.parent_number(&self.shared), s.is_folder, s.number));
+        // A folder before the sections inside it.
+        all.sort_by_key(|s| (s.parent_number(&self.shared), !s.is_folder, s.number));
         all.into_iter()
             .filter_map(|s| s.texts[r].as_ref().map(|t| (s, t)))
             .collect()
@@ -1195,21 +1199,14 @@ fn fill_slots(rng: &mut Rng, template: &str, scope: &Scope) -> String {
                 Some(people) => format!("[[person:{}]]", rng.pick(people).id),
                 None => format!("[[role:{}]]", rng.pick(ROLES).0),
             },
-            "fill" => format!("[[fill:{}]]", FILLS[rng.below(FILLS.len())].0),
+            // Each fill-in sentence is about one of them.
+            "filtering" => "[[fill:filtering-provider]]".to_string(),
+            "monitoring" => "[[fill:monitoring-system]]".to_string(),
+            "log" => "[[fill:logging-system]]".to_string(),
+            "curriculum" => "[[curriculum]]".to_string(),
+            "holders" => "[[holders:online-safety-group]]".to_string(),
+            "dp-review" => "[[date:data-protection-review]]".to_string(),
             other => panic!("unknown slot {{{other}}} in a sentence"),
-        };
-        // A fill-in sentence names the fill the sentence is about.
-        let reference = if slot == "fill" {
-            let fill = if template.contains("filtering") {
-                "filtering-provider"
-            } else if template.contains("Alerts") {
-                "monitoring-system"
-            } else {
-                "logging-system"
-            };
-            format!("[[fill:{fill}]]")
-        } else {
-            reference
         };
         out.push_str(&reference);
     }
@@ -1277,6 +1274,11 @@ fn new_text(rng: &mut Rng, title: &str, is_folder: bool, scope: &Scope) -> Secti
     let mut blocks = vec![paragraph(rng, scope, 2, 4)];
     let mut notes = Vec::new();
     if is_folder {
+        if rng.chance(40) {
+            // Alone in its paragraph, it becomes the list of the group.
+            blocks.push(Block::Paragraph(vec!["The Online Safety Group is:".into()]));
+            blocks.push(Block::Paragraph(vec![fill_slots(rng, "{holders}", scope)]));
+        }
         blocks.push(Block::Heading(
             "Key points".into(),
             Some("key-points".into()),
@@ -1330,8 +1332,10 @@ fn edit(rng: &mut Rng, text: &mut SectionText, scope: &Scope) {
     if !rng.chance(35) {
         return;
     }
+    // Paragraphs of one sentence stay as they are: a `[[holders:…]]` alone
+    // in its paragraph is a list, and would become a sentence.
     let paragraphs: Vec<usize> = (0..text.blocks.len())
-        .filter(|&i| matches!(text.blocks[i], Block::Paragraph(_)))
+        .filter(|&i| matches!(&text.blocks[i], Block::Paragraph(s) if s.len() > 1))
         .collect();
     if let Some(&i) = paragraphs.get(rng.below(paragraphs.len().max(1))) {
         let new = sentence(rng, scope);
@@ -1916,6 +1920,17 @@ impl Words {
             words.insert(format!("curriculum:{id}"), name.to_string());
         }
         words.insert("curriculum".into(), "the curriculum map".into());
+        let group: Vec<&str> = school
+            .people
+            .iter()
+            .filter(|p| p.roles.contains(&"online-safety-group"))
+            .map(|p| p.name.as_str())
+            .collect();
+        words.insert("holders:online-safety-group".into(), group.join(", "));
+        words.insert(
+            "date:data-protection-review".into(),
+            format!("{} {}", MONTHS[8], trust.revisions[r].year),
+        );
         words.insert("school".into(), school.name.clone());
         let next = trust.revisions[r].year + 1;
         words.insert("date:next-review".into(), format!("{} {next}", MONTHS[8]));
