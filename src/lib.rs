@@ -159,7 +159,12 @@ pub fn build_errors(root: &Path, today: NaiveDate) -> (Sources, Diagnostics) {
 /// Renders and checks every page, in memory. Warnings for overdue reviews
 /// are added here, since every build should say so.
 pub fn generate(site: &Site) -> (Generated, Diagnostics) {
-    generate_cached(site, &mut BuildCache::default())
+    generate_cached(
+        site,
+        &mut BuildCache {
+            render: render::RenderCache::once(),
+        },
+    )
 }
 
 /// What a live preview keeps from one build to the next: each render

@@ -53,6 +53,20 @@ pub struct RenderCache {
     /// Each page as finished, by a hash of its path and rendered HTML: a
     /// job rendered again minifies only the pages whose HTML changed.
     pages: FinishedPages,
+    /// Set for a build that renders once (`build`): nothing is kept, so
+    /// each page is moved, not copied, from its job into the tree, and no
+    /// page is hashed.
+    once: bool,
+}
+
+impl RenderCache {
+    /// A cache for a single render: it keeps nothing.
+    pub fn once() -> RenderCache {
+        RenderCache {
+            once: true,
+            ..RenderCache::default()
+        }
+    }
 }
 
 /// A page as it is written: minified, with its start tags read before.
@@ -64,7 +78,7 @@ struct Finished {
 type FinishedPages = HashMap<u64, Arc<Finished>>;
 
 pub fn render(site: &Site) -> Rendered {
-    render_cached(site, &mut RenderCache::default())
+    render_cached(site, &mut RenderCache::once())
 }
 
 pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
@@ -75,30 +89,30 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         .as_ref()
         .filter(|(fingerprint, _)| *fingerprint == inputs.site)
         .map(|(_, theme)| Ok(Arc::clone(theme)));
-    let theme =
-        match kept.unwrap_or_else(|| theme::load(&site.root, &site.settings.theme).map(Arc::new)) {
-            Ok(theme) => {
-                cache.theme = Some((inputs.site, Arc::clone(&theme)));
-                theme
-            }
-            Err(problem) => {
-                diagnostics.push(problem);
-                return Rendered {
-                    public: Tree::default(),
-                    restricted: Tree::default(),
-                    public_links: LinkSources::default(),
-                    restricted_links: LinkSources::default(),
-                    public_tags: PageTags::default(),
-                    restricted_tags: PageTags::default(),
-                    diagnostics,
-                };
-            }
-        };
+    let theme = match kept.unwrap_or_else(|| theme::load(&site.root, &site.settings.theme)) {
+        Ok(theme) => {
+            cache.theme = Some((inputs.site, Arc::clone(&theme)));
+            theme
+        }
+        Err(problem) => {
+            diagnostics.push(problem);
+            return Rendered {
+                public: Tree::default(),
+                restricted: Tree::default(),
+                public_links: LinkSources::default(),
+                restricted_links: LinkSources::default(),
+                public_tags: PageTags::default(),
+                restricted_tags: PageTags::default(),
+                diagnostics,
+            };
+        }
+    };
     // Every revision of every view is a job of its own, so that the work
     // spreads over the cores even when one view carries most of it.
     let jobs = jobs(site);
     let keyed: Vec<(String, u64)> = jobs.iter().map(|job| job.identity(site, &inputs)).collect();
     let kept_pages = &cache.pages;
+    let once = cache.once;
     let outputs: Vec<(Arc<ViewOutput>, FinishedPages)> = jobs
         .par_iter()
         .zip(&keyed)
@@ -109,6 +123,10 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
                 // A trial's pages are never written, so never finished.
                 let fresh = match job {
                     Job::Trial(_) => HashMap::new(),
+                    _ if once => {
+                        output.finish_once();
+                        HashMap::new()
+                    }
                     _ => output.finish(kept_pages),
                 };
                 (Arc::new(output), fresh)
@@ -119,26 +137,30 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         tree: pages::shared(site, &theme, &mut diagnostics),
         ..ViewOutput::default()
     };
-    let shared_fresh = shared.finish(&cache.pages);
-    // Keep every page this render used, and only those.
-    let mut finished = FinishedPages::new();
-    let used = outputs
-        .iter()
-        .map(|(output, fresh)| (output.as_ref(), fresh))
-        .chain([(&shared, &shared_fresh)]);
-    for (output, fresh) in used {
-        for key in &output.finished {
-            if let Some(page) = fresh.get(key).or_else(|| cache.pages.get(key)) {
-                finished.insert(*key, Arc::clone(page));
+    if once {
+        shared.finish_once();
+    } else {
+        let shared_fresh = shared.finish(&cache.pages);
+        // Keep every page this render used, and only those.
+        let mut finished = FinishedPages::new();
+        let used = outputs
+            .iter()
+            .map(|(output, fresh)| (output.as_ref(), fresh))
+            .chain([(&shared, &shared_fresh)]);
+        for (output, fresh) in used {
+            for key in &output.finished {
+                if let Some(page) = fresh.get(key).or_else(|| cache.pages.get(key)) {
+                    finished.insert(*key, Arc::clone(page));
+                }
             }
         }
+        cache.pages = finished;
+        cache.jobs = keyed
+            .into_iter()
+            .zip(&outputs)
+            .map(|((key, fingerprint), (output, _))| (key, (fingerprint, Arc::clone(output))))
+            .collect();
     }
-    cache.pages = finished;
-    cache.jobs = keyed
-        .into_iter()
-        .zip(&outputs)
-        .map(|((key, fingerprint), (output, _))| (key, (fingerprint, Arc::clone(output))))
-        .collect();
 
     let mut public = ViewOutput::default();
     let mut restricted = ViewOutput::default();
@@ -154,7 +176,11 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         } else {
             &mut public
         };
-        into.absorb_output(&output);
+        // Moved when the cache keeps no copy of it, copied when it does.
+        match Arc::try_unwrap(output) {
+            Ok(output) => into.absorb_owned(output),
+            Err(output) => into.absorb_output(&output),
+        }
     }
     if !restricted.tree.files.is_empty() {
         for (path, bytes) in &shared.tree.files {
@@ -164,10 +190,10 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         }
         let mut statement = ViewOutput::default();
         pages::restricted_shared(site, &theme, &mut statement);
-        statement.finish(&FinishedPages::new());
-        restricted.absorb_output(&statement);
+        statement.finish_once();
+        restricted.absorb_owned(statement);
     }
-    public.absorb_output(&shared);
+    public.absorb_owned(shared);
     // The reviews and links pages say what the last link check found; a
     // public one only of what public pages already link to, so that no
     // address or place of a restricted view reaches public/.
@@ -183,8 +209,8 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         };
         let mut link_pages = ViewOutput::default();
         pages::link_pages(site, &theme, &edition, shown, &mut link_pages);
-        link_pages.finish(&FinishedPages::new());
-        into.absorb_output(&link_pages);
+        link_pages.finish_once();
+        into.absorb_owned(link_pages);
     }
     pages::sitemap(
         site,
@@ -252,6 +278,27 @@ impl ViewOutput {
             self.finished.push(key);
         }
         fresh
+    }
+
+    /// `finish` for pages no cache will keep: each read for its tags and
+    /// minified in place, nothing hashed or copied.
+    fn finish_once(&mut self) {
+        for (path, bytes) in &mut self.tree.files {
+            if !path.ends_with(".html") {
+                continue;
+            }
+            let tags = crate::links::internal::tags_of(bytes);
+            *bytes = crate::output::minify_page(bytes);
+            self.tags.insert(path.clone(), Arc::new(tags));
+        }
+    }
+
+    /// `absorb_output` for an output no one else holds: moved, not copied.
+    fn absorb_owned(&mut self, mut other: ViewOutput) {
+        self.tree.files.append(&mut other.tree.files);
+        self.links.extend(other.links);
+        self.diagnostics.append(&mut other.diagnostics);
+        self.tags.extend(other.tags);
     }
 
     fn absorb_output(&mut self, other: &ViewOutput) {
