@@ -110,29 +110,74 @@ pub fn write(
     let marker = staging.path().join(guard::MARKER);
     std::fs::write(&marker, guard::MARKER_TEXT)
         .map_err(WriteFailure::io(format!("write {}", marker.display())))?;
-    let folders: std::collections::BTreeSet<PathBuf> = tree
-        .files
-        .keys()
-        .filter_map(|path| staging.path().join(path).parent().map(Path::to_path_buf))
-        .collect();
-    for folder in &folders {
-        std::fs::create_dir_all(folder).map_err(WriteFailure::io(format!(
-            "make the folder {}",
-            folder.display()
-        )))?;
+    // Each folder made once, a level at a time, the folders of one level
+    // in parallel (every parent exists before its children are made).
+    for level in folder_levels(tree) {
+        level.par_iter().try_for_each(|folder| {
+            let path = staging.path().join(folder);
+            std::fs::create_dir(&path).map_err(WriteFailure::io(format!(
+                "make the folder {}",
+                path.display()
+            )))
+        })?;
     }
+    // The output being replaced, when it is policyweb's: a file the new
+    // site has byte for byte is linked from it, not written again.
+    let previous = matches!(
+        owner,
+        guard::Owner::Policyweb | guard::Owner::EarlierPolicyweb
+    )
+    .then_some(destination);
     // Many small files: written in parallel, the wait on the disk overlaps.
     tree.files.par_iter().try_for_each(|(path, bytes)| {
         if interrupt::stopped().is_some() {
             return Err(WriteFailure::Interrupted);
         }
-        std::fs::write(staging.path().join(path), bytes)
-            .map_err(WriteFailure::io(format!("write {name}/{path}")))
+        let target = staging.path().join(path);
+        if let Some(previous) = previous
+            && link_if_unchanged(&previous.join(path), bytes, &target)
+        {
+            return Ok(());
+        }
+        std::fs::write(&target, bytes).map_err(WriteFailure::io(format!("write {name}/{path}")))
     })?;
     let swapped = interrupt::unless_stopped(|| swap_in(staging, destination, &parent, &name))
         .unwrap_or(Err(WriteFailure::Interrupted));
     drop(_writing);
     swapped
+}
+
+/// Every folder the tree's files are in (`parents`, `parents/online`),
+/// by depth: those of the first level first.
+fn folder_levels(tree: &Tree) -> Vec<Vec<&str>> {
+    let mut folders = std::collections::BTreeSet::new();
+    for path in tree.files.keys() {
+        for (end, _) in path.match_indices('/') {
+            folders.insert(&path[..end]);
+        }
+    }
+    let mut levels: Vec<Vec<&str>> = Vec::new();
+    for folder in folders {
+        let depth = folder.matches('/').count();
+        if levels.len() <= depth {
+            levels.resize_with(depth + 1, Vec::new);
+        }
+        levels[depth].push(folder);
+    }
+    levels
+}
+
+/// Makes `target` a second name of `old` when `old` is a plain file with
+/// exactly `bytes` in it (the previous output's copy of an unchanged
+/// page), so that an unchanged file costs no new file on the disk. False
+/// when it is not, or when the link cannot be made; the caller writes.
+fn link_if_unchanged(old: &Path, bytes: &[u8], target: &Path) -> bool {
+    let same = std::fs::symlink_metadata(old).is_ok_and(|meta| {
+        meta.is_file()
+            && meta.len() == bytes.len() as u64
+            && std::fs::read(old).is_ok_and(|was| was == bytes)
+    });
+    same && std::fs::hard_link(old, target).is_ok()
 }
 
 /// The written staging folder into the destination's place; the old output,
