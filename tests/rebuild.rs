@@ -39,7 +39,11 @@ fn a_rebuild_keeps_unchanged_files_and_writes_the_changed_ones() {
     for (file, was) in unchanged.iter().zip(&kept) {
         assert_eq!(identity(&out.join(file)), *was, "{file} was written again");
     }
-    assert_ne!(identity(&out.join(edited)), before, "{edited} is a new file");
+    assert_ne!(
+        identity(&out.join(edited)),
+        before,
+        "{edited} is a new file"
+    );
     assert!(site.page(edited).contains("Tell any trusted adult"));
     // The same bytes as a build into a folder of its own.
     let fresh = Site::copy_from(site.root());
