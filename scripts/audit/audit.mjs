@@ -578,6 +578,14 @@ function sectionPagePath() {
   return null;
 }
 
+/** The parents' newest page of marked changes, if they have one. */
+function newestChangePath() {
+  const list = join(PUBLIC, 'parents', 'changes', 'index.html');
+  if (!existsSync(list)) return null;
+  const m = readFileSync(list, 'utf8').match(/href="?(?:\.\.\/)*parents\/changes\/([^/"#> ]+\.\.\.[^/"#> ]+)\/"?/);
+  return m ? `/parents/changes/${m[1]}/` : null;
+}
+
 async function takeScreenshots(browser, baseUrl) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const section = sectionPagePath();
@@ -585,6 +593,9 @@ async function takeScreenshots(browser, baseUrl) {
     ['landing', '/'],
     ['section', section],
     ['all', '/parents/all/'],
+    // What changed for parents: the list, and the newest change marked.
+    ['changes', '/parents/changes/'],
+    ['change', newestChangePath()],
   ];
   const taken = [];
   const light = await browser.newContext({ colorScheme: 'light', reducedMotion: 'reduce' });

@@ -46,6 +46,8 @@ pub struct Chrome {
     pub accessibility: FooterLink,
     /// `<meta name="generator">`: policyweb and its version.
     pub generator: &'static str,
+    /// The view's Atom feed, for `<link rel="alternate">`.
+    pub feed: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -132,6 +134,8 @@ pub enum ViewPage {
     Reviews,
     Revisions,
     Curriculum,
+    /// The view's list of what changed in each revision.
+    Changes,
 }
 
 pub struct PageSpec<'a> {
@@ -178,6 +182,7 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
                 ViewPage::Reviews => "reviews",
                 ViewPage::Revisions => "revisions",
                 ViewPage::Curriculum => "curriculum",
+                ViewPage::Changes => "changes",
             },
         }
     });
@@ -219,6 +224,9 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
             current: spec.path == urls::accessibility(),
         },
         generator: crate::provenance::GENERATOR,
+        feed: edition
+            .filter(|e| super::feed::published(site, e.view))
+            .map(|e| urls::relative(spec.path, &urls::feed(&e.view.id))),
     }
 }
 
