@@ -7,6 +7,7 @@ mod accessibility;
 pub mod context;
 mod curriculum;
 mod pages;
+mod paper_copy;
 mod revisions;
 pub mod theme;
 

@@ -8,6 +8,7 @@
 mod accessibility;
 mod curriculum;
 mod data;
+mod paper_copy;
 pub mod placeholders;
 mod sections;
 
