@@ -163,6 +163,7 @@ pub fn render(page: &Page) -> Rendered {
         open_notes: Vec::new(),
         heading_ids: VecDeque::new(),
         fragments: HashMap::new(),
+        open_links: 0,
     };
     renderer.claim_heading_ids(&events);
     let mut html_events = Vec::with_capacity(events.len());
@@ -198,6 +199,9 @@ struct Renderer<'a> {
     /// for it got: `[Contents](#contents)` means this section's heading
     /// "Contents", which the theme's own `#contents` has pushed to `-2`.
     fragments: HashMap<String, String>,
+    /// Markdown links open around the current event: an image inside one
+    /// gets no link of its own to its full-size file.
+    open_links: usize,
 }
 
 /// One footnote's ids: the note's own, and one for each place it is cited,
@@ -340,6 +344,7 @@ impl<'a> Renderer<'a> {
                     title,
                     id,
                 }) => {
+                    self.open_links += 1;
                     let dest = self.link(*link_type, dest_url, range);
                     out.push(Event::Start(Tag::Link {
                         link_type: *link_type,
@@ -579,6 +584,10 @@ impl<'a> Renderer<'a> {
                     let html = self.raw(&[(fragment.as_ref(), range.clone())]);
                     out.push(Event::InlineHtml(html.into()));
                 }
+                Event::End(TagEnd::Link) => {
+                    self.open_links = self.open_links.saturating_sub(1);
+                    out.push(event.clone());
+                }
                 _ => out.push(event.clone()),
             }
             i += 1;
@@ -733,6 +742,7 @@ impl<'a> Renderer<'a> {
                 "describe what the image shows between the brackets: ![Flowchart of how to report a concern](flowchart.png)",
             );
         }
+        let internal = matches!(links::classify(dest, false), Ok(Target::Internal));
         let src = match links::classify(dest, false) {
             Err(problem) => {
                 self.error(range, problem, links::help_for(dest));
@@ -766,8 +776,18 @@ impl<'a> Renderer<'a> {
         } else {
             format!(" title=\"{}\"", escape(title))
         };
+        // On a phone a wide diagram shrinks until its words are too small to
+        // read; the theme shows this link there, to the file at full size.
+        let full_size = if internal && self.open_links == 0 && !src.is_empty() {
+            format!(
+                "<span class=\"image-full\"><a href=\"{}\">Open the image at full size</a></span>",
+                escape(&src)
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "<img src=\"{}\" alt=\"{}\"{title}>",
+            "<img src=\"{}\" alt=\"{}\"{title}>{full_size}",
             escape(&src),
             escape(alt.trim())
         )
