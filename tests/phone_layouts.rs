@@ -66,3 +66,38 @@ fn every_reviews_cell_is_labelled_with_its_column() {
         assert_eq!(row.matches("<td").count(), 5, "{row}");
     }
 }
+
+#[test]
+fn a_markdown_tables_cells_carry_their_columns_heading_as_written_for_readers() {
+    let site = Site::copy_of("minimal");
+    let intro = site.read("content/010-introduction.md");
+    // The raw <b> sends the section through the final sanitising pass,
+    // which must keep the labels.
+    site.write(
+        "content/010-introduction.md",
+        format!(
+            "{intro}\nTable: Who is told\n\n\
+             | Incident | Tell the [[role:dsl]] | Parents & carers |\n\
+             |---|---|---|\n\
+             | A <b>worry</b> | Yes | |\n"
+        ),
+    );
+    site.build().assert_success();
+    let html = site.page("parents/introduction/index.html");
+    assert!(html.contains("<table class=stack-narrow>"), "{html}");
+    assert!(
+        // The heading as the page shows it: the role's name and its holder.
+        html.contains(
+            r#"<td data-label="Tell the Designated Safeguarding Lead (Asha Patel)">Yes</td>"#
+        ),
+        "{html}"
+    );
+    // The & comes through as one character (never `&amp;amp;`); an empty
+    // cell keeps its label.
+    assert!(
+        html.contains(r#"<td data-label="Parents & carers"></td>"#),
+        "{html}"
+    );
+    // The row's own heading is its card's title, not a labelled cell.
+    assert!(html.contains("<th scope=row>A <b>worry</b></th>"), "{html}");
+}

@@ -458,7 +458,7 @@ impl<'a> Renderer<'a> {
                         None => "Table".to_string(),
                     };
                     let mut html = format!(
-                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table>\n",
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table class=\"stack-narrow\">\n",
                         escape(&label)
                     );
                     match caption.take() {
@@ -493,8 +493,17 @@ impl<'a> Renderer<'a> {
                     let (open, close) = table.cell_tags(empty);
                     table.closing.push(close);
                     out.push(Event::Html(open.into()));
+                    table.cell_start = out.len();
                 }
                 Event::End(TagEnd::TableCell) => {
+                    if table.in_head {
+                        // The heading as a reader sees it: references
+                        // resolved to names, markup dropped.
+                        let mut html = String::new();
+                        let start = table.cell_start.min(out.len());
+                        pulldown_cmark::html::push_html(&mut html, out[start..].iter().cloned());
+                        table.headings.push(text_of(&html));
+                    }
                     table.cell += 1;
                     let close = table.closing.pop().unwrap_or("</td>");
                     out.push(Event::Html(close.into()));
@@ -875,6 +884,34 @@ struct TableState {
     in_head: bool,
     cell: usize,
     closing: Vec<&'static str>,
+    /// Each column's heading as text: a body cell carries its column's as
+    /// `data-label`, which the theme shows when a phone stacks the rows.
+    headings: Vec<String>,
+    /// Where the current cell's content starts in the output events.
+    cell_start: usize,
+}
+
+/// The text of a piece of rendered HTML, tags removed, the entities
+/// `escape` writes turned back into characters, spaces folded.
+fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl TableState {
@@ -892,7 +929,13 @@ impl TableState {
         } else if !self.in_head && self.cell == 0 && !empty {
             (format!("<th scope=\"row\"{class}>"), "</th>")
         } else {
-            (format!("<td{class}>"), "</td>")
+            let label = match self.headings.get(self.cell) {
+                Some(heading) if !self.in_head && !heading.is_empty() => {
+                    format!(" data-label=\"{}\"", escape(heading))
+                }
+                _ => String::new(),
+            };
+            (format!("<td{class}{label}>"), "</td>")
         }
     }
 }
