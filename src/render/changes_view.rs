@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::ViewOutput;
 use super::context::{Edition, Link, PageSpec, RevisionInfo, ViewPage, chrome, revision_info};
 use super::theme::Theme;
-use crate::changes::{self, Changes, SectionChange, Status};
+use crate::changes::{self, ChangeKind, Changes, SectionChange};
 use crate::model::{Approval, Revision, Site, View};
 use crate::urls;
 
@@ -69,7 +69,7 @@ pub fn predecessor<'a>(site: &'a Site, revision: &Revision) -> Option<&'a Revisi
 /// A section the change pages list: changed, added, removed, moved or
 /// renamed.
 pub fn touched(change: &SectionChange) -> bool {
-    change.status != Status::Unchanged || change.renamed || change.moved.is_some()
+    change.status != ChangeKind::Unchanged || change.renamed || change.moved.is_some()
 }
 
 /// "4 sections", "1 section and 2 other changes", "2 changes to people,

@@ -9,6 +9,7 @@ pub mod context;
 mod curriculum;
 mod feed;
 mod pages;
+mod paper_copy;
 mod revisions;
 pub mod theme;
 

@@ -267,6 +267,11 @@ fn all_page(
     let mut context = page_context(site, &spec);
     context.insert("sections", &printed);
     context.insert("contents", &contents_in_page(edition, None));
+    context.insert("paper_copy", &super::paper_copy::notice(site));
+    context.insert(
+        "printed",
+        &super::paper_copy::printed(site, edition.revision),
+    );
     output.page(theme, "all.html", &path, &context);
 }
 
@@ -737,6 +742,7 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
         "applies_from",
         &site.settings.applies_from.map(|d| d.long()),
     );
+    context.insert("paper_copy", &super::paper_copy::notice(site));
     render("landing.html", &path, &context);
 
     // The 404 page is served at any depth, so its links are absolute from
