@@ -29,6 +29,16 @@ pub fn changes(view: &str, old: &str, new: &str) -> PagePath {
     format!("{view}/changes/{old}...{new}/")
 }
 
+/// What changed in each approved revision, as one view reads it.
+pub fn view_changes(view: &str) -> PagePath {
+    format!("{view}/changes/")
+}
+
+/// A view's Atom feed: one entry per approved revision.
+pub fn feed(view: &str) -> PagePath {
+    format!("{view}/feed.xml")
+}
+
 /// The same, old and new side by side.
 pub fn changes_side_by_side(view: &str, old: &str, new: &str) -> PagePath {
     format!("{view}/changes/{old}...{new}/side-by-side/")

@@ -24,6 +24,8 @@ pub struct SiteFile {
     /// What the accessibility statement says; spanned so that a statement
     /// without a contact can be pointed at.
     pub accessibility: Option<Spanned<AccessibilityEntry>>,
+    /// How to ask for a free paper copy of the policy.
+    pub paper_copy: Option<PaperCopyEntry>,
     /// Where restricted views are built, from the site root.
     pub restricted_out: Option<Text>,
 }
@@ -44,6 +46,23 @@ pub struct AccessibilityEntry {
     pub reviewed: Option<Text>,
     pub tested: Option<Text>,
     pub tested_by: Option<Text>,
+}
+
+/// site.yaml's `paper_copy`: `contact:` says who to ask and how.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperCopyEntry {
+    pub contact: Spanned<PaperCopyContactEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperCopyContactEntry {
+    /// Who or where to ask, in words: "the school office".
+    pub ask: Option<Text>,
+    pub email: Option<Text>,
+    pub phone: Option<Text>,
+    pub url: Option<Text>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -163,6 +163,7 @@ pub fn render(page: &Page) -> RenderedSection {
         open_notes: Vec::new(),
         heading_ids: VecDeque::new(),
         fragments: HashMap::new(),
+        open_links: 0,
     };
     renderer.claim_heading_ids(&events);
     let mut html_events = Vec::with_capacity(events.len());
@@ -198,6 +199,9 @@ struct Renderer<'a> {
     /// for it got: `[Contents](#contents)` means this section's heading
     /// "Contents", which the theme's own `#contents` has pushed to `-2`.
     fragments: HashMap<String, String>,
+    /// Markdown links open around the current event: an image inside one
+    /// gets no link of its own to its full-size file.
+    open_links: usize,
 }
 
 /// One footnote's ids: the note's own, and one for each place it is cited,
@@ -340,6 +344,7 @@ impl<'a> Renderer<'a> {
                     title,
                     id,
                 }) => {
+                    self.open_links += 1;
                     let dest = self.link(*link_type, dest_url, range);
                     out.push(Event::Start(Tag::Link {
                         link_type: *link_type,
@@ -453,7 +458,7 @@ impl<'a> Renderer<'a> {
                         None => "Table".to_string(),
                     };
                     let mut html = format!(
-                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table>\n",
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table class=\"stack-narrow\">\n",
                         escape(&label)
                     );
                     match caption.take() {
@@ -488,8 +493,17 @@ impl<'a> Renderer<'a> {
                     let (open, close) = table.cell_tags(empty);
                     table.closing.push(close);
                     out.push(Event::Html(open.into()));
+                    table.cell_start = out.len();
                 }
                 Event::End(TagEnd::TableCell) => {
+                    if table.in_head {
+                        // The heading as a reader sees it: references
+                        // resolved to names, markup dropped.
+                        let mut html = String::new();
+                        let start = table.cell_start.min(out.len());
+                        pulldown_cmark::html::push_html(&mut html, out[start..].iter().cloned());
+                        table.headings.push(text_of(&html));
+                    }
                     table.cell += 1;
                     let close = table.closing.pop().unwrap_or("</td>");
                     out.push(Event::Html(close.into()));
@@ -578,6 +592,10 @@ impl<'a> Renderer<'a> {
                 Event::InlineHtml(fragment) => {
                     let html = self.raw(&[(fragment.as_ref(), range.clone())]);
                     out.push(Event::InlineHtml(html.into()));
+                }
+                Event::End(TagEnd::Link) => {
+                    self.open_links = self.open_links.saturating_sub(1);
+                    out.push(event.clone());
                 }
                 _ => out.push(event.clone()),
             }
@@ -733,6 +751,7 @@ impl<'a> Renderer<'a> {
                 "describe what the image shows between the brackets: ![Flowchart of how to report a concern](flowchart.png)",
             );
         }
+        let internal = matches!(address::classify(dest, false), Ok(Target::Internal));
         let src = match address::classify(dest, false) {
             Err(problem) => {
                 self.error(range, problem, address::help_for(dest));
@@ -766,8 +785,18 @@ impl<'a> Renderer<'a> {
         } else {
             format!(" title=\"{}\"", escape(title))
         };
+        // On a phone a wide diagram shrinks until its words are too small to
+        // read; the theme shows this link there, to the file at full size.
+        let full_size = if internal && self.open_links == 0 && !src.is_empty() {
+            format!(
+                "<span class=\"image-full\"><a href=\"{}\">Open the image at full size</a></span>",
+                escape(&src)
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "<img src=\"{}\" alt=\"{}\"{title}>",
+            "<img src=\"{}\" alt=\"{}\"{title}>{full_size}",
             escape(&src),
             escape(alt.trim())
         )
@@ -855,6 +884,34 @@ struct TableState {
     in_head: bool,
     cell: usize,
     closing: Vec<&'static str>,
+    /// Each column's heading as text: a body cell carries its column's as
+    /// `data-label`, which the theme shows when a phone stacks the rows.
+    headings: Vec<String>,
+    /// Where the current cell's content starts in the output events.
+    cell_start: usize,
+}
+
+/// The text of a piece of rendered HTML, tags removed, the entities
+/// `escape` writes turned back into characters, spaces folded.
+fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl TableState {
@@ -872,7 +929,13 @@ impl TableState {
         } else if !self.in_head && self.cell == 0 && !empty {
             (format!("<th scope=\"row\"{class}>"), "</th>")
         } else {
-            (format!("<td{class}>"), "</td>")
+            let label = match self.headings.get(self.cell) {
+                Some(heading) if !self.in_head && !heading.is_empty() => {
+                    format!(" data-label=\"{}\"", escape(heading))
+                }
+                _ => String::new(),
+            };
+            (format!("<td{class}{label}>"), "</td>")
         }
     }
 }

@@ -85,6 +85,10 @@ pub struct Settings {
     pub reminder_days: u32,
     pub link_check: LinkCheck,
     pub accessibility: Accessibility,
+    /// How to ask for a free paper copy, from site.yaml's `paper_copy`;
+    /// `None` when site.yaml does not say (the pages then tell readers to
+    /// ask the school, naming no contact).
+    pub paper_copy: Option<PaperCopy>,
     /// Where restricted views are built, from the site root, as written
     /// (`restricted_out`); `None` for restricted/.
     pub restricted_out: Option<String>,
@@ -109,6 +113,17 @@ pub struct Accessibility {
     pub reviewed: Option<PolicyDate>,
     pub tested: Option<PolicyDate>,
     pub tested_by: Option<String>,
+}
+
+/// Who to ask for a paper copy of the policy, and how: at least one of them.
+#[derive(Debug, Clone, Default)]
+pub struct PaperCopy {
+    /// Who or where to ask, in words: "the school office".
+    pub ask: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// A web page (https) with a form or the school's contact details.
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

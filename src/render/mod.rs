@@ -4,9 +4,12 @@
 //! page is written comes from `urls`. Nothing is written to disk here.
 
 mod accessibility;
+mod changes_view;
 pub mod context;
 mod curriculum;
+mod feed;
 mod pages;
+mod paper_copy;
 mod revisions;
 pub mod theme;
 
@@ -324,8 +327,10 @@ enum Job<'a> {
     Unpublished(&'a View),
     /// A governance view's timeline of revisions.
     Timeline(&'a View),
-    /// A governance view's pages of what changed between two revisions.
+    /// A view's pages of what changed between two revisions.
     Changes(&'a View, &'a Revision, &'a Revision),
+    /// A view's list of what changed in each revision, and its feed.
+    History(&'a View),
     /// The draft as a view without governance will show it once it is
     /// approved: rendered for its problems only, never written, so that a
     /// draft that cannot be built in every view is never approved.
@@ -436,6 +441,8 @@ impl Job<'_> {
                     common,
                     edition.standing as u8,
                     inputs.revision(Some(edition.revision)),
+                    // Its sections say whether they changed from it.
+                    inputs.revision(changes_view::predecessor(site, edition.revision)),
                 )),
             ),
             Job::Unpublished(view) => (
@@ -449,6 +456,14 @@ impl Job<'_> {
                     .map(|r| inputs.revision(Some(r)))
                     .collect();
                 (format!("timeline:{}", view.id), hash_of((common, all)))
+            }
+            Job::History(view) => {
+                let all: Vec<u64> = site
+                    .revisions
+                    .iter()
+                    .map(|r| inputs.revision(Some(r)))
+                    .collect();
+                (format!("history:{}", view.id), hash_of((common, all)))
             }
             Job::Changes(view, old, new) => (
                 format!("changes:{}:{}:{}", view.id, old.id, new.id),
@@ -468,6 +483,7 @@ impl Job<'_> {
             Job::Unpublished(_) => "unpublished",
             Job::Timeline(_) => "timeline",
             Job::Changes(..) => "changes",
+            Job::History(_) => "history",
             Job::Trial(_) => "trial",
         }
     }
@@ -475,7 +491,10 @@ impl Job<'_> {
     fn view(&self) -> &View {
         match self {
             Job::Edition(edition) | Job::Curriculum(edition) | Job::Trial(edition) => edition.view,
-            Job::Unpublished(view) | Job::Timeline(view) | Job::Changes(view, ..) => view,
+            Job::Unpublished(view)
+            | Job::Timeline(view)
+            | Job::History(view)
+            | Job::Changes(view, ..) => view,
         }
     }
 
@@ -489,6 +508,7 @@ impl Job<'_> {
             Job::Changes(view, old, new) => {
                 revisions::changes(site, theme, view, (old, new), &mut output);
             }
+            Job::History(view) => history(site, theme, view, &mut output),
             Job::Trial(edition) => {
                 pages::edition_pages(site, theme, edition, &mut output);
                 curriculum::pages(site, theme, edition, &mut output);
@@ -581,8 +601,30 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
                 jobs.push(Job::Changes(view, old, new));
             }
         }
+        if main.is_some() {
+            jobs.push(Job::History(view));
+            if !view.governance {
+                for (old, new) in changes_view::pairs(site, view) {
+                    jobs.push(Job::Changes(view, old, new));
+                }
+            }
+        }
     }
     jobs
+}
+
+/// A view's list of what changed in each revision, and its feed: the same
+/// comparisons, made once for both.
+fn history(site: &Site, theme: &theme::Theme, view: &View, output: &mut ViewOutput) {
+    let Some(edition) = Edition::main(site, view) else {
+        return;
+    };
+    let steps = changes_view::steps(site, view);
+    let feed = feed::published(site, view).then(|| urls::feed(&view.id));
+    changes_view::history_page(site, theme, &edition, &steps, feed.as_deref(), output);
+    if feed.is_some() {
+        feed::feed(site, theme, view, &steps, output);
+    }
 }
 
 impl ViewOutput {

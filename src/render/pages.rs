@@ -53,8 +53,9 @@ fn contents(edition: &Edition, from: &str, parent: Option<usize>) -> Vec<Content
 pub fn edition_pages(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
     contents_page(site, theme, edition, output);
     let sections = edition.shown();
+    let updated = super::changes_view::updated_sections(site, edition);
     for position in 0..sections.len() {
-        section_page(site, theme, edition, &sections, position, output);
+        section_page(site, theme, edition, &sections, position, &updated, output);
     }
     all_page(site, theme, edition, &sections, output);
     people_page(site, theme, edition, output);
@@ -99,6 +100,9 @@ fn contents_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut Vie
     if view.governance && edition.standing == Standing::Current {
         context.insert("pending", &super::revisions::pending(site, view, &path));
     }
+    if edition.standing == Standing::Current {
+        context.insert("latest", &super::changes_view::latest(site, view, &path));
+    }
     output.page(theme, "view.html", &path, &context);
 }
 
@@ -129,6 +133,7 @@ fn section_page(
     edition: &Edition,
     sections: &[&Section],
     position: usize,
+    updated: &std::collections::HashMap<String, String>,
     output: &mut ViewOutput,
 ) {
     let (view, revision, base) = (edition.view, edition.revision, edition.base.as_str());
@@ -212,6 +217,12 @@ fn section_page(
         &position.checked_sub(1).map(|p| link_to(sections[p])),
     );
     context.insert("next", &sections.get(position + 1).map(|s| link_to(s)));
+    context.insert(
+        "updated",
+        &updated
+            .get(&section.id)
+            .map(|change| urls::relative(&path, change)),
+    );
     output.page(theme, "section.html", &path, &context);
 }
 
@@ -256,6 +267,11 @@ fn all_page(
     let mut context = page_context(site, &spec);
     context.insert("sections", &printed);
     context.insert("contents", &contents_in_page(edition, None));
+    context.insert("paper_copy", &super::paper_copy::notice(site));
+    context.insert(
+        "printed",
+        &super::paper_copy::printed(site, edition.revision),
+    );
     output.page(theme, "all.html", &path, &context);
 }
 
@@ -680,6 +696,8 @@ struct ViewCard {
     title: String,
     description: String,
     url: String,
+    /// What changed in the revision in force, for this view.
+    latest: Option<super::changes_view::Latest>,
 }
 
 /// Pages and files outside any view: landing, 404 and assets.
@@ -716,6 +734,7 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
             title: v.title.clone(),
             description: v.description.clone(),
             url: urls::relative(&path, &urls::view(&v.id)),
+            latest: super::changes_view::latest(site, v, &path),
         })
         .collect();
     context.insert("views", &views);
@@ -723,6 +742,7 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
         "applies_from",
         &site.settings.applies_from.map(|d| d.long()),
     );
+    context.insert("paper_copy", &super::paper_copy::notice(site));
     render("landing.html", &path, &context);
 
     // The 404 page is served at any depth, so its links are absolute from

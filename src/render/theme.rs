@@ -92,6 +92,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/404.html"),
     ),
     (
+        "what-changed.html",
+        include_str!("../../themes/default/templates/what-changed.html"),
+    ),
+    (
+        "feed.xml",
+        include_str!("../../themes/default/templates/feed.xml"),
+    ),
+    (
         "sitemap.xml",
         include_str!("../../themes/default/templates/sitemap.xml"),
     ),

@@ -12,6 +12,7 @@
 mod accessibility;
 mod curriculum;
 mod data_rules;
+mod paper_copy;
 pub mod placeholders;
 mod sections;
 
