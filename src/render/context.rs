@@ -63,6 +63,8 @@ pub struct ViewNav {
     pub print: String,
     pub people: String,
     pub organisations: String,
+    /// The view's A–Z.
+    pub a_z: String,
     pub reviews: Option<String>,
     /// The timeline of revisions, on governance views.
     pub revisions: Option<String>,
@@ -132,6 +134,8 @@ pub enum ViewPage {
     Reviews,
     Revisions,
     Curriculum,
+    Glossary,
+    AZ,
 }
 
 pub struct PageSpec<'a> {
@@ -162,6 +166,7 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
             print: urls::relative(spec.path, &urls::all_sections(base)),
             people: urls::relative(spec.path, &urls::people(base)),
             organisations: urls::relative(spec.path, &urls::organisations(base)),
+            a_z: urls::relative(spec.path, &urls::a_z(base)),
             reviews: (view.governance && standing != Standing::Earlier)
                 .then(|| urls::relative(spec.path, &urls::reviews(&view.id))),
             revisions: view
@@ -178,6 +183,8 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
                 ViewPage::Reviews => "reviews",
                 ViewPage::Revisions => "revisions",
                 ViewPage::Curriculum => "curriculum",
+                ViewPage::Glossary => "glossary",
+                ViewPage::AZ => "a-z",
             },
         }
     });
@@ -234,6 +241,9 @@ fn in_force(site: &Site, edition: &Edition, page: ViewPage, path: &str) -> Optio
             Some(section) if section.shown_in(view) => urls::section(view, id),
             _ => urls::view(view),
         });
+    }
+    if page == ViewPage::Glossary && current.glossary.is_empty() {
+        return Some(urls::view(view));
     }
     if page == ViewPage::Curriculum {
         let shows = edition.view.curriculum;

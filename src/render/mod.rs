@@ -3,9 +3,11 @@
 //! and the theme (`theme`). Markdown bodies come from `markdown`; where a
 //! page is written comes from `urls`. Nothing is written to disk here.
 
+mod a_z;
 mod accessibility;
 pub mod context;
 mod curriculum;
+mod glossary;
 mod pages;
 mod revisions;
 pub mod theme;

@@ -12,6 +12,7 @@
 mod accessibility;
 mod curriculum;
 mod data_rules;
+mod glossary;
 pub mod placeholders;
 mod sections;
 
@@ -61,6 +62,7 @@ pub fn validate(
             unreadable: &unreadable,
         };
         let policy = data_rules::policy_data(&mut check, &found.data, &view_ids);
+        let glossary = glossary::glossary(&mut check, &found.data);
         let sections = sections::sections(
             &mut check,
             &found.content.sections,
@@ -92,6 +94,7 @@ pub fn validate(
             checks: policy.checks,
             framework: policy.framework,
             curriculum: policy.curriculum,
+            glossary,
             assets: found.content.assets,
             unreadable: found.data.unreadable,
         });
