@@ -235,22 +235,46 @@ fn capital_terms<'a>(page: &Page<'a>) -> Vec<&'a GlossaryTerm> {
         .collect()
 }
 
-/// Where `term` is typed as a word of its own in `text` (`CEOP`, or
-/// `CEOPs`), by byte offset: not inside a longer word (`UKCIS` holds no
-/// `CIS`).
-fn bare_uses(text: &str, term: &str) -> Vec<usize> {
-    text.match_indices(term)
-        .filter(|(at, _)| {
+/// Where each of `terms` is typed as a word of its own in `text` (`CEOP`,
+/// or `CEOPs`), by byte offset: not inside a longer word (`UKCIS` holds no
+/// `CIS`). The text is read word by word, so a page of text costs the same
+/// however long the glossary; a term that is not one word (`S&T`) is
+/// looked for as written.
+fn bare_uses<'t>(text: &str, terms: &[&'t GlossaryTerm]) -> Vec<(usize, &'t GlossaryTerm)> {
+    let one_word = |t: &GlossaryTerm| t.term.chars().all(char::is_alphanumeric);
+    let words: HashMap<&str, &GlossaryTerm> = terms
+        .iter()
+        .filter(|t| one_word(t))
+        .map(|t| (t.term.as_str(), *t))
+        .collect();
+    let mut found = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                let word = &text[from..at];
+                let term = words
+                    .get(word)
+                    .or_else(|| word.strip_suffix('s').and_then(|w| words.get(w)));
+                if let Some(term) = term {
+                    found.push((from, *term));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    for term in terms.iter().filter(|t| !one_word(t)) {
+        let uses = text.match_indices(term.term.as_str()).filter(|(at, _)| {
             let before = text[..*at].chars().next_back();
-            let mut after = text[at + term.len()..].chars();
-            let next = match after.next() {
-                Some('s') => after.next(),
-                next => next,
-            };
-            !before.is_some_and(char::is_alphanumeric) && !next.is_some_and(char::is_alphanumeric)
-        })
-        .map(|(at, _)| at)
-        .collect()
+            let after = text[at + term.term.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        });
+        found.extend(uses.map(|(at, _)| (at, *term)));
+    }
+    found.sort_by_key(|(at, _)| *at);
+    found
 }
 
 /// One footnote's ids: the note's own, and one for each place it is cited,
@@ -752,13 +776,13 @@ impl<'a> Renderer<'a> {
         let Some(text) = self.filtered.text.get(range.clone()) else {
             return;
         };
-        let mut found = Vec::new();
-        for term in &self.capitals {
-            for at in bare_uses(text, &term.term) {
+        let found: Vec<(Range<usize>, &GlossaryTerm)> = bare_uses(text, &self.capitals)
+            .into_iter()
+            .map(|(at, term)| {
                 let start = range.start + at;
-                found.push((start..start + term.term.len(), *term));
-            }
-        }
+                (start..start + term.term.len(), term)
+            })
+            .collect();
         for (span, term) in found {
             self.warning(
                 &span,
@@ -992,7 +1016,36 @@ impl TableState {
 
 #[cfg(test)]
 mod tests {
-    use super::PAGE_IDS;
+    use super::{GlossaryTerm, PAGE_IDS, bare_uses};
+
+    #[test]
+    fn a_bare_term_is_a_word_of_its_own() {
+        let term = |t: &str| GlossaryTerm {
+            id: t.to_lowercase(),
+            term: t.into(),
+            stands_for: String::new(),
+            meaning: None,
+            url: None,
+        };
+        let (cis, ceop, st) = (term("CIS"), term("CEOP"), term("S&T"));
+        let terms = [&cis, &ceop, &st];
+        let found = |text: &str| -> Vec<(usize, String)> {
+            bare_uses(text, &terms)
+                .into_iter()
+                .map(|(at, t)| (at, t.term.clone()))
+                .collect()
+        };
+        assert_eq!(
+            found("UKCIS, CEOPs and CEOP’s; CIS-led S&T"),
+            [
+                (7, "CEOP".to_string()),
+                (17, "CEOP".to_string()),
+                (27, "CIS".to_string()),
+                (35, "S&T".to_string())
+            ]
+        );
+        assert!(found("CEOPX, xCEOP, ceop, MS&TV").is_empty());
+    }
 
     /// A heading's id never repeats one the page around the section uses:
     /// every fixed id of the default theme's section and print pages is in
