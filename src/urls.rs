@@ -68,6 +68,17 @@ pub fn reviews(view: &str) -> PagePath {
     format!("{view}/reviews/")
 }
 
+/// The glossary: every term of glossary.yaml, written out.
+pub fn glossary(view: &str) -> PagePath {
+    format!("{view}/glossary/")
+}
+
+/// The view's index from A to Z: headings, roles, organisations, strands,
+/// documents and terms, each linked to where the view uses it.
+pub fn a_z(view: &str) -> PagePath {
+    format!("{view}/a-z/")
+}
+
 /// The curriculum pages of a view: the map or the list of year groups.
 pub fn curriculum(view: &str) -> PagePath {
     format!("{view}/curriculum/")
@@ -132,7 +143,7 @@ pub enum Taken {
 /// The folder names the site itself uses, from the builders above (and
 /// `restricted/`, the restricted tree beside the output): the one list
 /// that section ids and view ids are checked against.
-pub const OWN_FOLDERS: [(&str, Taken); 12] = [
+pub const OWN_FOLDERS: [(&str, Taken); 14] = [
     ("all", Taken::Both),
     ("people", Taken::Both),
     ("changes", Taken::Both),
@@ -141,6 +152,8 @@ pub const OWN_FOLDERS: [(&str, Taken); 12] = [
     ("links", Taken::InView),
     ("organisations", Taken::InView),
     ("revisions", Taken::InView),
+    ("glossary", Taken::InView),
+    ("a-z", Taken::InView),
     ("assets", Taken::AtRoot),
     ("versions", Taken::AtRoot),
     ("restricted", Taken::AtRoot),
@@ -170,6 +183,16 @@ pub fn role_anchor(role: &str) -> String {
 
 pub fn person_anchor(person: &str) -> String {
     format!("person-{person}")
+}
+
+/// A term's entry on the glossary page.
+pub fn term_anchor(term: &str) -> String {
+    format!("term-{term}")
+}
+
+/// An organisation's entry on the organisations page.
+pub fn organisation_anchor(organisation: &str) -> String {
+    format!("org-{organisation}")
 }
 
 /// The file a page path is written to.
@@ -236,6 +259,8 @@ mod tests {
             revisions("v"),
             curriculum("v"),
             link_report("v"),
+            glossary("v"),
+            a_z("v"),
             changes("v", "a", "b"),
         ] {
             assert!(taken_in_view(&first(page.clone(), 1)), "{page}");

@@ -3,11 +3,13 @@
 //! and the theme (`theme`). Markdown bodies come from `markdown`; where a
 //! page is written comes from `urls`. Nothing is written to disk here.
 
+mod a_z;
 mod accessibility;
 mod changes_view;
 pub mod context;
 mod curriculum;
 mod feed;
+mod glossary;
 mod pages;
 mod paper_copy;
 mod revisions;

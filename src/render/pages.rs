@@ -54,12 +54,14 @@ pub fn edition_pages(site: &Site, theme: &Theme, edition: &Edition, output: &mut
     contents_page(site, theme, edition, output);
     let sections = edition.shown();
     let updated = super::changes_view::updated_sections(site, edition);
-    for position in 0..sections.len() {
-        section_page(site, theme, edition, &sections, position, &updated, output);
-    }
+    let facts: Vec<super::a_z::SectionFacts> = (0..sections.len())
+        .map(|position| section_page(site, theme, edition, &sections, position, &updated, output))
+        .collect();
     all_page(site, theme, edition, &sections, output);
     people_page(site, theme, edition, output);
     organisations_page(site, theme, edition, output);
+    super::glossary::page(site, theme, edition, output);
+    super::a_z::page(site, theme, edition, &sections, &facts, output);
     for asset in &edition.revision.assets {
         if !output.images.contains(&asset.path) {
             continue;
@@ -135,7 +137,7 @@ fn section_page(
     position: usize,
     updated: &std::collections::HashMap<String, String>,
     output: &mut ViewOutput,
-) {
+) -> super::a_z::SectionFacts {
     let (view, revision, base) = (edition.view, edition.revision, edition.base.as_str());
     let section = sections[position];
     let path = urls::section(base, &section.id);
@@ -224,6 +226,10 @@ fn section_page(
             .map(|change| urls::relative(&path, change)),
     );
     output.page(theme, "section.html", &path, &context);
+    super::a_z::SectionFacts {
+        headings: rendered.headings,
+        references: rendered.references,
+    }
 }
 
 #[derive(Serialize)]
@@ -244,8 +250,13 @@ fn all_page(
     let view = edition.view;
     let path = urls::all_sections(&edition.base);
     let mut printed = Vec::new();
+    // A term is marked at its first use on the page, not in each section.
+    let mut terms_seen: Vec<String> = Vec::new();
     for section in sections {
-        let mut rendered = markdown::render(&Page::new(site, edition, section, &path, Mode::All));
+        let mut page = Page::new(site, edition, section, &path, Mode::All);
+        page.terms_seen = &terms_seen;
+        let mut rendered = markdown::render(&page);
+        terms_seen.append(&mut rendered.terms);
         output.absorb(&path, section.source, &mut rendered);
         printed.push(PrintSection {
             id: section.id.clone(),
@@ -387,6 +398,7 @@ struct Category {
 
 #[derive(Serialize)]
 struct OrganisationEntry {
+    anchor: String,
     name: String,
     url: Option<String>,
     helps_with: Option<String>,
@@ -407,6 +419,7 @@ fn organisations_page(site: &Site, theme: &Theme, edition: &Edition, output: &mu
             .clone()
             .unwrap_or_else(|| "Other organisations".into());
         let entry = OrganisationEntry {
+            anchor: urls::organisation_anchor(&org.id),
             name: org.name.clone(),
             url: org.url.clone(),
             helps_with: org.helps_with.clone(),

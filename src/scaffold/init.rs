@@ -65,6 +65,10 @@ const STARTER: &[(&str, &str)] = &[
         include_str!("starter/data/curriculum.yaml"),
     ),
     (
+        "data/glossary.yaml",
+        include_str!("starter/data/glossary.yaml"),
+    ),
+    (
         ".github/workflows/policyweb.yml",
         include_str!("../../ci/github/policyweb.yml"),
     ),

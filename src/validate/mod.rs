@@ -12,6 +12,7 @@
 mod accessibility;
 mod curriculum;
 mod data_rules;
+mod glossary;
 mod paper_copy;
 pub mod placeholders;
 mod sections;
@@ -62,6 +63,7 @@ pub fn validate(
             unreadable: &unreadable,
         };
         let policy = data_rules::policy_data(&mut check, &found.data, &view_ids);
+        let glossary = glossary::glossary(&mut check, &found.data);
         let sections = sections::sections(
             &mut check,
             &found.content.sections,
@@ -93,6 +95,7 @@ pub fn validate(
             checks: policy.checks,
             framework: policy.framework,
             curriculum: policy.curriculum,
+            glossary,
             assets: found.content.assets,
             unreadable: found.data.unreadable,
         });
