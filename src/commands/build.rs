@@ -50,7 +50,7 @@ impl BuildOptions {
 }
 
 /// What a build found and did.
-pub struct Outcome {
+pub struct BuildReport {
     pub sources: Sources,
     pub diagnostics: Diagnostics,
     /// Pages written to the public output, when the build succeeded.
@@ -74,7 +74,7 @@ pub struct Written {
     pub curriculum_gaps: (String, Vec<String>),
 }
 
-impl Outcome {
+impl BuildReport {
     pub fn succeeded(&self) -> bool {
         self.written.is_some()
     }
@@ -82,13 +82,13 @@ impl Outcome {
 
 /// The whole build: load, validate, render, check, and only if nothing is
 /// wrong, write. On any error the output folders are left as they were.
-pub fn build(options: &BuildOptions) -> Outcome {
+pub fn build(options: &BuildOptions) -> BuildReport {
     crate::start_workers();
     let (site, sources, mut diagnostics) = crate::load_site(&options.root, options.today);
     let Some(mut site) = site else {
         // Without site.yaml or versions.yaml there is nothing to render.
         diagnostics.sort(&sources);
-        return Outcome {
+        return BuildReport {
             sources,
             diagnostics,
             written: None,
@@ -132,7 +132,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 );
                 let mut diagnostics = shown;
                 diagnostics.sort(&sources);
-                return Outcome {
+                return BuildReport {
                     sources,
                     diagnostics,
                     written: None,
@@ -145,7 +145,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
     if diagnostics.has_errors() {
         diagnostics.extend(render::markdown_problems(&site));
         diagnostics.sort(&sources);
-        return Outcome {
+        return BuildReport {
             sources,
             diagnostics,
             written: None,
@@ -156,7 +156,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
     diagnostics.extend(more);
     diagnostics.sort(&sources);
     if diagnostics.has_errors() {
-        return Outcome {
+        return BuildReport {
             sources,
             diagnostics,
             written: None,
@@ -182,7 +182,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
         Ok(notes) => diagnostics.extend(notes.into_iter().flatten().map(Diagnostic::warning)),
         Err(failure) => {
             diagnostics.push(write_failure(failure));
-            return Outcome {
+            return BuildReport {
                 sources,
                 diagnostics,
                 written: None,
@@ -190,7 +190,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
             };
         }
     }
-    Outcome {
+    BuildReport {
         sources,
         diagnostics,
         refused: false,
