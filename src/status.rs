@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::links::external::report;
 use crate::model::link_report::{Counts, LinkOutcome, Report};
 use crate::model::{Approval, PolicyDate, Revision, Site};
-use crate::schedule::{self, Due};
+use crate::schedule::{self, Due, Kind};
 
 /// Everything the screen shows, as data (and as `--format json`).
 #[derive(Debug, Serialize)]
@@ -156,32 +156,27 @@ pub fn status(site: &Site) -> StatusReport {
         days_left: item.due.map(|d| (d.last_day() - today).num_days()),
         state: State::from(&item.state),
     };
-    // schedule::items lists the review (when set), the deadlines, then one
-    // item per check in the newest revision's order.
-    let head = items.len() - newest.checks.len();
-    let deadline_count = newest.dates.iter().filter(|d| d.deadline).count();
-    let has_review = head > deadline_count;
-    let next_review = has_review.then(|| due_date(&items[0]));
-    let deadlines = items[usize::from(has_review)..head]
-        .iter()
-        .map(due_date)
-        .collect();
-    let checks = items[head..]
-        .iter()
-        .zip(&newest.checks)
-        .map(|(item, check)| CheckDue {
-            due: due_date(item),
-            owners: check
-                .owners
-                .iter()
-                .filter_map(|o| newest.role(o))
-                .map(|r| r.title.clone())
-                .collect(),
-            every: check.every.describe(),
-            last_done: check.last_done.map(|d| d.long()),
-            last_done_iso: check.last_done.map(|d| d.iso()),
-        })
-        .collect();
+    let mut next_review = None;
+    let mut deadlines = Vec::new();
+    let mut checks = Vec::new();
+    for item in &items {
+        match item.kind {
+            Kind::Review => next_review = Some(due_date(item)),
+            Kind::Deadline => deadlines.push(due_date(item)),
+            Kind::Check(check) => checks.push(CheckDue {
+                due: due_date(item),
+                owners: check
+                    .owners
+                    .iter()
+                    .filter_map(|o| newest.role(o))
+                    .map(|r| r.title.clone())
+                    .collect(),
+                every: check.every.describe(),
+                last_done: check.last_done.map(|d| d.long()),
+                last_done_iso: check.last_done.map(|d| d.iso()),
+            }),
+        }
+    }
     let revision = site.current().map(in_force);
     let mut status = StatusReport {
         school: site.settings.school.name.clone(),

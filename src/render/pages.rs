@@ -13,7 +13,7 @@ use crate::links::internal::PageTags;
 use crate::markdown::{self, Mode, Page};
 use crate::model::{Section, Site, View};
 use crate::output::Tree;
-use crate::schedule::{self, Due};
+use crate::schedule::{self, Due, Kind};
 use crate::urls;
 
 fn page_context(site: &Site, spec: &PageSpec) -> Context {
@@ -518,37 +518,36 @@ fn reviews_page(
         Due::Upcoming => "upcoming",
         Due::NotRecorded => "not-recorded",
     };
-    let deadlines = items.len() - revision.checks.len();
-    let mut entries: Vec<ScheduleEntry> = items[..deadlines]
+    let entries: Vec<ScheduleEntry> = items
         .iter()
-        .map(|item| ScheduleEntry {
-            title: item.title.clone(),
-            due: item.due.map(|d| d.long()),
-            due_iso: item.due.map(|d| d.iso()),
-            state: state(&item.state),
-            owners: Vec::new(),
-            every: None,
-            last_done: None,
-            notes: None,
+        .map(|item| {
+            let entry = ScheduleEntry {
+                title: item.title.clone(),
+                due: item.due.map(|d| d.long()),
+                due_iso: item.due.map(|d| d.iso()),
+                state: state(&item.state),
+                owners: Vec::new(),
+                every: None,
+                last_done: None,
+                notes: None,
+            };
+            match item.kind {
+                Kind::Review | Kind::Deadline => entry,
+                Kind::Check(check) => ScheduleEntry {
+                    owners: check
+                        .owners
+                        .iter()
+                        .filter_map(|o| revision.role(o))
+                        .map(|r| r.title.clone())
+                        .collect(),
+                    every: Some(check.every.describe()),
+                    last_done: check.last_done.map(|d| d.long()),
+                    notes: check.notes.clone(),
+                    ..entry
+                },
+            }
         })
         .collect();
-    for (item, check) in items[deadlines..].iter().zip(&revision.checks) {
-        entries.push(ScheduleEntry {
-            title: item.title.clone(),
-            due: item.due.map(|d| d.long()),
-            due_iso: item.due.map(|d| d.iso()),
-            state: state(&item.state),
-            owners: check
-                .owners
-                .iter()
-                .filter_map(|o| revision.role(o))
-                .map(|r| r.title.clone())
-                .collect(),
-            every: Some(check.every.describe()),
-            last_done: check.last_done.map(|d| d.long()),
-            notes: check.notes.clone(),
-        });
-    }
     let spec = PageSpec {
         path: &path,
         title: "Reviews and checks".into(),
