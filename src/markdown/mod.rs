@@ -740,7 +740,8 @@ impl<'a> Renderer<'a> {
             }
             Ok(Target::External) => dest.to_string(),
             Ok(Target::Internal) => {
-                let path = join_content_path(&self.page.section.dir, dest);
+                // `dir/dest` normalised, or `None` if it leaves content/.
+                let path = urls::join(&self.page.section.dir, dest);
                 match path.filter(|p| self.page.assets.iter().any(|a| a.path == *p)) {
                     Some(path) => {
                         let src = urls::relative(
@@ -817,21 +818,6 @@ fn back_links(number: usize, references: &[String]) -> String {
             links.join(" ")
         )
     }
-}
-
-/// `dir/dest` normalised, or `None` if it leaves content/.
-fn join_content_path(dir: &str, dest: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in dest.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// The caption text when a paragraph starts `Table: `.

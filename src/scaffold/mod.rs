@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::diagnostics::{Diagnostics, Sources};
+use crate::diagnostics::{Diagnostics, Sources, slashed};
 
 /// Why a command did nothing. `usage` problems are the command line's
 /// (exit 2); the rest are the site's or the disk's (exit 1).
@@ -272,14 +272,6 @@ fn hint_ids(root: &Path, file: &str) -> Vec<String> {
         .ok()
         .and_then(|text| ids_in(&text).ok())
         .unwrap_or_default()
-}
-
-/// A path relative to content/ or the root, written with `/`.
-fn slashed(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]

@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{
-    Added, FIX_FIRST, NotDone, check_unchanged, hint_ids, id_from, slashed, unique_id, yaml_text,
-};
+use super::{Added, FIX_FIRST, NotDone, check_unchanged, hint_ids, id_from, unique_id, yaml_text};
+use crate::diagnostics::display_path;
 use crate::load::content::section_id;
 
 /// What `new section` is asked for.
@@ -78,8 +77,8 @@ pub fn new_section(root: &Path, request: &Request, today: NaiveDate) -> Result<A
     if let Some(single) = &place.convert {
         notes.push(format!(
             "{} is now the folder {}/, with its own text in _index.md (its address is unchanged)",
-            shown(root, single),
-            shown(root, &place.dir),
+            display_path(root, single),
+            display_path(root, &place.dir),
         ));
     }
     let convert = place.convert.clone();
@@ -88,8 +87,8 @@ pub fn new_section(root: &Path, request: &Request, today: NaiveDate) -> Result<A
     let help = match &place.convert {
         Some(single) => format!(
             "{} would become {}/_index.md, and what it links to beside it would no longer be found: make the folder yourself, with its images moved into it, then try again",
-            shown(root, single),
-            shown(root, &place.dir)
+            display_path(root, single),
+            display_path(root, &place.dir)
         ),
         None => FIX_FIRST.into(),
     };
@@ -176,12 +175,7 @@ fn place(content: &Path, request: &Request, found: &[Found]) -> Result<Place, No
             format!(
                 "the section `{}` is not in {}",
                 after.id,
-                slashed(
-                    place
-                        .dir
-                        .strip_prefix(content.parent().unwrap_or(content))
-                        .unwrap_or(&place.dir)
-                )
+                display_path(content.parent().unwrap_or(content), &place.dir)
             ),
             "give --after a section of the same folder, or leave out --under: the new section then goes into --after's folder",
         ));
@@ -342,10 +336,6 @@ fn strand_hint(root: &Path) -> String {
                 .map(str::to_string)
         })
         .unwrap_or_else(|| "online-bullying".into())
-}
-
-fn shown(root: &Path, path: &Path) -> String {
-    slashed(path.strip_prefix(root).unwrap_or(path))
 }
 
 #[cfg(test)]
