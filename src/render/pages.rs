@@ -30,20 +30,39 @@ struct ContentsItem {
     children: Vec<ContentsItem>,
 }
 
-fn contents(edition: &Edition, from: &str, parent: Option<usize>) -> Vec<ContentsItem> {
+/// The sections under `parent` (all, for `None`) that the view shows, as
+/// a tree; `item` gives each section's link and summary.
+fn contents_tree(
+    edition: &Edition,
+    parent: Option<usize>,
+    item: &dyn Fn(&Section) -> (String, Option<String>),
+) -> Vec<ContentsItem> {
     edition
         .revision
         .sections
         .iter()
         .enumerate()
         .filter(|(_, s)| s.parent == parent && s.shown_in(&edition.view.id))
-        .map(|(i, s)| ContentsItem {
-            title: s.title.clone(),
-            url: urls::relative(from, &urls::section(&edition.base, &s.id)),
-            summary: s.summary.clone(),
-            children: contents(edition, from, Some(i)),
+        .map(|(i, s)| {
+            let (url, summary) = item(s);
+            ContentsItem {
+                title: s.title.clone(),
+                url,
+                summary,
+                children: contents_tree(edition, Some(i), item),
+            }
         })
         .collect()
+}
+
+/// The contents list of a page at `from`, linking to the section pages.
+fn contents(edition: &Edition, from: &str, parent: Option<usize>) -> Vec<ContentsItem> {
+    contents_tree(edition, parent, &|s| {
+        (
+            urls::relative(from, &urls::section(&edition.base, &s.id)),
+            s.summary.clone(),
+        )
+    })
 }
 
 /// Every page of one revision in one view, and the images it shows: only
@@ -255,25 +274,13 @@ fn all_page(
     };
     let mut context = page_context(site, &spec);
     context.insert("sections", &printed);
-    context.insert("contents", &contents_in_page(edition, None));
+    context.insert("contents", &contents_in_page(edition));
     output.page(theme, "all.html", &path, &context);
 }
 
 /// The contents list of the print page, linking within the page.
-fn contents_in_page(edition: &Edition, parent: Option<usize>) -> Vec<ContentsItem> {
-    edition
-        .revision
-        .sections
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.parent == parent && s.shown_in(&edition.view.id))
-        .map(|(i, s)| ContentsItem {
-            title: s.title.clone(),
-            url: format!("#{}", s.id),
-            summary: None,
-            children: contents_in_page(edition, Some(i)),
-        })
-        .collect()
+fn contents_in_page(edition: &Edition) -> Vec<ContentsItem> {
+    contents_tree(edition, None, &|s| (format!("#{}", s.id), None))
 }
 
 #[derive(Serialize)]
