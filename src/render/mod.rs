@@ -540,15 +540,9 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
 
 impl ViewOutput {
     fn page(&mut self, theme: &theme::Theme, template: &str, path: &str, context: &tera::Context) {
-        match theme.tera.render(template, context) {
+        match theme.render(template, path, context) {
             Ok(html) => self.tree.insert(urls::file_for(path), html),
-            Err(error) => self.diagnostics.push(
-                Diagnostic::error(format!(
-                    "the template {template} failed for {path}: {}",
-                    theme::describe(&error)
-                ))
-                .help("fix the template; the message names the line"),
-            ),
+            Err(problem) => self.diagnostics.push(problem),
         }
     }
 

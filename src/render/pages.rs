@@ -692,14 +692,10 @@ struct ViewCard {
 pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree {
     let mut tree = Tree::default();
     let mut render = |template: &str, path: &str, context: &Context| match theme
-        .tera
-        .render(template, context)
+        .render(template, path, context)
     {
         Ok(html) => tree.insert(urls::file_for(path), html),
-        Err(error) => diagnostics.push(Diagnostic::error(format!(
-            "the template {template} failed: {}",
-            super::theme::describe(&error)
-        ))),
+        Err(problem) => diagnostics.push(problem),
     };
     let path = urls::landing();
     let spec = PageSpec {
@@ -826,11 +822,8 @@ pub fn sitemap(
         .collect();
     let mut context = Context::new();
     context.insert("entries", &entries);
-    match theme.tera.render("sitemap.xml", &context) {
+    match theme.render("sitemap.xml", "sitemap.xml", &context) {
         Ok(xml) => tree.insert("sitemap.xml", xml),
-        Err(error) => diagnostics.push(Diagnostic::error(format!(
-            "the template sitemap.xml failed: {}",
-            super::theme::describe(&error)
-        ))),
+        Err(problem) => diagnostics.push(problem),
     }
 }
