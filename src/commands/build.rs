@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::plural;
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::model::Site;
-use crate::{address, curriculum, output, render, urls};
+use crate::{address, curriculum, output, urls, validate};
 
 /// What `build` is asked to do.
 #[derive(Debug, Clone)]
@@ -140,10 +140,13 @@ pub fn build(options: &BuildOptions) -> BuildReport {
                 };
             }
         };
+    // Every section read once per revision and view (its references
+    // checked); the section pages are laid out from what was read.
+    let sections = validate::SectionReads::read(&site, validate::SectionReads::default());
     // A site that failed validation is never rendered: its Markdown is
     // only read for its own problems, so that all are listed in one run.
     if diagnostics.has_errors() {
-        diagnostics.extend(render::markdown_problems(&site));
+        diagnostics.extend(sections.problems());
         diagnostics.sort(&sources);
         return BuildReport {
             sources,
@@ -152,7 +155,9 @@ pub fn build(options: &BuildOptions) -> BuildReport {
             refused: false,
         };
     }
-    let (generated, more) = crate::generate(&site);
+    let mut cache = crate::BuildCache::default();
+    cache.keep_sections(sections);
+    let (generated, more) = crate::generate_cached(&site, &mut cache);
     diagnostics.extend(more);
     diagnostics.sort(&sources);
     if diagnostics.has_errors() {

@@ -98,7 +98,7 @@ fn check_links(
 ) -> Result<Report, CheckFailure> {
     let (loaded, diagnostics) = crate::load::load(root);
     let addresses = external::collect::addresses(&loaded);
-    let site = check_loaded(loaded, today, diagnostics)
+    let site = check_loaded(loaded, today, diagnostics, Default::default())
         .map_err(CheckFailure::Site)?
         .site;
     let mut cache = if use_cache {

@@ -99,7 +99,7 @@ pub struct InternalLink {
     pub source_bytes: Range<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RenderedSection {
     pub html: String,
     pub headings: Vec<Heading>,

@@ -10,7 +10,7 @@ use super::context::{Edition, Link, PageSpec, Standing, ViewPage, chrome, view_c
 use super::theme::Theme;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::internal::PageTags;
-use crate::markdown::{self, Mode, Page};
+use crate::markdown::{self, Mode, Page, RenderedSection};
 use crate::model::{Section, Site, View};
 use crate::output::Tree;
 use crate::schedule::{self, Due, Kind};
@@ -69,11 +69,21 @@ fn contents(edition: &Edition, from: &str, parent: Option<usize>) -> Vec<Content
 /// those, so that a file beside a section another view reads (a restricted
 /// one) is never published with this one. A governance view's reviews and
 /// links pages come later (`link_pages`).
-pub fn edition_pages(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+/// `read` is each section as validation read it, in the order `shown`
+/// gives, when it was read for this edition.
+pub fn edition_pages(
+    site: &Site,
+    theme: &Theme,
+    edition: &Edition,
+    read: Option<&[RenderedSection]>,
+    output: &mut ViewOutput,
+) {
     contents_page(site, theme, edition, output);
     let sections = edition.shown();
+    let read = read.filter(|read| read.len() == sections.len());
     for position in 0..sections.len() {
-        section_page(site, theme, edition, &sections, position, output);
+        let read = read.map(|read| &read[position]);
+        section_page(site, theme, edition, &sections, position, read, output);
     }
     all_page(site, theme, edition, &sections, output);
     people_page(site, theme, edition, output);
@@ -148,12 +158,16 @@ fn section_page(
     edition: &Edition,
     sections: &[&Section],
     position: usize,
+    read: Option<&RenderedSection>,
     output: &mut ViewOutput,
 ) {
     let (view, revision, base) = (edition.view, edition.revision, edition.base.as_str());
     let section = sections[position];
     let path = urls::section(base, &section.id);
-    let mut rendered = markdown::render(&Page::new(site, edition, section, &path, Mode::Section));
+    let mut rendered = match read {
+        Some(read) => read.clone(),
+        None => markdown::render(&Page::new(site, edition, section, &path, Mode::Section)),
+    };
     output.absorb(&path, section.source, &mut rendered);
 
     let mut breadcrumbs = view_crumbs(site, edition, &path);
