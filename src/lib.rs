@@ -75,7 +75,7 @@ pub struct Checked {
     /// reports the Markdown's own).
     pub diagnostics: Diagnostics,
     /// Every section as validation read it, for rendering to lay out
-    /// (`generate_checked`).
+    /// (`generate_checked`) and `check` to take its addresses from.
     pub sections: validate::SectionReads,
 }
 

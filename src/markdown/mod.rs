@@ -99,11 +99,23 @@ pub struct InternalLink {
     pub source_bytes: Range<usize>,
 }
 
+/// An address outside the site that a Markdown link or autolink points
+/// at, with where it stands in the source: what `check` asks about.
+#[derive(Debug, Clone)]
+pub struct ExternalLink {
+    pub url: String,
+    pub source_bytes: Range<usize>,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct RenderedSection {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
+    /// Links and autolinks to addresses outside the site, in the order
+    /// written. References (`[[org:…]]`) are not among them: their
+    /// addresses are data/'s.
+    pub external: Vec<ExternalLink>,
     /// The files of content/ the section shows (images), by their path
     /// there: only these are published with the view.
     pub images: Vec<String>,
@@ -706,7 +718,13 @@ impl<'a> Renderer<'a> {
                 self.error(range, problem, address::help_for(dest));
                 String::new()
             }
-            Ok(Target::External) => dest.to_string(),
+            Ok(Target::External) => {
+                self.out.external.push(ExternalLink {
+                    url: dest.to_string(),
+                    source_bytes: self.source(range),
+                });
+                dest.to_string()
+            }
             Ok(Target::Internal) => {
                 let href = match (self.page.mode, dest.strip_prefix('#')) {
                     (_, Some(fragment)) if let Some(id) = self.fragments.get(fragment) => {
