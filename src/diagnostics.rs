@@ -545,9 +545,13 @@ impl miette::Diagnostic for Report {
 
 /// The site-root-relative path of `path`, with `/` separators, for messages.
 pub fn display_path(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    relative
-        .components()
+    slashed(path.strip_prefix(root).unwrap_or(path))
+}
+
+/// A relative path written with `/` between its parts, whatever the
+/// platform writes: the form every message and the model use.
+pub fn slashed(path: &Path) -> String {
+    path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")

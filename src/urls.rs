@@ -204,6 +204,24 @@ pub fn file_for(path: &str) -> String {
     }
 }
 
+/// `relative` followed from `folder` (both written with `/`): `.` and
+/// empty segments are skipped and `..` climbs one folder. `None` when it
+/// climbs out of where `folder` starts. The one way a written path is
+/// normalised, for links between pages and images beside a section.
+pub fn join(folder: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// A link from the page at `from` to `to` (which may carry a `#fragment`).
 pub fn relative(from: &str, to: &str) -> String {
     let depth = from.matches('/').count();
@@ -223,18 +241,10 @@ pub fn resolve(from: &str, link: &str) -> Option<(PagePath, Option<String>)> {
     if path.is_empty() {
         return Some((from.to_string(), fragment));
     }
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop(); // the file name or the empty part after the last '/'
-    for segment in path.split('/') {
-        match segment {
-            "." | "" => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    let mut resolved = parts.join("/");
+    // The folder of `from`: all before its file name, or before the
+    // empty part after its last '/'.
+    let folder = from.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let mut resolved = join(folder, path)?;
     if path.ends_with('/') && !resolved.is_empty() {
         resolved.push('/');
     }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::plural;
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::model::Site;
-use crate::{address, curriculum, output, render, urls};
+use crate::{address, curriculum, output, urls, validate};
 
 /// What `build` is asked to do.
 #[derive(Debug, Clone)]
@@ -50,7 +50,7 @@ impl BuildOptions {
 }
 
 /// What a build found and did.
-pub struct Outcome {
+pub struct BuildReport {
     pub sources: Sources,
     pub diagnostics: Diagnostics,
     /// Pages written to the public output, when the build succeeded.
@@ -74,7 +74,7 @@ pub struct Written {
     pub curriculum_gaps: (String, Vec<String>),
 }
 
-impl Outcome {
+impl BuildReport {
     pub fn succeeded(&self) -> bool {
         self.written.is_some()
     }
@@ -82,13 +82,13 @@ impl Outcome {
 
 /// The whole build: load, validate, render, check, and only if nothing is
 /// wrong, write. On any error the output folders are left as they were.
-pub fn build(options: &BuildOptions) -> Outcome {
+pub fn build(options: &BuildOptions) -> BuildReport {
     crate::start_workers();
     let (site, sources, mut diagnostics) = crate::load_site(&options.root, options.today);
     let Some(mut site) = site else {
         // Without site.yaml or versions.yaml there is nothing to render.
         diagnostics.sort(&sources);
-        return Outcome {
+        return BuildReport {
             sources,
             diagnostics,
             written: None,
@@ -132,7 +132,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 );
                 let mut diagnostics = shown;
                 diagnostics.sort(&sources);
-                return Outcome {
+                return BuildReport {
                     sources,
                     diagnostics,
                     written: None,
@@ -140,23 +140,28 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 };
             }
         };
+    // Every section read once per revision and view (its references
+    // checked); the section pages are laid out from what was read.
+    let sections = validate::SectionReads::read(&site, validate::SectionReads::default());
     // A site that failed validation is never rendered: its Markdown is
     // only read for its own problems, so that all are listed in one run.
     if diagnostics.has_errors() {
-        diagnostics.extend(render::markdown_problems(&site));
+        diagnostics.extend(sections.problems());
         diagnostics.sort(&sources);
-        return Outcome {
+        return BuildReport {
             sources,
             diagnostics,
             written: None,
             refused: false,
         };
     }
-    let (generated, more) = crate::generate(&site);
+    let mut cache = crate::BuildCache::default();
+    cache.keep_sections(sections);
+    let (generated, more) = crate::generate_cached(&site, &mut cache);
     diagnostics.extend(more);
     diagnostics.sort(&sources);
     if diagnostics.has_errors() {
-        return Outcome {
+        return BuildReport {
             sources,
             diagnostics,
             written: None,
@@ -182,7 +187,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
         Ok(notes) => diagnostics.extend(notes.into_iter().flatten().map(Diagnostic::warning)),
         Err(failure) => {
             diagnostics.push(write_failure(failure));
-            return Outcome {
+            return BuildReport {
                 sources,
                 diagnostics,
                 written: None,
@@ -190,7 +195,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
             };
         }
     }
-    Outcome {
+    BuildReport {
         sources,
         diagnostics,
         refused: false,

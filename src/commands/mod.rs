@@ -24,13 +24,11 @@ use chrono::NaiveDate;
 
 pub use crate::{Checked, Refused, build_errors, check_loaded, load_checked_site};
 
-use crate::model::Site;
-
 /// Loads the site for a command that needs it whole; prints its errors
 /// and why nothing was done (`doing`: "compare its revisions").
-fn load_or_report(root: &Path, today: NaiveDate, color: bool, doing: &str) -> Option<Site> {
+fn load_or_report(root: &Path, today: NaiveDate, color: bool, doing: &str) -> Option<Checked> {
     match load_checked_site(root, today) {
-        Ok(checked) => Some(checked.site),
+        Ok(checked) => Some(checked),
         Err(refused) => {
             eprint!("{}", refused.errors().render(&refused.sources, color));
             eprintln!("The site has errors; fix them to {doing}.");

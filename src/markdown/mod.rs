@@ -104,11 +104,23 @@ pub struct InternalLink {
     pub source_bytes: Range<usize>,
 }
 
-#[derive(Debug, Default)]
+/// An address outside the site that a Markdown link or autolink points
+/// at, with where it stands in the source: what `check` asks about.
+#[derive(Debug, Clone)]
+pub struct ExternalLink {
+    pub url: String,
+    pub source_bytes: Range<usize>,
+}
+
+#[derive(Debug, Default, Clone)]
 pub struct RenderedSection {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
+    /// Links and autolinks to addresses outside the site, in the order
+    /// written. References (`[[org:…]]`) are not among them: their
+    /// addresses are data/'s.
+    pub external: Vec<ExternalLink>,
     /// The files of content/ the section shows (images), by their path
     /// there: only these are published with the view.
     pub images: Vec<String>,
@@ -852,7 +864,13 @@ impl<'a> Renderer<'a> {
                 self.error(range, problem, address::help_for(dest));
                 String::new()
             }
-            Ok(Target::External) => dest.to_string(),
+            Ok(Target::External) => {
+                self.out.external.push(ExternalLink {
+                    url: dest.to_string(),
+                    source_bytes: self.source(range),
+                });
+                dest.to_string()
+            }
             Ok(Target::Internal) => {
                 let href = match (self.page.mode, dest.strip_prefix('#')) {
                     (_, Some(fragment)) if let Some(id) = self.fragments.get(fragment) => {
@@ -887,7 +905,8 @@ impl<'a> Renderer<'a> {
             }
             Ok(Target::External) => dest.to_string(),
             Ok(Target::Internal) => {
-                let path = join_content_path(&self.page.section.dir, dest);
+                // `dir/dest` normalised, or `None` if it leaves content/.
+                let path = urls::join(&self.page.section.dir, dest);
                 match path.filter(|p| self.page.assets.iter().any(|a| a.path == *p)) {
                     Some(path) => {
                         let src = urls::relative(
@@ -974,21 +993,6 @@ fn back_links(number: usize, references: &[String]) -> String {
             links.join(" ")
         )
     }
-}
-
-/// `dir/dest` normalised, or `None` if it leaves content/.
-fn join_content_path(dir: &str, dest: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in dest.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// The caption text when a paragraph starts `Table: `.

@@ -52,6 +52,18 @@ impl Site {
             .expect("validate builds a site only with a revision")
     }
 
+    /// The revisions the site publishes as live: the one in force and the
+    /// newest (the draft, when there is one). Earlier revisions are the
+    /// text as it was approved: history, which cannot be mended.
+    pub fn live(&self) -> Vec<&Revision> {
+        let mut live: Vec<&Revision> = self.current().into_iter().collect();
+        let newest = self.newest();
+        if !live.iter().any(|r| std::ptr::eq(*r, newest)) {
+            live.push(newest);
+        }
+        live
+    }
+
     /// The draft awaiting approval, if the newest revision is one.
     pub fn draft(&self) -> Option<&Revision> {
         Some(self.newest()).filter(|r| !r.approval.is_approved())

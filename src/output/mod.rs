@@ -32,6 +32,22 @@ impl Tree {
     }
 }
 
+/// Replaces the file `file` whole with `bytes`, creating its folder: they
+/// are written to a file beside it, then renamed over it, so that no
+/// reader ever finds it half written (the link report and its cache,
+/// versions.yaml on release).
+pub fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    let folder = match file.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(folder)?;
+    let mut staged = tempfile::NamedTempFile::new_in(folder)?;
+    io::Write::write_all(&mut staged, bytes)?;
+    staged.persist(file).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// One page, minified as every page is before it is written.
 pub fn minify_page(html: &[u8]) -> Vec<u8> {
     let mut cfg = minify_html::Cfg::new();

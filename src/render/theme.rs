@@ -129,6 +129,27 @@ pub struct Theme {
     pub assets: Vec<(String, Vec<u8>)>,
 }
 
+impl Theme {
+    /// The page at `path` from `template`, or the error naming the
+    /// template, the file it was for and the template's line: the one way
+    /// every page, the landing page and the sitemap are rendered.
+    pub fn render(
+        &self,
+        template: &str,
+        path: &str,
+        context: &tera::Context,
+    ) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|error| {
+            Diagnostic::error(format!(
+                "the template {template} failed for {}: {}",
+                crate::urls::file_for(path),
+                describe(&error)
+            ))
+            .help("fix the template; the message names the line")
+        })
+    }
+}
+
 /// The theme named in site.yaml: the site's own files where it has them,
 /// the built-in default's otherwise.
 pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {

@@ -6,8 +6,10 @@
 //! (`commands::load_checked_site` hands on only a site without errors).
 //!
 //! Rules about references inside Markdown (`[[role:…]]`) depend on the view
-//! being rendered and are checked by `markdown`, for every view and
-//! revision, before any command goes on (`render::markdown_problems`).
+//! that shows the section: `section_reads` reads every section once for
+//! each revision and view that shows it, resolving and checking them (with
+//! the rest of the Markdown stage's rules), and keeps what it read for
+//! render to lay out.
 
 mod accessibility;
 mod curriculum;
@@ -15,6 +17,7 @@ mod data_rules;
 mod glossary;
 mod paper_copy;
 pub mod placeholders;
+mod section_reads;
 mod sections;
 
 use chrono::NaiveDate;
@@ -24,6 +27,8 @@ use crate::load::Loaded;
 use crate::load::entries::Text;
 use crate::load::yaml::Document;
 use crate::model::{Revision, Site};
+
+pub use section_reads::SectionReads;
 
 /// Checks everything `load` read and builds the `Site`. Returns the
 /// diagnostics (warnings too) and the site whenever site.yaml and every
