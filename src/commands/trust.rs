@@ -233,21 +233,30 @@ fn outputs(options: &BuildOptions, trust: &Trust) -> Result<Option<Outputs>, Vec
         what: restricted_what,
     };
     let refusal = |r: guard::Refusal| Diagnostic::error(r.message).help(r.help);
-    let (public_path, restricted_path) = guard::check(&options.root, &public, &restricted, true)
-        .map_err(|refusals| refusals.into_iter().map(refusal).collect::<Vec<_>>())?;
+    // Every school's folder is a site root the outputs must keep clear of,
+    // as the trust's own folder is.
     let mut refusals = Vec::new();
     for school in &trust.schools {
         let Ok(root) = guard::resolve(&school.root) else {
             continue;
         };
-        for (asked, path) in [(&public, &public_path), (&restricted, &restricted_path)] {
+        for asked in [&public, &restricted] {
+            let Ok(path) = guard::resolve(asked.path) else {
+                continue;
+            };
             let what = format!("{} (for the school `{}`)", asked.what, school.id);
-            refusals.extend(guard::placement(&root, path, &what).map(refusal));
+            refusals.extend(guard::placement(&root, &path, &what).map(refusal));
         }
     }
-    if !refusals.is_empty() {
-        return Err(refusals);
-    }
+    let checked = guard::check(&options.root, &public, &restricted, true);
+    let (public_path, restricted_path) = match checked {
+        Ok(paths) if refusals.is_empty() => paths,
+        Ok(_) => return Err(refusals),
+        Err(more) => {
+            refusals.extend(more.into_iter().map(refusal));
+            return Err(refusals);
+        }
+    };
     let start = || -> Result<Outputs, output::WriteFailure> {
         Ok(Outputs {
             restricted: Staged::begin(&restricted_path, guard::Kind::Restricted)?,
