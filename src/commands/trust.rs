@@ -116,30 +116,33 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
                 .as_deref(),
         );
         let mut pages = None;
-        if chosen {
-            if let Some(site) = &site {
-                if let Some(generated) = render_site(site, &mut found) {
-                    // Written now and dropped: memory holds one school.
-                    if let Some(writing) = outputs.as_mut().filter(|_| failed.is_empty()) {
-                        let written = writing
-                            .restricted
-                            .add(&school.id, &generated.restricted)
-                            .and_then(|()| writing.public.add(&school.id, &generated.public));
-                        if let Err(failure) = written {
-                            found.push(write_failure(failure));
-                            outputs = None;
-                        }
-                    }
-                    pages = Some((
-                        generated.public.html_pages(),
-                        generated.restricted.html_pages(),
-                    ));
+        let generated = match &site {
+            Some(site) if chosen => render_site(site, &mut found),
+            _ => None,
+        };
+        if let Some(generated) = generated {
+            // Written now and dropped: memory holds one school.
+            if let Some(writing) = outputs.as_mut().filter(|_| failed.is_empty()) {
+                let written = writing
+                    .restricted
+                    .add(&school.id, &generated.restricted)
+                    .and_then(|()| writing.public.add(&school.id, &generated.public));
+                if let Err(failure) = written {
+                    found.push(write_failure(failure));
+                    outputs = None;
                 }
             }
-        } else {
+            pages = Some((
+                generated.public.html_pages(),
+                generated.restricted.html_pages(),
+            ));
+        }
+        // A site with errors says nothing on the trust's pages.
+        let unusable = found.error_count();
+        if !chosen {
             // Another shard's school: read for the trust's pages only,
             // and its problems left to its own shard to list.
-            let errors = found.error_count();
+            let errors = unusable;
             found = Diagnostics::default();
             if errors > 0 {
                 found.push(Diagnostic::warning(format!(
@@ -152,7 +155,7 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
         if errors > 0 {
             failed.push(school.id.clone());
         }
-        schools.push(school_status(&trust, school, site.as_ref(), errors));
+        schools.push(school_status(&trust, school, site.as_ref(), unusable));
         diagnostics.extend(take_in(&mut sources, school, &school_sources, found));
         if let Some((public, restricted)) = pages {
             built.push((school.id.clone(), public, restricted));
