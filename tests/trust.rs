@@ -443,3 +443,39 @@ fn the_shards_copied_together_are_the_whole_trust_site() {
     }
     assert_eq!(common::snapshot(&combined), whole.snapshot());
 }
+
+#[test]
+fn names_from_the_schools_and_trust_yaml_are_text_on_the_trusts_pages() {
+    let site = trust();
+    site.replace(
+        "trust.yaml",
+        "name: Northfield Learning Trust",
+        "name: \"Northfield <script>alert(1)</script> Trust\"",
+    );
+    site.replace(
+        "school-a/data/site.yaml",
+        "name: Ashford Primary School",
+        "name: \"Ashford <img src=x onerror=alert(1)> School\"",
+    );
+    site.build().assert_success();
+    for page in [
+        site.out().join("index.html"),
+        site.path("restricted/index.html"),
+    ] {
+        let html = std::fs::read_to_string(&page).unwrap();
+        // A title is text to a browser whatever it holds (the minifier
+        // writes `<` there as it is); everything after it is scanned.
+        let html = html.split("</title>").nth(1).expect("a title");
+        let tags: Vec<String> = policyweb::html::start_tags(html)
+            .into_iter()
+            .map(|t| t.name.to_string())
+            .collect();
+        assert!(
+            !tags.iter().any(|t| t == "script" || t == "img"),
+            "{}: {tags:?}",
+            page.display()
+        );
+        assert!(html.contains("Northfield &lt;script"), "{}", page.display());
+        assert!(html.contains("Ashford &lt;img"), "{}", page.display());
+    }
+}
