@@ -28,7 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Check the policy and build the website into the output folder.
     Build {
-        /// The site root, holding content/ and data/.
+        /// The site root, holding content/ and data/ (or a trust's
+        /// folder, holding trust.yaml: every school it lists).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The output folder; replaced only if the build succeeds, and
