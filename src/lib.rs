@@ -33,6 +33,7 @@ pub mod schedule;
 pub mod serve;
 pub mod slug;
 pub mod status;
+pub mod trust;
 pub mod urls;
 pub mod validate;
 

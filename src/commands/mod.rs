@@ -1,5 +1,5 @@
 //! Commands: one file per `policyweb` command (build, check, diff, status,
-//! release, new, init, serve, explain). Each loads the site through
+//! release, new, init, serve, explain; `trust` for a trust's folder). Each loads the site through
 //! `load_checked_site` (`build` runs the same stages itself, because the
 //! output folders are weighed between validating and rendering), runs the
 //! stages it needs, and owns the wording it prints on the terminal and the
@@ -16,6 +16,7 @@ pub mod new;
 pub mod release;
 pub mod serve;
 pub mod status;
+pub mod trust;
 
 use std::io::Write;
 use std::path::Path;

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 pub mod guard;
 pub mod interrupt;
+pub mod staged;
 pub mod swap;
 
 /// Output files by path relative to the output folder (`parents/index.html`).
