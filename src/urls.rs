@@ -68,6 +68,17 @@ pub fn reviews(view: &str) -> PagePath {
     format!("{view}/reviews/")
 }
 
+/// The glossary: every term of glossary.yaml, written out.
+pub fn glossary(view: &str) -> PagePath {
+    format!("{view}/glossary/")
+}
+
+/// The view's index from A to Z: headings, roles, organisations, strands,
+/// documents and terms, each linked to where the view uses it.
+pub fn a_z(view: &str) -> PagePath {
+    format!("{view}/a-z/")
+}
+
 /// The curriculum pages of a view: the map or the list of year groups.
 pub fn curriculum(view: &str) -> PagePath {
     format!("{view}/curriculum/")
@@ -132,7 +143,7 @@ pub enum Taken {
 /// The folder names the site itself uses, from the builders above (and
 /// `restricted/`, the restricted tree beside the output): the one list
 /// that section ids and view ids are checked against.
-pub const OWN_FOLDERS: [(&str, Taken); 12] = [
+pub const OWN_FOLDERS: [(&str, Taken); 14] = [
     ("all", Taken::Both),
     ("people", Taken::Both),
     ("changes", Taken::Both),
@@ -141,6 +152,8 @@ pub const OWN_FOLDERS: [(&str, Taken); 12] = [
     ("links", Taken::InView),
     ("organisations", Taken::InView),
     ("revisions", Taken::InView),
+    ("glossary", Taken::InView),
+    ("a-z", Taken::InView),
     ("assets", Taken::AtRoot),
     ("versions", Taken::AtRoot),
     ("restricted", Taken::AtRoot),
@@ -172,6 +185,16 @@ pub fn person_anchor(person: &str) -> String {
     format!("person-{person}")
 }
 
+/// A term's entry on the glossary page.
+pub fn term_anchor(term: &str) -> String {
+    format!("term-{term}")
+}
+
+/// An organisation's entry on the organisations page.
+pub fn organisation_anchor(organisation: &str) -> String {
+    format!("org-{organisation}")
+}
+
 /// The file a page path is written to.
 pub fn file_for(path: &str) -> String {
     if path.is_empty() || path.ends_with('/') {
@@ -179,6 +202,24 @@ pub fn file_for(path: &str) -> String {
     } else {
         path.to_string()
     }
+}
+
+/// `relative` followed from `folder` (both written with `/`): `.` and
+/// empty segments are skipped and `..` climbs one folder. `None` when it
+/// climbs out of where `folder` starts. The one way a written path is
+/// normalised, for links between pages and images beside a section.
+pub fn join(folder: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// A link from the page at `from` to `to` (which may carry a `#fragment`).
@@ -200,18 +241,10 @@ pub fn resolve(from: &str, link: &str) -> Option<(PagePath, Option<String>)> {
     if path.is_empty() {
         return Some((from.to_string(), fragment));
     }
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop(); // the file name or the empty part after the last '/'
-    for segment in path.split('/') {
-        match segment {
-            "." | "" => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    let mut resolved = parts.join("/");
+    // The folder of `from`: all before its file name, or before the
+    // empty part after its last '/'.
+    let folder = from.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let mut resolved = join(folder, path)?;
     if path.ends_with('/') && !resolved.is_empty() {
         resolved.push('/');
     }
@@ -236,6 +269,8 @@ mod tests {
             revisions("v"),
             curriculum("v"),
             link_report("v"),
+            glossary("v"),
+            a_z("v"),
             changes("v", "a", "b"),
         ] {
             assert!(taken_in_view(&first(page.clone(), 1)), "{page}");

@@ -65,3 +65,39 @@ fn a_file_changed_in_the_output_by_hand_is_written_again() {
     site.build().assert_success();
     assert_eq!(std::fs::read(&page).unwrap(), good);
 }
+
+#[test]
+fn a_trust_rebuild_keeps_each_schools_unchanged_files_and_writes_the_edited_one() {
+    let trust = Site::copy_of("trust");
+    trust.build().assert_success();
+    let out = trust.out();
+    // Another school's page, the edited school's other page, and the
+    // trust's own landing page: none of them changes.
+    let unchanged = [
+        "school-a/parents/introduction/index.html",
+        "school-b/parents/introduction/index.html",
+        "index.html",
+    ];
+    let kept: Vec<(u64, u64)> = unchanged.iter().map(|f| identity(&out.join(f))).collect();
+    let edited = "school-b/parents/reporting/index.html";
+    let before = identity(&out.join(edited));
+    trust.replace(
+        "school-b/content/020-reporting.md",
+        "Tell any member of staff",
+        "Tell any trusted adult",
+    );
+    trust.build().assert_success();
+    for (file, was) in unchanged.iter().zip(&kept) {
+        assert_eq!(identity(&out.join(file)), *was, "{file} was written again");
+    }
+    assert_ne!(
+        identity(&out.join(edited)),
+        before,
+        "{edited} is a new file"
+    );
+    assert!(trust.page(edited).contains("Tell any trusted adult"));
+    let fresh = Site::copy_from(trust.root());
+    std::fs::remove_dir_all(fresh.out()).unwrap();
+    fresh.build().assert_success();
+    assert_eq!(trust.snapshot(), fresh.snapshot());
+}

@@ -22,9 +22,14 @@ const SCREENSHOTS = join(ROOT, 'screenshots');
 // A second site, built by ./run from a test fixture with a restricted view
 // (the example has none), served under /fixture/: its public/ and restricted/.
 const FIXTURE = process.env.AUDIT_FIXTURE || null;
+// A trust of three schools (tests/fixtures/trust), built the same way and
+// served under /trust/: its landing page and its dashboard, with each
+// school's pages under them.
+const TRUST = process.env.AUDIT_TRUST || null;
 // Where each folder is served, longest prefix first.
 const MOUNTS = [
   ...(FIXTURE ? [['/fixture/restricted', join(FIXTURE, 'restricted')], ['/fixture', join(FIXTURE, 'public')]] : []),
+  ...(TRUST ? [['/trust/restricted', join(TRUST, 'restricted')], ['/trust', join(TRUST, 'public')]] : []),
   ['/restricted', RESTRICTED],
   ['', PUBLIC],
 ];
@@ -716,7 +721,7 @@ async function main() {
     console.error(`audit: no page's path contains “${options.only}”`);
     process.exit(2);
   }
-  console.log(`audit: ${pages.length} pages (${pages.filter((p) => /^(\/fixture)?\/restricted\//.test(p.path)).length} restricted), ${WORKERS} at a time`);
+  console.log(`audit: ${pages.length} pages (${pages.filter((p) => /^(\/fixture|\/trust)?\/restricted\//.test(p.path)).length} restricted), ${WORKERS} at a time`);
 
   const results = new Results();
   const pathOfFile = new Map(pages.map((p) => [p.file, p.path]));

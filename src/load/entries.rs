@@ -215,6 +215,21 @@ pub struct VersionEntry {
     pub source: Option<Text>,
 }
 
+/// One entry of glossary.yaml: an abbreviation or word the policy uses,
+/// written out once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    pub id: Text,
+    /// As the policy writes it: `DSL`.
+    pub term: Text,
+    /// What it stands for: `Designated Safeguarding Lead`.
+    pub stands_for: Text,
+    /// What it means, in a sentence or two.
+    pub meaning: Option<Text>,
+    pub url: Option<Text>,
+}
+
 /// strands.yaml: the curriculum framework the map is matched against.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -297,6 +312,7 @@ pub struct DataFiles {
     /// Connected World when the revision has none.
     pub strands: Option<(Document, StrandsFile)>,
     pub curriculum: Option<(Document, CurriculumFile)>,
+    pub glossary: Option<(Document, Vec<GlossaryEntry>)>,
     /// Data files that exist but could not be parsed, by name (`roles`).
     /// References to what they define are not checked, so that one broken
     /// file does not bury the report under "unknown role" errors.

@@ -7,12 +7,11 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::path::Path;
 
 pub mod guard;
 pub mod interrupt;
+pub mod staged;
 pub mod swap;
 
 /// Output files by path relative to the output folder (`parents/index.html`).
@@ -30,6 +29,22 @@ impl Tree {
     pub fn html_pages(&self) -> usize {
         self.files.keys().filter(|p| p.ends_with(".html")).count()
     }
+}
+
+/// Replaces the file `file` whole with `bytes`, creating its folder: they
+/// are written to a file beside it, then renamed over it, so that no
+/// reader ever finds it half written (the link report and its cache,
+/// versions.yaml on release).
+pub fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    let folder = match file.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(folder)?;
+    let mut staged = tempfile::NamedTempFile::new_in(folder)?;
+    io::Write::write_all(&mut staged, bytes)?;
+    staged.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// One page, minified as every page is before it is written.
@@ -79,105 +94,9 @@ pub fn write(
     destination: &Path,
     kind: guard::Kind,
 ) -> Result<Option<String>, WriteFailure> {
-    let what = destination.display().to_string();
-    let owner = guard::owner(destination, kind);
-    if !owner.replaceable() {
-        return Err(WriteFailure::Refused(guard::not_ours(destination, &what)));
-    }
-    let parent = match destination.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(WriteFailure::io(format!(
-        "make the folder {}",
-        parent.display()
-    )))?;
-    let _ = guard::remove_leftovers(destination, kind);
-    let name = destination
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let Some(_writing) = interrupt::writing() else {
-        return Err(WriteFailure::Interrupted);
-    };
-    // Dropped on any early return: the staging folder goes with it.
-    let staging = tempfile::Builder::new()
-        .prefix(&guard::own_staging_prefix(&name))
-        .tempdir_in(&parent)
-        .map_err(WriteFailure::io(format!(
-            "make a temporary folder in {}",
-            parent.display()
-        )))?;
-    let marker = staging.path().join(guard::MARKER);
-    std::fs::write(&marker, guard::MARKER_TEXT)
-        .map_err(WriteFailure::io(format!("write {}", marker.display())))?;
-    // Each folder made once, a level at a time, the folders of one level
-    // in parallel (every parent exists before its children are made).
-    for level in folder_levels(tree) {
-        level.par_iter().try_for_each(|folder| {
-            let path = staging.path().join(folder);
-            std::fs::create_dir(&path).map_err(WriteFailure::io(format!(
-                "make the folder {}",
-                path.display()
-            )))
-        })?;
-    }
-    // The output being replaced, when it is policyweb's: a file the new
-    // site has byte for byte is linked from it, not written again.
-    let previous = matches!(
-        owner,
-        guard::Owner::Policyweb | guard::Owner::EarlierPolicyweb
-    )
-    .then_some(destination);
-    // Many small files: written in parallel, the wait on the disk overlaps.
-    tree.files.par_iter().try_for_each(|(path, bytes)| {
-        if interrupt::stopped().is_some() {
-            return Err(WriteFailure::Interrupted);
-        }
-        let target = staging.path().join(path);
-        if let Some(previous) = previous
-            && link_if_unchanged(&previous.join(path), bytes, &target)
-        {
-            return Ok(());
-        }
-        std::fs::write(&target, bytes).map_err(WriteFailure::io(format!("write {name}/{path}")))
-    })?;
-    let swapped = interrupt::unless_stopped(|| swap_in(staging, destination, &parent, &name))
-        .unwrap_or(Err(WriteFailure::Interrupted));
-    drop(_writing);
-    swapped
-}
-
-/// Every folder the tree's files are in (`parents`, `parents/online`),
-/// by depth: those of the first level first.
-fn folder_levels(tree: &Tree) -> Vec<Vec<&str>> {
-    let mut folders = std::collections::BTreeSet::new();
-    for path in tree.files.keys() {
-        for (end, _) in path.match_indices('/') {
-            folders.insert(&path[..end]);
-        }
-    }
-    let mut levels: Vec<Vec<&str>> = Vec::new();
-    for folder in folders {
-        let depth = folder.matches('/').count();
-        if levels.len() <= depth {
-            levels.resize_with(depth + 1, Vec::new);
-        }
-        levels[depth].push(folder);
-    }
-    levels
-}
-
-/// Makes `target` a second name of `old` when `old` is a plain file with
-/// exactly `bytes` in it (the previous output's copy of an unchanged
-/// page), so that an unchanged file costs no new file on the disk. False
-/// when it is not, or when the link cannot be made; the caller writes.
-fn link_if_unchanged(old: &Path, bytes: &[u8], target: &Path) -> bool {
-    let same = std::fs::symlink_metadata(old).is_ok_and(|meta| {
-        meta.is_file()
-            && meta.len() == bytes.len() as u64
-            && std::fs::read(old).is_ok_and(|was| was == bytes)
-    });
-    same && std::fs::hard_link(old, target).is_ok()
+    let staged = staged::Staged::begin(destination, kind)?;
+    staged.add("", tree)?;
+    staged.finish()
 }
 
 /// The written staging folder into the destination's place; the old output,

@@ -83,6 +83,8 @@ pub struct ViewNav {
     pub print: String,
     pub people: String,
     pub organisations: String,
+    /// The view's A–Z.
+    pub a_z: String,
     pub reviews: Option<String>,
     /// The timeline of revisions, on governance views.
     pub revisions: Option<String>,
@@ -154,6 +156,8 @@ pub enum ViewPage {
     Curriculum,
     /// The view's list of what changed in each revision.
     Changes,
+    Glossary,
+    AZ,
 }
 
 pub struct PageSpec<'a> {
@@ -184,6 +188,7 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
             print: urls::relative(spec.path, &urls::all_sections(base)),
             people: urls::relative(spec.path, &urls::people(base)),
             organisations: urls::relative(spec.path, &urls::organisations(base)),
+            a_z: urls::relative(spec.path, &urls::a_z(base)),
             reviews: (view.governance && standing != Standing::Earlier)
                 .then(|| urls::relative(spec.path, &urls::reviews(&view.id))),
             revisions: view
@@ -201,6 +206,8 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
                 ViewPage::Revisions => "revisions",
                 ViewPage::Curriculum => "curriculum",
                 ViewPage::Changes => "changes",
+                ViewPage::Glossary => "glossary",
+                ViewPage::AZ => "a-z",
             },
         }
     });
@@ -279,6 +286,9 @@ fn in_force(site: &Site, edition: &Edition, page: ViewPage, path: &str) -> Optio
             Some(section) if section.shown_in(view) => urls::section(view, id),
             _ => urls::view(view),
         });
+    }
+    if page == ViewPage::Glossary && current.glossary.is_empty() {
+        return Some(urls::view(view));
     }
     if page == ViewPage::Curriculum {
         let shows = edition.view.curriculum;
