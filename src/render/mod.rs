@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::changes::Comparisons;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId};
 use crate::html::StartTag;
 use crate::links::internal::{LinkSources, PageTags};
@@ -127,13 +128,14 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     let keyed: Vec<(String, u64)> = jobs.iter().map(|job| job.identity(site, &inputs)).collect();
     let kept_pages = &cache.pages;
     let once = cache.once;
+    let comparisons = Comparisons::default();
     let outputs: Vec<(Arc<ViewOutput>, FinishedPages)> = jobs
         .par_iter()
         .zip(&keyed)
         .map(|(job, (key, fingerprint))| match cache.jobs.get(key) {
             Some((kept, output)) if kept == fingerprint => (Arc::clone(output), HashMap::new()),
             _ => {
-                let mut output = job.run(site, &theme, reads);
+                let mut output = job.run(site, &theme, reads, &comparisons);
                 // A trial's pages are never written, so never finished.
                 let fresh = match job {
                     Job::Trial(_) => HashMap::new(),
@@ -148,7 +150,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         })
         .collect();
     let mut shared = ViewOutput {
-        tree: pages::shared(site, &theme, &mut diagnostics),
+        tree: pages::shared(site, &theme, &comparisons, &mut diagnostics),
         ..ViewOutput::default()
     };
     if once {
@@ -510,22 +512,42 @@ impl Job<'_> {
         }
     }
 
-    fn run(&self, site: &Site, theme: &theme::Theme, reads: Option<&SectionReads>) -> ViewOutput {
+    fn run(
+        &self,
+        site: &Site,
+        theme: &theme::Theme,
+        reads: Option<&SectionReads>,
+        comparisons: &Comparisons,
+    ) -> ViewOutput {
         let mut output = ViewOutput::default();
         let read = |edition: &Edition| reads.and_then(|reads| reads.of(edition));
         match self {
             Job::Edition(edition) => {
-                pages::edition_pages(site, theme, edition, read(edition), &mut output);
+                pages::edition_pages(
+                    site,
+                    theme,
+                    edition,
+                    read(edition),
+                    comparisons,
+                    &mut output,
+                );
             }
             Job::Curriculum(edition) => curriculum::pages(site, theme, edition, &mut output),
             Job::Unpublished(view) => pages::unpublished(site, theme, view, &mut output),
             Job::Timeline(view) => revisions::timeline(site, theme, view, &mut output),
             Job::Changes(view, old, new) => {
-                revisions::changes(site, theme, view, (old, new), &mut output);
+                revisions::changes(site, theme, view, (old, new), comparisons, &mut output);
             }
-            Job::History(view) => history(site, theme, view, &mut output),
+            Job::History(view) => history(site, theme, view, comparisons, &mut output),
             Job::Trial(edition) => {
-                pages::edition_pages(site, theme, edition, read(edition), &mut output);
+                pages::edition_pages(
+                    site,
+                    theme,
+                    edition,
+                    read(edition),
+                    comparisons,
+                    &mut output,
+                );
                 curriculum::pages(site, theme, edition, &mut output);
             }
         }
@@ -572,11 +594,17 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
 
 /// A view's list of what changed in each revision, and its feed: the same
 /// comparisons, made once for both.
-fn history(site: &Site, theme: &theme::Theme, view: &View, output: &mut ViewOutput) {
+fn history(
+    site: &Site,
+    theme: &theme::Theme,
+    view: &View,
+    comparisons: &Comparisons,
+    output: &mut ViewOutput,
+) {
     let Some(edition) = Edition::main(site, view) else {
         return;
     };
-    let steps = changes_view::steps(site, view);
+    let steps = changes_view::steps(site, view, comparisons);
     let feed = feed::published(site, view).then(|| urls::feed(&view.id));
     changes_view::history_page(site, theme, &edition, &steps, feed.as_deref(), output);
     if feed.is_some() {
