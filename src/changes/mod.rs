@@ -142,8 +142,11 @@ pub fn words(count: usize) -> String {
 /// every render.
 #[derive(Default)]
 pub struct Comparisons {
-    made: Mutex<HashMap<(String, String, Option<String>), Arc<OnceLock<Arc<Changes>>>>>,
+    made: Mutex<HashMap<Pair, Arc<OnceLock<Arc<Changes>>>>>,
 }
+
+/// The old revision's id, the new one's and the view's.
+type Pair = (String, String, Option<String>);
 
 impl Comparisons {
     /// `compare`, or what it gave when asked the same before.
