@@ -28,6 +28,9 @@ impl StartTag {
 #[derive(Default)]
 struct Collector {
     tags: RefCell<Vec<StartTag>>,
+    /// Keep only the tags it accepts, with only the attributes it names
+    /// (`start_tags_naming`); every tag and attribute without it.
+    only: Option<&'static [&'static str]>,
 }
 
 impl TokenSink for Collector {
@@ -41,13 +44,18 @@ impl TokenSink for Collector {
             ..
         }) = token
         {
-            self.tags.borrow_mut().push(StartTag {
-                name: name.to_string(),
-                attributes: attrs
-                    .into_iter()
-                    .map(|a| (a.name.local.to_string(), a.value.to_string()))
-                    .collect(),
-            });
+            let kept = |local: &str| self.only.is_none_or(|only| only.contains(&local));
+            let attributes: Vec<(String, String)> = attrs
+                .into_iter()
+                .filter(|a| kept(&a.name.local))
+                .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                .collect();
+            if self.only.is_none() || !attributes.is_empty() {
+                self.tags.borrow_mut().push(StartTag {
+                    name: name.to_string(),
+                    attributes,
+                });
+            }
         }
         TokenSinkResult::Continue
     }
@@ -55,7 +63,23 @@ impl TokenSink for Collector {
 
 /// Every start tag in `html`, in document order.
 pub fn start_tags(html: &str) -> Vec<StartTag> {
-    let tokenizer = Tokenizer::new(Collector::default(), TokenizerOpts::default());
+    collect(html, None)
+}
+
+/// The start tags in `html` that carry one of the attributes `only`
+/// names, each with only those attributes (in document order): what a
+/// check of a whole page's links and ids needs, without a string for
+/// every class and every tag.
+pub fn start_tags_naming(html: &str, only: &'static [&'static str]) -> Vec<StartTag> {
+    collect(html, Some(only))
+}
+
+fn collect(html: &str, only: Option<&'static [&'static str]>) -> Vec<StartTag> {
+    let collector = Collector {
+        only,
+        ..Collector::default()
+    };
+    let tokenizer = Tokenizer::new(collector, TokenizerOpts::default());
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from_slice(html));
     let _ = tokenizer.feed(&queue);

@@ -177,13 +177,13 @@ pub fn build_errors(root: &Path, today: NaiveDate) -> (Sources, Diagnostics) {
 /// Renders and checks every page, in memory. Warnings for overdue reviews
 /// are added here, since every build should say so.
 pub fn generate(site: &Site) -> (Generated, Diagnostics) {
-    generate_cached(site, &mut BuildCache::default())
+    generate_cached(site, &mut BuildCache::once())
 }
 
 /// `generate` for a checked site, laying its section pages out from the
 /// Markdown validation read instead of reading it again.
 pub fn generate_checked(checked: &Checked) -> (Generated, Diagnostics) {
-    let mut cache = BuildCache::default();
+    let mut cache = BuildCache::once();
     cache.keep_sections(checked.sections.clone());
     generate_cached(&checked.site, &mut cache)
 }
@@ -197,6 +197,14 @@ pub struct BuildCache {
 }
 
 impl BuildCache {
+    /// For a site rendered once (`build`): nothing is kept for a next
+    /// render, so each page moves into the tree instead of being copied.
+    pub fn once() -> BuildCache {
+        BuildCache {
+            render: render::RenderCache::once(),
+        }
+    }
+
     /// The sections validation read, for the next render to use.
     pub fn keep_sections(&mut self, sections: validate::SectionReads) {
         self.render.sections = sections;

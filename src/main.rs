@@ -13,6 +13,11 @@ use policyweb::cli::{Cli, Command};
 use policyweb::commands;
 use policyweb::commands::build::BuildOptions;
 
+/// A build allocates many small strings and vectors on every thread at
+/// once, which glibc's malloc serves slowly (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Today, or the day `POLICYWEB_TODAY` names: one fixed day for every
 /// command, for tests and for documentation that shows what a command
 /// prints (the `--today` of build, status and serve still wins).

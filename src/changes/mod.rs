@@ -8,6 +8,9 @@ pub mod data_changes;
 pub mod report;
 pub mod text;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
 use serde::Serialize;
 
 use crate::markdown::audience;
@@ -129,6 +132,42 @@ pub fn words(count: usize) -> String {
         "1 word".into()
     } else {
         format!("{count} words")
+    }
+}
+
+/// Each comparison one render of a site asks for, made once: a view's
+/// change pages, its list of changes, its feed, its contents page and its
+/// sections' "Updated in this revision" notes all ask for the same pairs.
+/// For one site only (its revisions are told apart by id): made anew for
+/// every render.
+#[derive(Default)]
+pub struct Comparisons {
+    made: Mutex<HashMap<Pair, Arc<OnceLock<Arc<Changes>>>>>,
+}
+
+/// The old revision's id, the new one's and the view's.
+type Pair = (String, String, Option<String>);
+
+impl Comparisons {
+    /// `compare`, or what it gave when asked the same before.
+    pub fn compare(
+        &self,
+        site: &Site,
+        old: &Revision,
+        new: &Revision,
+        view: Option<&str>,
+    ) -> Arc<Changes> {
+        let key = (old.id.clone(), new.id.clone(), view.map(str::to_string));
+        // The lock only finds the slot; the comparison is made outside it,
+        // so that jobs asking for other pairs do not wait.
+        let slot = Arc::clone(
+            self.made
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(key)
+                .or_default(),
+        );
+        Arc::clone(slot.get_or_init(|| Arc::new(compare(site, old, new, view))))
     }
 }
 

@@ -238,7 +238,7 @@ pub fn render_site(site: &Site, diagnostics: &mut Diagnostics) -> Option<crate::
         diagnostics.extend(sections.problems());
         return None;
     }
-    let mut cache = crate::BuildCache::default();
+    let mut cache = crate::BuildCache::once();
     cache.keep_sections(sections);
     let (generated, more) = crate::generate_cached(site, &mut cache);
     diagnostics.extend(more);

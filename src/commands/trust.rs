@@ -1,17 +1,19 @@
 //! `policyweb build --root TRUST` and `policyweb status --root TRUST`: a
 //! trust's schools (`crate::trust`), each built by the same two steps as a
-//! site alone (`build::load_for_build`, `build::render_site`), one school
-//! after another: its pages go into the staging folders under
-//! `<school-id>/` and leave memory, its problems are kept with the school's
-//! own paths (`school-a/data/people.yaml:4:7`). Only when every school
-//! built are the trust's landing page and dashboard added and both outputs
-//! swapped in; otherwise the old trust site stays whole.
+//! site alone (`build::load_for_build`, `build::render_site`), two schools
+//! at a time in parallel: a school's pages go into the staging folders
+//! under `<school-id>/` and leave memory, its problems are kept with the
+//! school's own paths (`school-a/data/people.yaml:4:7`). Only when every
+//! school built are the trust's landing page and dashboard added and both
+//! outputs swapped in; otherwise the old trust site stays whole.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::build::{BuildOptions, load_for_build, render_site, write_failure};
 use super::{json, plural, print};
@@ -101,64 +103,58 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
     };
     let mut built = Vec::new();
     let mut schools = Vec::new();
-    for school in &trust.schools {
+    // Set once any school fails: the outputs will not be swapped in, so
+    // no later school's pages are written.
+    let failing = AtomicBool::new(!failed.is_empty());
+    // A batch of schools at a time, in parallel, so that one school's
+    // reading (which is not parallel) overlaps another's rendering, while
+    // memory holds only a batch's pages.
+    for batch in trust.schools.chunks(SCHOOLS_AT_ONCE) {
         if output::interrupt::stopped().is_some() {
             break;
         }
-        let chosen = selected.contains(&school.id);
-        let (site, school_sources, mut found) = load_for_build(
-            &school.root,
-            options.today,
-            options
-                .base_url
-                .as_deref()
-                .map(|base| under(base, &school.id))
-                .as_deref(),
-        );
-        let mut pages = None;
-        let generated = match &site {
-            Some(site) if chosen => render_site(site, &mut found),
-            _ => None,
-        };
-        if let Some(generated) = generated {
-            // Written now and dropped: memory holds one school.
-            if let Some(writing) = outputs.as_mut().filter(|_| failed.is_empty()) {
-                let written = writing
-                    .restricted
-                    .add(&school.id, &generated.restricted)
-                    .and_then(|()| writing.public.add(&school.id, &generated.public));
-                if let Err(failure) = written {
-                    found.push(write_failure(failure));
-                    outputs = None;
+        let results: Vec<SchoolBuild> = batch
+            .par_iter()
+            .map(|school| {
+                let chosen = selected.contains(&school.id);
+                build_school(options, school, chosen, outputs.as_ref(), &failing)
+            })
+            .collect();
+        for (school, result) in batch.iter().zip(results) {
+            let SchoolBuild {
+                site,
+                sources: school_sources,
+                mut found,
+                pages,
+                write_failed,
+            } = result;
+            if write_failed {
+                outputs = None;
+            }
+            let chosen = selected.contains(&school.id);
+            // A site with errors says nothing on the trust's pages.
+            let unusable = found.error_count();
+            if !chosen {
+                // Another shard's school: read for the trust's pages only,
+                // and its problems left to its own shard to list.
+                let errors = unusable;
+                found = Diagnostics::default();
+                if errors > 0 {
+                    found.push(Diagnostic::warning(format!(
+                        "the site of the school `{}` has errors, so the trust's pages say nothing of it: `policyweb build --school {}` lists them",
+                        school.id, school.id
+                    )));
                 }
             }
-            pages = Some((
-                generated.public.html_pages(),
-                generated.restricted.html_pages(),
-            ));
-        }
-        // A site with errors says nothing on the trust's pages.
-        let unusable = found.error_count();
-        if !chosen {
-            // Another shard's school: read for the trust's pages only,
-            // and its problems left to its own shard to list.
-            let errors = unusable;
-            found = Diagnostics::default();
+            let errors = found.error_count();
             if errors > 0 {
-                found.push(Diagnostic::warning(format!(
-                    "the site of the school `{}` has errors, so the trust's pages say nothing of it: `policyweb build --school {}` lists them",
-                    school.id, school.id
-                )));
+                failed.push(school.id.clone());
             }
-        }
-        let errors = found.error_count();
-        if errors > 0 {
-            failed.push(school.id.clone());
-        }
-        schools.push(school_status(&trust, school, site.as_ref(), unusable));
-        diagnostics.extend(take_in(&mut sources, school, &school_sources, found));
-        if let Some((public, restricted)) = pages {
-            built.push((school.id.clone(), public, restricted));
+            schools.push(school_status(&trust, school, site.as_ref(), unusable));
+            diagnostics.extend(take_in(&mut sources, school, &school_sources, found));
+            if let Some((public, restricted)) = pages {
+                built.push((school.id.clone(), public, restricted));
+            }
         }
     }
     if output::interrupt::stopped().is_some() {
@@ -202,6 +198,76 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
     }
     outcome.diagnostics.sort(&outcome.sources);
     outcome
+}
+
+/// How many schools are read and rendered at once: enough to keep two
+/// cores busy, few enough that a trust's peak memory is a couple of
+/// schools' whatever the number of schools.
+const SCHOOLS_AT_ONCE: usize = 2;
+
+/// One school as read, rendered and written.
+struct SchoolBuild {
+    site: Option<Site>,
+    sources: Sources,
+    found: Diagnostics,
+    /// Its public and restricted pages, when it was rendered.
+    pages: Option<(usize, usize)>,
+    /// Writing its pages failed (the failure is in `found`).
+    write_failed: bool,
+}
+
+/// Reads and renders one school (only read when it is not `chosen`) and,
+/// while no school has failed, writes its pages into the staging folders
+/// under `<school-id>/`; they leave memory when this returns.
+fn build_school(
+    options: &BuildOptions,
+    school: &School,
+    chosen: bool,
+    outputs: Option<&Outputs>,
+    failing: &AtomicBool,
+) -> SchoolBuild {
+    let (site, sources, mut found) = load_for_build(
+        &school.root,
+        options.today,
+        options
+            .base_url
+            .as_deref()
+            .map(|base| under(base, &school.id))
+            .as_deref(),
+    );
+    let mut pages = None;
+    let mut write_failed = false;
+    let generated = match &site {
+        Some(site) if chosen => render_site(site, &mut found),
+        _ => None,
+    };
+    if chosen && found.has_errors() {
+        failing.store(true, Ordering::Relaxed);
+    }
+    if let Some(generated) = generated {
+        if let Some(writing) = outputs.filter(|_| !failing.load(Ordering::Relaxed)) {
+            let written = writing
+                .restricted
+                .add(&school.id, &generated.restricted)
+                .and_then(|()| writing.public.add(&school.id, &generated.public));
+            if let Err(failure) = written {
+                found.push(write_failure(failure));
+                failing.store(true, Ordering::Relaxed);
+                write_failed = true;
+            }
+        }
+        pages = Some((
+            generated.public.html_pages(),
+            generated.restricted.html_pages(),
+        ));
+    }
+    SchoolBuild {
+        site,
+        sources,
+        found,
+        pages,
+        write_failed,
+    }
 }
 
 /// `base` for a school: `https://trust.example/` gives

@@ -22,9 +22,16 @@ pub type LinkSources = HashMap<(String, String), Vec<Diagnostic>>;
 /// again.
 pub type PageTags = HashMap<String, std::sync::Arc<Vec<html::StartTag>>>;
 
-/// The start tags of a page, for `check`.
+/// The attributes a page's tags are kept with: the links and ids `check`
+/// follows (`rel` tells the canonical link), the addresses a public
+/// links page may name, and the `name` and `content` of a robots
+/// `<meta>` that keeps a page out of the sitemap. A tag with none of them
+/// matters to neither and is not kept.
+pub const ATTRIBUTES: &[&str] = &["href", "src", "id", "rel", "name", "content"];
+
+/// The start tags of a page, for `check`, with only `ATTRIBUTES`.
 pub fn tags_of(page: &[u8]) -> Vec<html::StartTag> {
-    html::start_tags(&String::from_utf8_lossy(page))
+    html::start_tags_naming(&String::from_utf8_lossy(page), ATTRIBUTES)
 }
 
 pub fn check(tree: &Tree, tags: &PageTags, sources: &LinkSources) -> Vec<Diagnostic> {

@@ -12,6 +12,8 @@
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 /// The file policyweb writes at the top of every output folder it owns.
 /// Its presence is what allows the next build to replace the folder.
 pub const MARKER: &str = ".policyweb-output";
@@ -378,22 +380,32 @@ pub fn remove_leftovers(destination: &Path, kind: Kind) -> Vec<(PathBuf, io::Err
 /// leaves it still recognisable: everything but the marker first, the
 /// marker last, then the empty folder.
 pub fn remove_owned(folder: &Path) -> io::Result<()> {
-    for entry in std::fs::read_dir(folder)? {
-        let entry = entry?;
-        if entry.file_name() == MARKER {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            std::fs::remove_dir_all(entry.path())?;
-        } else {
-            std::fs::remove_file(entry.path())?;
-        }
-    }
+    let entries = std::fs::read_dir(folder)?.collect::<io::Result<Vec<_>>>()?;
+    entries
+        .par_iter()
+        .filter(|entry| entry.file_name() != MARKER)
+        .try_for_each(remove_entry)?;
     match std::fs::remove_file(folder.join(MARKER)) {
         Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
         _ => {}
     }
     std::fs::remove_dir(folder)
+}
+
+/// Removes a file, or a folder and all in it, its entries in parallel
+/// (removing is slow on some disks, and each removal waits on its own).
+/// A link is removed, never followed.
+fn remove_entry(entry: &std::fs::DirEntry) -> io::Result<()> {
+    if entry.file_type()?.is_dir() {
+        let path = entry.path();
+        std::fs::read_dir(&path)?
+            .collect::<io::Result<Vec<_>>>()?
+            .par_iter()
+            .try_for_each(remove_entry)?;
+        std::fs::remove_dir(path)
+    } else {
+        std::fs::remove_file(entry.path())
+    }
 }
 
 #[cfg(test)]

@@ -7,9 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::path::Path;
 
 pub mod guard;
 pub mod interrupt;
@@ -96,60 +94,9 @@ pub fn write(
     destination: &Path,
     kind: guard::Kind,
 ) -> Result<Option<String>, WriteFailure> {
-    let what = destination.display().to_string();
-    let owner = guard::owner(destination, kind);
-    if !owner.replaceable() {
-        return Err(WriteFailure::Refused(guard::not_ours(destination, &what)));
-    }
-    let parent = match destination.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(WriteFailure::io(format!(
-        "make the folder {}",
-        parent.display()
-    )))?;
-    let _ = guard::remove_leftovers(destination, kind);
-    let name = destination
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let Some(_writing) = interrupt::writing() else {
-        return Err(WriteFailure::Interrupted);
-    };
-    // Dropped on any early return: the staging folder goes with it.
-    let staging = tempfile::Builder::new()
-        .prefix(&guard::own_staging_prefix(&name))
-        .tempdir_in(&parent)
-        .map_err(WriteFailure::io(format!(
-            "make a temporary folder in {}",
-            parent.display()
-        )))?;
-    let marker = staging.path().join(guard::MARKER);
-    std::fs::write(&marker, guard::MARKER_TEXT)
-        .map_err(WriteFailure::io(format!("write {}", marker.display())))?;
-    let folders: std::collections::BTreeSet<PathBuf> = tree
-        .files
-        .keys()
-        .filter_map(|path| staging.path().join(path).parent().map(Path::to_path_buf))
-        .collect();
-    for folder in &folders {
-        std::fs::create_dir_all(folder).map_err(WriteFailure::io(format!(
-            "make the folder {}",
-            folder.display()
-        )))?;
-    }
-    // Many small files: written in parallel, the wait on the disk overlaps.
-    tree.files.par_iter().try_for_each(|(path, bytes)| {
-        if interrupt::stopped().is_some() {
-            return Err(WriteFailure::Interrupted);
-        }
-        std::fs::write(staging.path().join(path), bytes)
-            .map_err(WriteFailure::io(format!("write {name}/{path}")))
-    })?;
-    let swapped = interrupt::unless_stopped(|| swap_in(staging, destination, &parent, &name))
-        .unwrap_or(Err(WriteFailure::Interrupted));
-    drop(_writing);
-    swapped
+    let staged = staged::Staged::begin(destination, kind)?;
+    staged.add("", tree)?;
+    staged.finish()
 }
 
 /// The written staging folder into the destination's place; the old output,

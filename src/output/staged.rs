@@ -1,15 +1,49 @@
 //! An output written in parts: a trust's schools one after another, each
 //! part's files put in the staging folder as soon as they are rendered and
 //! then dropped from memory, the whole swapped in at the end exactly as
-//! `write` swaps in one tree. Dropped without `finish` (a school failed,
-//! a signal came), the staging folder goes and the last good output stays
-//! as it was.
+//! `write` swaps in one tree (`write` is one `add` of its whole tree).
+//! Dropped without `finish` (a school failed, a signal came), the staging
+//! folder goes and the last good output stays as it was.
 
+use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use super::{Tree, WriteFailure, guard, interrupt};
+
+/// Every folder the tree's files are in (`parents`, `parents/online`),
+/// by depth: those of the first level first.
+fn folder_levels(tree: &Tree) -> Vec<Vec<&str>> {
+    let mut folders = std::collections::BTreeSet::new();
+    for path in tree.files.keys() {
+        for (end, _) in path.match_indices('/') {
+            folders.insert(&path[..end]);
+        }
+    }
+    let mut levels: Vec<Vec<&str>> = Vec::new();
+    for folder in folders {
+        let depth = folder.matches('/').count();
+        if levels.len() <= depth {
+            levels.resize_with(depth + 1, Vec::new);
+        }
+        levels[depth].push(folder);
+    }
+    levels
+}
+
+/// Makes `target` a second name of `old` when `old` is a plain file with
+/// exactly `bytes` in it (the previous output's copy of an unchanged
+/// page), so that an unchanged file costs no new file on the disk. False
+/// when it is not, or when the link cannot be made; the caller writes.
+fn link_if_unchanged(old: &Path, bytes: &[u8], target: &Path) -> bool {
+    let same = std::fs::symlink_metadata(old).is_ok_and(|meta| {
+        meta.is_file()
+            && meta.len() == bytes.len() as u64
+            && std::fs::read(old).is_ok_and(|was| was == bytes)
+    });
+    same && std::fs::hard_link(old, target).is_ok()
+}
 
 /// An output being written: the staging folder beside its destination.
 pub struct Staged {
@@ -17,6 +51,9 @@ pub struct Staged {
     destination: PathBuf,
     parent: PathBuf,
     name: String,
+    /// The output being replaced, when it is policyweb's: a file the new
+    /// output has byte for byte is linked from it, not written again.
+    previous: Option<PathBuf>,
     /// Held from the first file to the swap, so that a signal lets the
     /// staging folder be removed.
     _writing: interrupt::Writing,
@@ -27,7 +64,8 @@ impl Staged {
     /// (see `guard`); leftovers of killed builds are removed first.
     pub fn begin(destination: &Path, kind: guard::Kind) -> Result<Staged, WriteFailure> {
         let what = destination.display().to_string();
-        if !guard::owner(destination, kind).replaceable() {
+        let owner = guard::owner(destination, kind);
+        if !owner.replaceable() {
             return Err(WriteFailure::Refused(guard::not_ours(destination, &what)));
         }
         let parent = match destination.parent() {
@@ -55,11 +93,17 @@ impl Staged {
         let marker = staging.path().join(guard::MARKER);
         std::fs::write(&marker, guard::MARKER_TEXT)
             .map_err(WriteFailure::io(format!("write {}", marker.display())))?;
+        let previous = matches!(
+            owner,
+            guard::Owner::Policyweb | guard::Owner::EarlierPolicyweb
+        )
+        .then(|| destination.to_path_buf());
         Ok(Staged {
             staging,
             destination: destination.to_path_buf(),
             parent,
             name,
+            previous,
             _writing: writing,
         })
     }
@@ -70,31 +114,50 @@ impl Staged {
         let base = if folder.is_empty() {
             self.staging.path().to_path_buf()
         } else {
-            self.staging.path().join(folder)
-        };
-        let folders: std::collections::BTreeSet<PathBuf> = tree
-            .files
-            .keys()
-            .filter_map(|path| base.join(path).parent().map(Path::to_path_buf))
-            .collect();
-        for made in &folders {
-            std::fs::create_dir_all(made).map_err(WriteFailure::io(format!(
+            let base = self.staging.path().join(folder);
+            std::fs::create_dir_all(&base).map_err(WriteFailure::io(format!(
                 "make the folder {}",
-                made.display()
+                base.display()
             )))?;
+            base
+        };
+        // Each folder made once, a level at a time, the folders of one level
+        // in parallel (every parent exists before its children are made).
+        for level in folder_levels(tree) {
+            level.par_iter().try_for_each(|made| {
+                let path = base.join(made);
+                match std::fs::create_dir(&path) {
+                    // A part added later may share a folder with an earlier one.
+                    Err(error) if error.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => {
+                        Ok(())
+                    }
+                    made => made.map_err(WriteFailure::io(format!(
+                        "make the folder {}",
+                        path.display()
+                    ))),
+                }
+            })?;
         }
         let shown = |path: &str| {
             if folder.is_empty() {
-                format!("{}/{path}", self.name)
+                format!("write {}/{path}", self.name)
             } else {
-                format!("{}/{folder}/{path}", self.name)
+                format!("write {}/{folder}/{path}", self.name)
             }
         };
+        let previous = self.previous.as_ref().map(|previous| previous.join(folder));
+        // Many small files: written in parallel, the wait on the disk overlaps.
         tree.files.par_iter().try_for_each(|(path, bytes)| {
             if interrupt::stopped().is_some() {
                 return Err(WriteFailure::Interrupted);
             }
-            std::fs::write(base.join(path), bytes).map_err(WriteFailure::io(shown(path)))
+            let target = base.join(path);
+            if let Some(previous) = &previous
+                && link_if_unchanged(&previous.join(path), bytes, &target)
+            {
+                return Ok(());
+            }
+            std::fs::write(&target, bytes).map_err(WriteFailure::io(shown(path)))
         })
     }
 
@@ -107,6 +170,7 @@ impl Staged {
             parent,
             name,
             _writing,
+            ..
         } = self;
         let swapped =
             interrupt::unless_stopped(|| super::swap_in(staging, &destination, &parent, &name))

@@ -15,7 +15,9 @@ use serde::Serialize;
 use super::ViewOutput;
 use super::context::{Edition, Link, PageSpec, RevisionInfo, ViewPage, chrome, revision_info};
 use super::theme::Theme;
-use crate::changes::{self, ChangeKind, Changes, SectionChange};
+use std::sync::Arc;
+
+use crate::changes::{ChangeKind, Changes, Comparisons, SectionChange};
 use crate::model::{Approval, Revision, Site, View};
 use crate::urls;
 
@@ -25,13 +27,13 @@ pub struct Step<'a> {
     pub old: Option<&'a Revision>,
     pub new: &'a Revision,
     /// What changed from `old` to `new` in the view.
-    pub changes: Option<Changes>,
+    pub changes: Option<Arc<Changes>>,
 }
 
 /// The revisions a view tells about, oldest first: every approved one, and
 /// on a governance view the open draft. Only the newest revision can be a
 /// draft, so each one's predecessor is approved.
-pub fn steps<'a>(site: &'a Site, view: &View) -> Vec<Step<'a>> {
+pub fn steps<'a>(site: &'a Site, view: &View, comparisons: &Comparisons) -> Vec<Step<'a>> {
     let mut steps = Vec::new();
     let mut previous: Option<&Revision> = None;
     for revision in &site.revisions {
@@ -41,7 +43,7 @@ pub fn steps<'a>(site: &'a Site, view: &View) -> Vec<Step<'a>> {
         steps.push(Step {
             old: previous,
             new: revision,
-            changes: previous.map(|old| changes::compare(site, old, revision, Some(&view.id))),
+            changes: previous.map(|old| comparisons.compare(site, old, revision, Some(&view.id))),
         });
         previous = Some(revision);
     }
@@ -128,10 +130,10 @@ pub struct Latest {
     pub every: String,
 }
 
-pub fn latest(site: &Site, view: &View, from: &str) -> Option<Latest> {
+pub fn latest(site: &Site, view: &View, from: &str, comparisons: &Comparisons) -> Option<Latest> {
     let current = site.current()?;
     let changed = predecessor(site, current).map(|old| {
-        let changes = changes::compare(site, old, current, Some(&view.id));
+        let changes = comparisons.compare(site, old, current, Some(&view.id));
         Link {
             title: changed_line(view, current, &changes),
             url: urls::relative(from, &urls::changes(&view.id, &old.id, &current.id)),
@@ -146,13 +148,18 @@ pub fn latest(site: &Site, view: &View, from: &str) -> Option<Latest> {
 /// The sections of an edition that changed from the revision before it,
 /// each with the address of its change (a page path with its anchor), for
 /// the "Updated in this revision" note.
-pub fn updated_sections(site: &Site, edition: &Edition) -> HashMap<String, String> {
+pub fn updated_sections(
+    site: &Site,
+    edition: &Edition,
+    comparisons: &Comparisons,
+) -> HashMap<String, String> {
     let (view, revision) = (edition.view, edition.revision);
     let Some(old) = predecessor(site, revision) else {
         return HashMap::new();
     };
     let page = urls::changes(&view.id, &old.id, &revision.id);
-    changes::compare(site, old, revision, Some(&view.id))
+    comparisons
+        .compare(site, old, revision, Some(&view.id))
         .sections
         .iter()
         .filter(|c| touched(c))
@@ -214,7 +221,7 @@ pub fn history_page(
                     &urls::view(&super::revisions::base_of(site, view, step.new)),
                 ),
                 old: step.old.map(|o| o.id.clone()),
-                what: step.changes.as_ref().and_then(what_changed),
+                what: step.changes.as_deref().and_then(what_changed),
                 sections: step.changes.as_ref().map_or_else(Vec::new, |changes| {
                     changes
                         .sections

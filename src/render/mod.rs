@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::changes::Comparisons;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId};
 use crate::html::StartTag;
 use crate::links::internal::{LinkSources, PageTags};
@@ -62,9 +63,23 @@ pub struct RenderCache {
     /// Each page as finished, by a hash of its path and rendered HTML: a
     /// job rendered again minifies only the pages whose HTML changed.
     pages: FinishedPages,
+    /// Set for a build that renders once (`build`): nothing is kept, so
+    /// each page is moved, not copied, from its job into the tree, and no
+    /// page is hashed.
+    once: bool,
     /// Each section as validation read it: a section page is laid out
     /// from it, not read again, while it is the site's as it is.
     pub sections: SectionReads,
+}
+
+impl RenderCache {
+    /// A cache for a single render: it keeps nothing.
+    pub fn once() -> RenderCache {
+        RenderCache {
+            once: true,
+            ..RenderCache::default()
+        }
+    }
 }
 
 /// A page as it is written: minified, with its start tags read before.
@@ -76,7 +91,7 @@ struct Finished {
 type FinishedPages = HashMap<u64, Arc<Finished>>;
 
 pub fn render(site: &Site) -> Rendered {
-    render_cached(site, &mut RenderCache::default())
+    render_cached(site, &mut RenderCache::once())
 }
 
 pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
@@ -89,40 +104,45 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         .as_ref()
         .filter(|(fingerprint, _)| *fingerprint == inputs.site)
         .map(|(_, theme)| Ok(Arc::clone(theme)));
-    let theme =
-        match kept.unwrap_or_else(|| theme::load(&site.root, &site.settings.theme).map(Arc::new)) {
-            Ok(theme) => {
-                cache.theme = Some((inputs.site, Arc::clone(&theme)));
-                theme
-            }
-            Err(problem) => {
-                diagnostics.push(problem);
-                return Rendered {
-                    public: Tree::default(),
-                    restricted: Tree::default(),
-                    public_links: LinkSources::default(),
-                    restricted_links: LinkSources::default(),
-                    public_tags: PageTags::default(),
-                    restricted_tags: PageTags::default(),
-                    diagnostics,
-                };
-            }
-        };
+    let theme = match kept.unwrap_or_else(|| theme::load(&site.root, &site.settings.theme)) {
+        Ok(theme) => {
+            cache.theme = Some((inputs.site, Arc::clone(&theme)));
+            theme
+        }
+        Err(problem) => {
+            diagnostics.push(problem);
+            return Rendered {
+                public: Tree::default(),
+                restricted: Tree::default(),
+                public_links: LinkSources::default(),
+                restricted_links: LinkSources::default(),
+                public_tags: PageTags::default(),
+                restricted_tags: PageTags::default(),
+                diagnostics,
+            };
+        }
+    };
     // Every revision of every view is a job of its own, so that the work
     // spreads over the cores even when one view carries most of it.
     let jobs = jobs(site);
     let keyed: Vec<(String, u64)> = jobs.iter().map(|job| job.identity(site, &inputs)).collect();
     let kept_pages = &cache.pages;
+    let once = cache.once;
+    let comparisons = Comparisons::default();
     let outputs: Vec<(Arc<ViewOutput>, FinishedPages)> = jobs
         .par_iter()
         .zip(&keyed)
         .map(|(job, (key, fingerprint))| match cache.jobs.get(key) {
             Some((kept, output)) if kept == fingerprint => (Arc::clone(output), HashMap::new()),
             _ => {
-                let mut output = job.run(site, &theme, reads);
+                let mut output = job.run(site, &theme, reads, &comparisons);
                 // A trial's pages are never written, so never finished.
                 let fresh = match job {
                     Job::Trial(_) => HashMap::new(),
+                    _ if once => {
+                        output.finish_once();
+                        HashMap::new()
+                    }
                     _ => output.finish(kept_pages),
                 };
                 (Arc::new(output), fresh)
@@ -130,30 +150,34 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         })
         .collect();
     let mut shared = ViewOutput {
-        tree: pages::shared(site, &theme, &mut diagnostics),
+        tree: pages::shared(site, &theme, &comparisons, &mut diagnostics),
         ..ViewOutput::default()
     };
-    let shared_fresh = shared.finish(&cache.pages);
-    // Keep every page this render used, and only those.
-    let mut finished = FinishedPages::new();
-    let used = outputs
-        .iter()
-        .map(|(output, fresh)| (output.as_ref(), fresh))
-        .chain([(&shared, &shared_fresh)]);
-    for (output, fresh) in used {
-        for key in &output.finished {
-            if let Some(page) = fresh.get(key).or_else(|| cache.pages.get(key)) {
-                finished.insert(*key, Arc::clone(page));
+    if once {
+        shared.finish_once();
+    } else {
+        let shared_fresh = shared.finish(&cache.pages);
+        // Keep every page this render used, and only those.
+        let mut finished = FinishedPages::new();
+        let used = outputs
+            .iter()
+            .map(|(output, fresh)| (output.as_ref(), fresh))
+            .chain([(&shared, &shared_fresh)]);
+        for (output, fresh) in used {
+            for key in &output.finished {
+                if let Some(page) = fresh.get(key).or_else(|| cache.pages.get(key)) {
+                    finished.insert(*key, Arc::clone(page));
+                }
             }
         }
+        cache.pages = finished;
+        cache.jobs = keyed
+            .into_iter()
+            .zip(&outputs)
+            .map(|((key, fingerprint), (output, _))| (key, (fingerprint, Arc::clone(output))))
+            .collect();
     }
-    cache.pages = finished;
     cache.sections = sections;
-    cache.jobs = keyed
-        .into_iter()
-        .zip(&outputs)
-        .map(|((key, fingerprint), (output, _))| (key, (fingerprint, Arc::clone(output))))
-        .collect();
 
     let mut public = ViewOutput::default();
     let mut restricted = ViewOutput::default();
@@ -169,7 +193,11 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         } else {
             &mut public
         };
-        into.absorb_output(&output);
+        // Moved when the cache keeps no copy of it, copied when it does.
+        match Arc::try_unwrap(output) {
+            Ok(output) => into.absorb_owned(output),
+            Err(output) => into.absorb_output(&output),
+        }
     }
     if !restricted.tree.files.is_empty() {
         for (path, bytes) in &shared.tree.files {
@@ -179,10 +207,10 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         }
         let mut statement = ViewOutput::default();
         pages::restricted_shared(site, &theme, &mut statement);
-        statement.finish(&FinishedPages::new());
-        restricted.absorb_output(&statement);
+        statement.finish_once();
+        restricted.absorb_owned(statement);
     }
-    public.absorb_output(&shared);
+    public.absorb_owned(shared);
     // The reviews and links pages say what the last link check found; a
     // public one only of what public pages already link to, so that no
     // address or place of a restricted view reaches public/.
@@ -198,8 +226,8 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         };
         let mut link_pages = ViewOutput::default();
         pages::link_pages(site, &theme, &edition, shown, &mut link_pages);
-        link_pages.finish(&FinishedPages::new());
-        into.absorb_output(&link_pages);
+        link_pages.finish_once();
+        into.absorb_owned(link_pages);
     }
     pages::sitemap(
         site,
@@ -267,6 +295,27 @@ impl ViewOutput {
             self.finished.push(key);
         }
         fresh
+    }
+
+    /// `finish` for pages no cache will keep: each read for its tags and
+    /// minified in place, nothing hashed or copied.
+    fn finish_once(&mut self) {
+        for (path, bytes) in &mut self.tree.files {
+            if !path.ends_with(".html") {
+                continue;
+            }
+            let tags = crate::links::internal::tags_of(bytes);
+            *bytes = crate::output::minify_page(bytes);
+            self.tags.insert(path.clone(), Arc::new(tags));
+        }
+    }
+
+    /// `absorb_output` for an output no one else holds: moved, not copied.
+    fn absorb_owned(&mut self, mut other: ViewOutput) {
+        self.tree.files.append(&mut other.tree.files);
+        self.links.extend(other.links);
+        self.diagnostics.append(&mut other.diagnostics);
+        self.tags.extend(other.tags);
     }
 
     fn absorb_output(&mut self, other: &ViewOutput) {
@@ -463,22 +512,42 @@ impl Job<'_> {
         }
     }
 
-    fn run(&self, site: &Site, theme: &theme::Theme, reads: Option<&SectionReads>) -> ViewOutput {
+    fn run(
+        &self,
+        site: &Site,
+        theme: &theme::Theme,
+        reads: Option<&SectionReads>,
+        comparisons: &Comparisons,
+    ) -> ViewOutput {
         let mut output = ViewOutput::default();
         let read = |edition: &Edition| reads.and_then(|reads| reads.of(edition));
         match self {
             Job::Edition(edition) => {
-                pages::edition_pages(site, theme, edition, read(edition), &mut output);
+                pages::edition_pages(
+                    site,
+                    theme,
+                    edition,
+                    read(edition),
+                    comparisons,
+                    &mut output,
+                );
             }
             Job::Curriculum(edition) => curriculum::pages(site, theme, edition, &mut output),
             Job::Unpublished(view) => pages::unpublished(site, theme, view, &mut output),
             Job::Timeline(view) => revisions::timeline(site, theme, view, &mut output),
             Job::Changes(view, old, new) => {
-                revisions::changes(site, theme, view, (old, new), &mut output);
+                revisions::changes(site, theme, view, (old, new), comparisons, &mut output);
             }
-            Job::History(view) => history(site, theme, view, &mut output),
+            Job::History(view) => history(site, theme, view, comparisons, &mut output),
             Job::Trial(edition) => {
-                pages::edition_pages(site, theme, edition, read(edition), &mut output);
+                pages::edition_pages(
+                    site,
+                    theme,
+                    edition,
+                    read(edition),
+                    comparisons,
+                    &mut output,
+                );
                 curriculum::pages(site, theme, edition, &mut output);
             }
         }
@@ -525,11 +594,17 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
 
 /// A view's list of what changed in each revision, and its feed: the same
 /// comparisons, made once for both.
-fn history(site: &Site, theme: &theme::Theme, view: &View, output: &mut ViewOutput) {
+fn history(
+    site: &Site,
+    theme: &theme::Theme,
+    view: &View,
+    comparisons: &Comparisons,
+    output: &mut ViewOutput,
+) {
     let Some(edition) = Edition::main(site, view) else {
         return;
     };
-    let steps = changes_view::steps(site, view);
+    let steps = changes_view::steps(site, view, comparisons);
     let feed = feed::published(site, view).then(|| urls::feed(&view.id));
     changes_view::history_page(site, theme, &edition, &steps, feed.as_deref(), output);
     if feed.is_some() {

@@ -8,6 +8,7 @@ use tera::Context;
 use super::ViewOutput;
 use super::context::{Edition, Link, PageSpec, Standing, ViewPage, chrome, view_crumbs};
 use super::theme::Theme;
+use crate::changes::Comparisons;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::internal::PageTags;
 use crate::markdown::{self, Mode, Page, RenderedSection};
@@ -76,11 +77,12 @@ pub fn edition_pages(
     theme: &Theme,
     edition: &Edition,
     read: Option<&[RenderedSection]>,
+    comparisons: &Comparisons,
     output: &mut ViewOutput,
 ) {
-    contents_page(site, theme, edition, output);
+    contents_page(site, theme, edition, comparisons, output);
     let sections = edition.shown();
-    let updated = super::changes_view::updated_sections(site, edition);
+    let updated = super::changes_view::updated_sections(site, edition, comparisons);
     let read = read.filter(|read| read.len() == sections.len());
     let facts: Vec<super::a_z::SectionFacts> = (0..sections.len())
         .map(|position| {
@@ -113,7 +115,13 @@ pub fn edition_pages(
     }
 }
 
-fn contents_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+fn contents_page(
+    site: &Site,
+    theme: &Theme,
+    edition: &Edition,
+    comparisons: &Comparisons,
+    output: &mut ViewOutput,
+) {
     let view = edition.view;
     let path = urls::view(&edition.base);
     let mut breadcrumbs = view_crumbs(site, edition, &path);
@@ -136,7 +144,10 @@ fn contents_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut Vie
         context.insert("pending", &super::revisions::pending(site, view, &path));
     }
     if edition.standing == Standing::Current {
-        context.insert("latest", &super::changes_view::latest(site, view, &path));
+        context.insert(
+            "latest",
+            &super::changes_view::latest(site, view, &path, comparisons),
+        );
     }
     output.page(theme, "view.html", &path, &context);
 }
@@ -739,7 +750,12 @@ struct ViewCard {
 }
 
 /// Pages and files outside any view: landing, 404 and assets.
-pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree {
+pub fn shared(
+    site: &Site,
+    theme: &Theme,
+    comparisons: &Comparisons,
+    diagnostics: &mut Diagnostics,
+) -> Tree {
     let mut tree = Tree::default();
     let mut render = |template: &str, path: &str, context: &Context| match theme
         .render(template, path, context)
@@ -768,7 +784,7 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
             title: v.title.clone(),
             description: v.description.clone(),
             url: urls::relative(&path, &urls::view(&v.id)),
-            latest: super::changes_view::latest(site, v, &path),
+            latest: super::changes_view::latest(site, v, &path, comparisons),
         })
         .collect();
     context.insert("views", &views);

@@ -62,12 +62,13 @@ pub fn changes(
     theme: &Theme,
     view: &View,
     (old, new): (&Revision, &Revision),
+    comparisons: &changes::Comparisons,
     output: &mut ViewOutput,
 ) {
     let Some(edition) = Edition::main(site, view) else {
         return;
     };
-    let changes = changes::compare(site, old, new, Some(&view.id));
+    let changes = comparisons.compare(site, old, new, Some(&view.id));
     changes_page(site, theme, &edition, &changes, false, output);
     changes_page(site, theme, &edition, &changes, true, output);
 }

@@ -3,6 +3,7 @@
 //! site's own `themes/<name>/` replaces it file by file.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use tera::Tera;
 
@@ -152,7 +153,7 @@ impl Theme {
 
 /// The theme named in site.yaml: the site's own files where it has them,
 /// the built-in default's otherwise.
-pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+pub fn load(root: &Path, name: &str) -> Result<Arc<Theme>, Diagnostic> {
     let folder = root.join("themes").join(name);
     if name != "default" && !folder.is_dir() {
         return Err(
@@ -179,6 +180,47 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
             read(&format!("templates/{file}"), default)?,
         ));
     }
+    let mut assets = Vec::new();
+    for (file, default) in DEFAULT_STATIC {
+        assets.push((
+            file.to_string(),
+            read(&format!("static/{file}"), default)?.into_bytes(),
+        ));
+    }
+    // Schools built in one run mostly share a theme: its templates are
+    // parsed once, and given again to every site with the same files.
+    let mut parsed = PARSED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, theme)) = parsed
+        .iter()
+        .find(|(sources, _)| sources.0 == templates && sources.1 == assets)
+    {
+        return Ok(Arc::clone(theme));
+    }
+    let theme = Arc::new(parse(name, templates.clone(), assets.clone())?);
+    if parsed.len() == PARSED_KEPT {
+        parsed.remove(0);
+    }
+    parsed.push(((templates, assets), Arc::clone(&theme)));
+    Ok(theme)
+}
+
+/// A theme's files as read: its templates and its static files.
+type ThemeFiles = (Vec<(String, String)>, Vec<(String, Vec<u8>)>);
+
+/// The themes parsed in this process, with the files each was parsed
+/// from: the last few, so a run over many schools with their own themes
+/// keeps no more than these.
+static PARSED: std::sync::Mutex<Vec<(ThemeFiles, Arc<Theme>)>> = std::sync::Mutex::new(Vec::new());
+const PARSED_KEPT: usize = 4;
+
+/// The templates parsed, and the static files kept, as one theme.
+fn parse(
+    name: &str,
+    templates: Vec<(String, String)>,
+    assets: Vec<(String, Vec<u8>)>,
+) -> Result<Theme, Diagnostic> {
     let mut tera = Tera::default();
     tera.add_raw_templates(templates).map_err(|e| {
         Diagnostic::error(format!(
@@ -192,13 +234,6 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
     // The same escaping as Markdown output: `<>&"'` only, so addresses keep
     // their slashes in links and the sitemap.
     tera.set_escape_fn(crate::html::escape);
-    let mut assets = Vec::new();
-    for (file, default) in DEFAULT_STATIC {
-        assets.push((
-            file.to_string(),
-            read(&format!("static/{file}"), default)?.into_bytes(),
-        ));
-    }
     Ok(Theme { tera, assets })
 }
 
