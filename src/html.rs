@@ -28,6 +28,9 @@ impl StartTag {
 #[derive(Default)]
 struct Collector {
     tags: RefCell<Vec<StartTag>>,
+    /// Whether to keep the text too (only `text_of` wants it).
+    keep_text: bool,
+    text: RefCell<String>,
 }
 
 impl TokenSink for Collector {
@@ -39,15 +42,20 @@ impl TokenSink for Collector {
             name,
             attrs,
             ..
-        }) = token
+        }) = &token
         {
             self.tags.borrow_mut().push(StartTag {
                 name: name.to_string(),
                 attributes: attrs
-                    .into_iter()
+                    .iter()
                     .map(|a| (a.name.local.to_string(), a.value.to_string()))
                     .collect(),
             });
+        }
+        if let Token::CharacterTokens(text) = token
+            && self.keep_text
+        {
+            self.text.borrow_mut().push_str(&text);
         }
         TokenSinkResult::Continue
     }
@@ -61,6 +69,21 @@ pub fn start_tags(html: &str) -> Vec<StartTag> {
     let _ = tokenizer.feed(&queue);
     tokenizer.end();
     tokenizer.sink.tags.take()
+}
+
+/// The text a reader sees in a fragment of HTML: its tags dropped and
+/// its character references decoded (`<a>S&amp;T</a>` is `S&T`).
+pub fn text_of(html: &str) -> String {
+    let collector = Collector {
+        keep_text: true,
+        ..Collector::default()
+    };
+    let tokenizer = Tokenizer::new(collector, TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+    tokenizer.sink.text.take()
 }
 
 /// Text made safe to place in HTML content or a quoted attribute.
