@@ -65,11 +65,10 @@ pub fn escape_text_markup(page: &[u8]) -> Cow<'_, [u8]> {
         };
         let end =
             find_ignoring_case(&page[i.min(page.len())..], closing).map_or(page.len(), |at| i + at);
-        if escaped {
-            for k in i..end {
-                if page[k] == b'<' {
-                    replace(&mut out, &mut copied, k, b"&lt;");
-                }
+        if escaped && i < end {
+            let opening = page[i..end].iter().enumerate().filter(|(_, b)| **b == b'<');
+            for (k, _) in opening {
+                replace(&mut out, &mut copied, i + k, b"&lt;");
             }
         }
         i = end + closing.len().min(page.len() - end);
