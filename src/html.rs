@@ -31,6 +31,9 @@ struct Collector {
     /// Keep only the tags it accepts, with only the attributes it names
     /// (`start_tags_naming`); every tag and attribute without it.
     only: Option<&'static [&'static str]>,
+    /// Whether to keep the text too (only `text_of` wants it).
+    keep_text: bool,
+    text: RefCell<String>,
 }
 
 impl TokenSink for Collector {
@@ -42,11 +45,11 @@ impl TokenSink for Collector {
             name,
             attrs,
             ..
-        }) = token
+        }) = &token
         {
             let kept = |local: &str| self.only.is_none_or(|only| only.contains(&local));
             let attributes: Vec<(String, String)> = attrs
-                .into_iter()
+                .iter()
                 .filter(|a| kept(&a.name.local))
                 .map(|a| (a.name.local.to_string(), a.value.to_string()))
                 .collect();
@@ -56,6 +59,11 @@ impl TokenSink for Collector {
                     attributes,
                 });
             }
+        }
+        if let Token::CharacterTokens(text) = token
+            && self.keep_text
+        {
+            self.text.borrow_mut().push_str(&text);
         }
         TokenSinkResult::Continue
     }
@@ -79,12 +87,26 @@ fn collect(html: &str, only: Option<&'static [&'static str]>) -> Vec<StartTag> {
         only,
         ..Collector::default()
     };
+    tokenize(html, collector).tags.take()
+}
+
+/// The text a reader sees in a fragment of HTML: its tags dropped and
+/// its character references decoded (`<a>S&amp;T</a>` is `S&T`).
+pub fn text_of(html: &str) -> String {
+    let collector = Collector {
+        keep_text: true,
+        ..Collector::default()
+    };
+    tokenize(html, collector).text.take()
+}
+
+fn tokenize(html: &str, collector: Collector) -> Collector {
     let tokenizer = Tokenizer::new(collector, TokenizerOpts::default());
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from_slice(html));
     let _ = tokenizer.feed(&queue);
     tokenizer.end();
-    tokenizer.sink.tags.take()
+    tokenizer.sink
 }
 
 /// Text made safe to place in HTML content or a quoted attribute.

@@ -257,7 +257,7 @@ fn link_health(report: &Report) -> LinkHealth {
     }
     LinkHealth {
         checked_at: report.checked_at.clone(),
-        checked_on: report.day().to_string(),
+        checked_on: report.day(),
         counts: report.counts(),
         summary: report::summary(report),
         broken,

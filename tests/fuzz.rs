@@ -44,9 +44,11 @@ fn today() -> NaiveDate {
 fn fixture(name: &'static str) -> &'static [(PathBuf, Vec<u8>)] {
     static MINIMAL: OnceLock<Vec<(PathBuf, Vec<u8>)>> = OnceLock::new();
     static CURRICULUM: OnceLock<Vec<(PathBuf, Vec<u8>)>> = OnceLock::new();
+    static TRUST: OnceLock<Vec<(PathBuf, Vec<u8>)>> = OnceLock::new();
     let cell = match name {
         "minimal" => &MINIMAL,
         "curriculum" => &CURRICULUM,
+        "trust" => &TRUST,
         other => panic!("no fixture cache for {other}"),
     };
     cell.get_or_init(|| {
@@ -546,6 +548,23 @@ yaml_target!(yaml_documents_run, "minimal", "documents");
 yaml_target!(yaml_reviews_run, "minimal", "reviews");
 yaml_target!(yaml_strands_run, "curriculum", "strands");
 yaml_target!(yaml_curriculum_run, "curriculum", "curriculum");
+yaml_target!(yaml_glossary_run, "minimal", "glossary");
+
+/// trust.yaml over the trust fixture's three schools: read and checked
+/// (ids, paths, links and `..` out of the trust's folder), then every
+/// school's status, as `status --root TRUST` shows it. A trust.yaml with
+/// errors has no status; one without names every school it lists.
+fn trust_run(input: &[u8]) -> Signal {
+    let scratch = site_from("trust", &one_file("trust.yaml", input));
+    let (trust, sources, diagnostics) = policyweb::trust::load(&scratch.root);
+    let _ = diagnostics.render(&sources, false);
+    if trust.is_some() && thorough() {
+        let (status, sources, more) = policyweb::commands::trust::status(&scratch.root, today());
+        let _ = more.render(&sources, false);
+        assert!(status.is_some(), "a trust.yaml without errors has a status");
+    }
+    signal_of(&diagnostics)
+}
 
 /// Two revisions (the curriculum fixture's frozen 2024-25 and working
 /// 2025-26) with the bundle's files over them: every pair compared in
@@ -715,6 +734,14 @@ target!(
     YAML_WORDS,
     yaml_curriculum_run
 );
+target!(
+    yaml_glossary,
+    "yaml-glossary",
+    false,
+    YAML_WORDS,
+    yaml_glossary_run
+);
+target!(trust_yaml, "trust-yaml", false, YAML_WORDS, trust_run);
 target!(changes, "changes", true, MARKDOWN_WORDS, changes_run);
 target!(site, "site", true, MARKDOWN_WORDS, site_run);
 

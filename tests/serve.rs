@@ -591,3 +591,31 @@ fn bound_to_every_address_restricted_views_are_not_served_unless_allowed() {
     assert_eq!(status, 200);
     assert!(page.contains("Preview of a restricted view"));
 }
+
+/// Bound to every address, an error's overlay does not quote the site's
+/// files: a restricted section's text stays in the terminal.
+#[test]
+fn bound_to_every_address_the_error_overlay_quotes_nothing_of_the_site() {
+    let site = Site::copy_of("restricted");
+    let preview = Preview::start_with(&site, &["--bind", "0.0.0.0"]);
+    preview.wait_for("restricted views are not served");
+    let events = preview.events();
+    site.replace(
+        "content/040-casework-log.md",
+        "The Quillfeather log is kept",
+        "The [[role:quillfeather-keeper]] keeps the Quillfeather log",
+    );
+    reload(&events);
+    let (status, page) = preview.get("/");
+    assert_eq!(status, 200);
+    assert!(page.contains("The last change has an error"), "{page}");
+    assert!(page.contains("shown in the terminal"), "{page}");
+    for secret in ["Quillfeather", "quillfeather", "casework", "Wrenfield"] {
+        assert!(
+            !page.contains(secret),
+            "the overlay quotes `{secret}`: {page}"
+        );
+    }
+    // The terminal still has the whole error.
+    preview.wait_for("content/040-casework-log.md");
+}

@@ -318,3 +318,42 @@ fn a_met_deadline_leaves_the_review_in_its_place() {
     assert_eq!(json["deadlines"], serde_json::json!([]));
     assert_eq!(json["checks"].as_array().unwrap().len(), 4);
 }
+
+/// The report records the instant of the check in UTC; `status` counts
+/// days on the local clock, so the day of the check is the local one: a
+/// check at 00:30 on a British summer night was today, not yesterday.
+#[test]
+fn the_day_of_the_last_check_is_the_local_day_of_its_recorded_time() {
+    let site = Site::copy_of("status");
+    site.write(
+        ".policyweb/link-report.json",
+        r#"{"checked_at": "2024-05-31T23:30:00Z", "links": []}"#,
+    );
+    let status_in = |zone: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_policyweb"))
+            .args(["status", "--today", TODAY, "--format", "json", "--root"])
+            .arg(site.root())
+            .env("TZ", zone)
+            .output()
+            .expect("policyweb runs");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+        json["links"]["checked_on"].as_str().unwrap().to_string()
+    };
+    // 23:30 UTC is 00:30 the next day in London (BST, UTC+1) and 19:30
+    // the same day in New York (EDT, UTC-4).
+    assert_eq!(status_in("Europe/London"), "2024-06-01");
+    assert_eq!(status_in("America/New_York"), "2024-05-31");
+    assert_eq!(status_in("UTC"), "2024-05-31");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_policyweb"))
+        .args(["status", "--today", TODAY, "--root"])
+        .arg(site.root())
+        .env("TZ", "Europe/London")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains("\nLinks (checked 1 June 2024, today)\n"),
+        "{stdout}"
+    );
+}

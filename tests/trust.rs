@@ -479,3 +479,61 @@ fn names_from_the_schools_and_trust_yaml_are_text_on_the_trusts_pages() {
         assert!(html.contains("Ashford &lt;img"), "{}", page.display());
     }
 }
+
+/// What only rendering finds (here a link to a page no school writes)
+/// stops a school's own `status`, so it stops the trust's, at the
+/// school's path.
+#[test]
+fn status_of_a_trust_fails_on_what_only_rendering_a_school_finds() {
+    let site = trust();
+    site.replace(
+        "school-b/content/020-reporting.md",
+        "Tell any member of staff,",
+        "See [the log](../incident-log/). Tell any member of staff,",
+    );
+    let alone = site.run(&[
+        "status",
+        "--today",
+        TODAY,
+        "--root",
+        &site.path("school-b").to_string_lossy(),
+    ]);
+    assert_eq!(alone.code, 1, "{}", alone.stderr);
+    let run = site.run_here(&["status", "--today", TODAY]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("--> school-b/content/020-reporting.md:8:5"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("incident-log"), "{}", run.stderr);
+}
+
+/// The dashboard is dated today; the links it lists are as of each
+/// school's last check, and it says when that was.
+#[test]
+fn the_dashboard_dates_the_links_by_the_schools_last_check() {
+    let site = trust();
+    site.write(
+        "school-a/.policyweb/link-report.json",
+        r#"{"checked_at": "2024-05-20T09:15:00Z", "links": [
+  {"url": "https://gone.example/", "outcome": {"status": "broken", "reason": "404 Not Found", "code": 404}, "places": []}
+]}"#,
+    );
+    let run = site.run_here(&["status", "--today", TODAY]);
+    assert!(
+        run.stdout.contains(
+            "Broken links:          https://gone.example/ (404 Not Found) (checked 20 May 2024)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let json = site.run_here(&["status", "--today", TODAY, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["schools"][0]["links_checked_on"], "20 May 2024");
+    assert_eq!(
+        value["schools"][1]["links_checked_on"],
+        serde_json::Value::Null
+    );
+}

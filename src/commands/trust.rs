@@ -517,7 +517,24 @@ pub fn status(root: &Path, today: NaiveDate) -> (Option<TrustStatus>, Sources, D
     let mut schools = Vec::new();
     for school in &trust.schools {
         match crate::load_checked_site(&school.root, today) {
-            Ok(checked) => schools.push(school_status(&trust, school, Some(&checked.site), 0)),
+            Ok(checked) => {
+                // What only rendering finds (a link to a page the build
+                // does not write, a draft's reference its view will not
+                // show once approved) stops the school's own `status`, so
+                // it stops the trust's too.
+                let (_, mut rendered) = crate::generate_checked(&checked);
+                rendered.items.retain(Diagnostic::is_error);
+                let errors = rendered.error_count();
+                schools.push(school_status(&trust, school, Some(&checked.site), errors));
+                if errors > 0 {
+                    diagnostics.extend(take_in(
+                        &mut sources,
+                        school,
+                        &checked.site.sources,
+                        rendered,
+                    ));
+                }
+            }
             Err(refused) => {
                 let errors = refused.errors();
                 schools.push(SchoolStatus::unreadable(school, errors.error_count()));

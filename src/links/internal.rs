@@ -104,10 +104,17 @@ fn problems_on(
         {
             continue;
         }
-        let Some(problem) = broken(tree, ids, page, href) else {
+        let placed = sources.get(&(page.to_string(), href.to_string()));
+        let Some(problem) = broken(tree, ids, page, href).or_else(|| {
+            // A section's link lands on a section's heading, never on the
+            // page around it (`#main`, `#contents`, a notice).
+            let (_, fragment) = href.split_once('#')?;
+            (placed.is_some() && crate::markdown::PAGE_IDS.contains(&fragment))
+                .then(|| format!("`#{fragment}` is the page's own, not a heading of a section"))
+        }) else {
             continue;
         };
-        match sources.get(&(page.to_string(), href.to_string())) {
+        match placed {
             Some(placed) => problems.extend(placed.iter().map(|d| Diagnostic {
                 message: format!("{} ({problem})", d.message),
                 ..d.clone()

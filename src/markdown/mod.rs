@@ -132,8 +132,10 @@ pub struct RenderedSection {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Ids the page templates use; a heading never takes one of them.
-const PAGE_IDS: &[&str] = &[
+/// Ids the page templates use; a heading never takes one of them, a
+/// section may not be called by one (the print page gives each section
+/// its id), and a link from a section may not point at one.
+pub const PAGE_IDS: &[&str] = &[
     "main",
     "top",
     "contents",
@@ -200,6 +202,50 @@ pub fn render(page: &Page) -> RenderedSection {
     }
     renderer.out.html = html;
     renderer.out
+}
+
+/// Each heading of `section` as the page's view shows it: the id a link
+/// asks for (`contents`, as written or slugged from the heading) and the
+/// id the heading got on its page (`contents-2`, the theme having
+/// `#contents`), in the order of the headings. `[[section:x#y]]` is
+/// resolved against it.
+pub fn heading_fragments(page: &Page, section: &Section) -> Vec<(String, String)> {
+    let page = Page { section, ..*page };
+    let text = &page.sources.get(section.source).text;
+    let filtered = audience::filter(
+        text,
+        section.body.clone(),
+        &section.blocks,
+        Some(&page.view.id),
+    );
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&filtered.text, options())
+        .into_offset_iter()
+        .collect();
+    let mut renderer = Renderer {
+        page: &page,
+        filtered: &filtered,
+        out: RenderedSection::default(),
+        used_ids: PAGE_IDS.iter().map(|s| s.to_string()).collect(),
+        id_suffixes: HashMap::new(),
+        raw_html: false,
+        citations: HashMap::new(),
+        footnotes: Vec::new(),
+        open_notes: Vec::new(),
+        heading_ids: VecDeque::new(),
+        fragments: HashMap::new(),
+        terms_used: HashSet::new(),
+        in_link: 0,
+        in_heading: false,
+        capitals: Vec::new(),
+    };
+    renderer.claim_heading_ids(&events);
+    let mut order = Vec::new();
+    for got in &renderer.heading_ids {
+        if let Some((wanted, _)) = renderer.fragments.iter().find(|(_, g)| *g == got) {
+            order.push((wanted.clone(), got.clone()));
+        }
+    }
+    order
 }
 
 struct Renderer<'a> {
@@ -468,11 +514,15 @@ impl<'a> Renderer<'a> {
                     }
                     let end = closing(events, i);
                     let inner_events = &events[i + 1..end];
-                    let text = plain_text(inner_events);
                     let id = match self.heading_ids.pop_front() {
                         Some(id) => id,
-                        None => self.claim_id(&heading_wanted(id.as_deref(), &text)),
+                        None => {
+                            self.claim_id(&heading_wanted(id.as_deref(), &plain_text(inner_events)))
+                        }
                     };
+                    // What the reader sees, for the contents and the A–Z:
+                    // a reference's text, not `term:dsl`.
+                    let text = self.heading_text(inner_events);
                     let level = self.heading_level(*level);
                     let mut inner = Vec::new();
                     self.in_heading = true;
@@ -745,6 +795,47 @@ impl<'a> Renderer<'a> {
             }
         }
         cleaned.html
+    }
+
+    /// A heading's text as the page shows it: each `[[kind:id]]` as the
+    /// words it renders to (the term, the role's title), other markup
+    /// dropped.
+    fn heading_text(&self, events: &[(Event, Range<usize>)]) -> String {
+        let mut text = String::new();
+        let mut i = 0;
+        while i < events.len() {
+            match &events[i].0 {
+                Event::Start(Tag::Link {
+                    link_type: LinkType::WikiLink { has_pothole },
+                    dest_url,
+                    ..
+                }) => {
+                    let end = closing(events, i);
+                    let label = has_pothole.then(|| plain_text(&events[i + 1..end]));
+                    text.push_str(&self.reference_text(dest_url, label.as_deref()));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ => {}
+            }
+            i += 1;
+        }
+        text
+    }
+
+    /// The words `[[target]]` shows, without its markup.
+    fn reference_text(&self, target: &str, label: Option<&str>) -> String {
+        let label = label.map(str::trim).filter(|l| !l.is_empty());
+        let resolved = match target.strip_prefix("term:") {
+            Some(id) => references::term(self.page, id, label, false, false),
+            None => references::resolve(self.page, target, label),
+        };
+        match resolved {
+            Ok(resolved) => crate::html::text_of(&resolved.html),
+            Err(_) => label.unwrap_or(target).to_string(),
+        }
     }
 
     /// Every heading's id, in the order the headings are rendered.

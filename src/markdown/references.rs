@@ -447,6 +447,31 @@ fn curriculum(page: &Page, id: &str, label: Option<&str>) -> Result<Resolved, Un
     })
 }
 
+/// `[[section:x#y]]` where x has no heading `y` in this view, in the
+/// words the link check uses for a broken fragment.
+fn no_such_heading(section: &str, fragment: &str, headings: &[(String, String)]) -> Unresolved {
+    let problem = if headings.is_empty() {
+        format!("there is no heading `#{fragment}` there, and no heading there has an id")
+    } else {
+        let mut ids: Vec<String> = headings
+            .iter()
+            .take(20)
+            .map(|(wanted, _)| format!("`#{wanted}`"))
+            .collect();
+        if headings.len() > 20 {
+            ids.push(format!("and {} more", headings.len() - 20));
+        }
+        format!(
+            "there is no heading `#{fragment}` there; its headings' ids are {}",
+            ids.join(", ")
+        )
+    };
+    Unresolved {
+        message: format!("the link `[[section:{section}#{fragment}]]` is broken ({problem})"),
+        help: "point it at a section that exists, and a heading id that section has".into(),
+    }
+}
+
 fn section(page: &Page, target: &str, label: Option<&str>) -> Result<Resolved, Unresolved> {
     let revision = page.revision;
     let (id, fragment) = match target.split_once('#') {
@@ -479,13 +504,26 @@ fn section(page: &Page, target: &str, label: Option<&str>) -> Result<Resolved, U
             ),
         });
     }
+    // The fragment names one of the section's headings as the view shows
+    // it, and the link goes to the id that heading got: never to an id of
+    // the page around it (`#contents`, `#main`), nor to nothing.
+    let fragment = match fragment {
+        None => None,
+        Some(fragment) => {
+            let headings = super::heading_fragments(page, section);
+            match headings.iter().find(|(wanted, _)| wanted == fragment) {
+                Some((_, got)) => Some(got.clone()),
+                None => return Err(no_such_heading(id, fragment, &headings)),
+            }
+        }
+    };
     let link = match (page.mode, fragment) {
         (Mode::All, None) => format!("#{id}"),
-        (Mode::All, Some(fragment)) => format!("#{id}--{fragment}"),
+        (Mode::All, Some(got)) => format!("#{got}"),
         (Mode::Section, None) => urls::relative(page.path, &urls::section(page.base, id)),
-        (Mode::Section, Some(fragment)) => urls::relative(
+        (Mode::Section, Some(got)) => urls::relative(
             page.path,
-            &format!("{}#{fragment}", urls::section(page.base, id)),
+            &format!("{}#{got}", urls::section(page.base, id)),
         ),
     };
     Ok(Resolved {

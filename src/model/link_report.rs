@@ -107,9 +107,23 @@ impl Report {
         })
     }
 
-    /// The day of the check, `2026-11-22`.
-    pub fn day(&self) -> &str {
-        self.checked_at.get(..10).unwrap_or(&self.checked_at)
+    /// The day of the check where it is read, `2026-11-22`: the report
+    /// records the instant in UTC, and `status` counts days from the local
+    /// clock's today, so a check at 00:30 in a British summer (23:30 UTC
+    /// the day before) was today, not yesterday. A time stamp that is not
+    /// RFC 3339 gives its first ten characters.
+    pub fn day(&self) -> String {
+        match chrono::DateTime::parse_from_rfc3339(&self.checked_at) {
+            Ok(instant) => instant
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d")
+                .to_string(),
+            Err(_) => self
+                .checked_at
+                .get(..10)
+                .unwrap_or(&self.checked_at)
+                .to_string(),
+        }
     }
 }
 

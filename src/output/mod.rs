@@ -11,6 +11,7 @@ use std::path::Path;
 
 pub mod guard;
 pub mod interrupt;
+pub mod markup_free;
 pub mod staged;
 pub mod swap;
 
@@ -54,7 +55,11 @@ pub fn minify_page(html: &[u8]) -> Vec<u8> {
     cfg.keep_closing_tags = true;
     cfg.keep_html_and_head_opening_tags = true;
     cfg.keep_comments = false;
-    minify_html::minify(html, &cfg)
+    let minified = minify_html::minify(html, &cfg);
+    match markup_free::escape_text_markup(&minified) {
+        std::borrow::Cow::Borrowed(_) => minified,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
 }
 
 /// Why an output could not be written. The last good output is as it was

@@ -650,8 +650,8 @@ struct LinkHealth {
 
 /// "22 November 2026", from the report's time stamp.
 fn checked_on(report: &crate::model::link_report::Report) -> String {
-    crate::model::PolicyDate::parse(report.day())
-        .map_or_else(|_| report.day().to_string(), |d| d.long())
+    let day = report.day();
+    crate::model::PolicyDate::parse(&day).map_or(day, |d| d.long())
 }
 
 #[derive(Serialize)]

@@ -204,9 +204,17 @@ fn html(status: StatusCode, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn content_type(path: &str) -> Option<&'static str> {
-    let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+/// The media type of every kind of file a build writes: its pages' own
+/// (stylesheets, the sitemap, each view's Atom feed) and each kind of
+/// image or document content/ may publish (`load::content::ASSET_TYPES`).
+pub fn content_type(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name == "feed.xml" {
+        return Some("application/atom+xml");
+    }
+    let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
     Some(match extension.as_str() {
+        "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "xml" => "application/xml",
         "png" => "image/png",
@@ -214,7 +222,14 @@ fn content_type(path: &str) -> Option<&'static str> {
         "gif" => "image/gif",
         "svg" => "image/svg+xml",
         "webp" => "image/webp",
+        "avif" => "image/avif",
         "pdf" => "application/pdf",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        "odp" => "application/vnd.oasis.opendocument.presentation",
         "txt" => "text/plain; charset=utf-8",
         _ => return None,
     })
@@ -307,6 +322,28 @@ const STYLE: &str = "<style>#policyweb-error{position:fixed;inset:auto 0 0 0;max
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every kind of file content/ may publish has its media type, and
+    /// a feed is Atom (RFC 4287, section 7), not any XML.
+    #[test]
+    fn every_kind_of_published_file_is_sent_with_its_media_type() {
+        assert_eq!(
+            content_type("parents/feed.xml"),
+            Some("application/atom+xml")
+        );
+        assert_eq!(content_type("sitemap.xml"), Some("application/xml"));
+        for kind in crate::load::content::ASSET_TYPES {
+            assert!(
+                content_type(&format!("parents/plan.{kind}")).is_some(),
+                "{kind}"
+            );
+            let upper = kind.to_ascii_uppercase();
+            assert!(
+                content_type(&format!("parents/plan.{upper}")).is_some(),
+                "{upper}"
+            );
+        }
+    }
 
     #[test]
     fn paths_that_leave_the_output_are_refused() {

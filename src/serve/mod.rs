@@ -45,6 +45,12 @@ pub struct Options {
     pub limits: Limits,
 }
 
+/// What the error overlay says when the preview can be reached from
+/// other computers (and restricted views were not allowed there): the
+/// errors' text quotes restricted sections and drafts, so it stays in the
+/// terminal.
+pub const ERRORS_WITHHELD: &str = "The errors are shown in the terminal where policyweb serve runs. This preview can be reached from other computers, so it does not quote the site's files here.";
+
 /// The restricted views as serving starts.
 pub enum Restricted<'a> {
     /// Served at these addresses (relative to the preview's).
@@ -226,7 +232,14 @@ fn publish(
             views
         }
         Err(errors) => {
-            served.error = Some(errors.clone());
+            // The errors quote the site's files, restricted sections and
+            // drafts included: to other computers the overlay says only
+            // that there are errors, and where to read them.
+            served.error = Some(if restricted_served {
+                errors.clone()
+            } else {
+                ERRORS_WITHHELD.to_string()
+            });
             reporter.built(Err(errors));
             restricted_views(&served.restricted)
         }

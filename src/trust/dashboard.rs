@@ -51,6 +51,9 @@ pub struct SchoolStatus {
     /// Broken links at the school's last `policyweb check`; `None` when
     /// it has never been checked.
     pub broken_links: Option<Vec<String>>,
+    /// The day of that check, as its report recorded it ("20 November
+    /// 2026"): the dashboard's own date is today's, not the check's.
+    pub links_checked_on: Option<String>,
     /// What `status --strict` fails on, as the school's own status says.
     pub to_attend_to: Vec<String>,
     /// The id of the school's restricted governance view, which the
@@ -106,6 +109,7 @@ impl SchoolStatus {
             unrecorded_approvals: Vec::new(),
             template: TemplateStanding::NotUsing,
             broken_links: None,
+            links_checked_on: None,
             to_attend_to: Vec::new(),
             governance_view: None,
         }
@@ -154,6 +158,10 @@ impl SchoolStatus {
                     .iter()
                     .map(|l| format!("{} ({})", l.url, l.reason))
                     .collect()
+            }),
+            links_checked_on: status.links.as_ref().map(|links| {
+                crate::model::PolicyDate::parse(&links.checked_on)
+                    .map_or_else(|_| links.checked_on.clone(), |d| d.long())
             }),
             to_attend_to: status.strict_failures(),
             governance_view: None,
@@ -253,7 +261,10 @@ pub fn terminal(status: &TrustStatus, color: bool) -> String {
         );
         let links = match &school.broken_links {
             None => "not checked yet (policyweb check)".to_string(),
-            Some(broken) => list(broken),
+            Some(broken) => match &school.links_checked_on {
+                Some(day) => format!("{} (checked {day})", list(broken)),
+                None => list(broken),
+            },
         };
         let _ = writeln!(out, "  Broken links:          {links}");
     }

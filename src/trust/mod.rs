@@ -276,6 +276,45 @@ fn folder(
             "check the spelling, or make the folder with `policyweb init`",
         ));
     }
+    // Links and `..` resolved: the folder is inside the trust's own, is
+    // not that folder, and is not one of its outputs. A school elsewhere
+    // on the computer (`../other`, a link to /home/…) would be read, and
+    // its files named, by a build of this trust.
+    let (Ok(inside), Ok(resolved)) = (root.canonicalize(), site.canonicalize()) else {
+        return Err((
+            format!("the folder {path} (for {what}) cannot be opened"),
+            "check that the folder exists and can be read",
+        ));
+    };
+    match resolved.strip_prefix(&inside) {
+        Err(_) => {
+            return Err((
+                format!(
+                    "the folder of {what} ({path}) leads outside the trust's folder, to {}",
+                    resolved.display()
+                ),
+                "keep each school's site in a folder inside the trust's folder, not reached through `..` or a link out of it",
+            ));
+        }
+        Ok(within) if within.as_os_str().is_empty() => {
+            return Err((
+                format!("the folder of {what} ({path}) is the trust's own folder"),
+                "each school is a site in a folder of its own beside trust.yaml, such as `path: school-a`",
+            ));
+        }
+        Ok(within) => {
+            let first = within.components().next().map(|c| c.as_os_str().to_owned());
+            if let Some(output) = first.filter(|f| f == "public" || f == "restricted") {
+                return Err((
+                    format!(
+                        "the folder of {what} ({path}) is inside the trust's output, {}/",
+                        output.to_string_lossy()
+                    ),
+                    "keep the schools' sites outside public/ and restricted/: every build replaces those folders",
+                ));
+            }
+        }
+    }
     if !site.join("data/site.yaml").is_file() {
         return Err((
             format!("{path}/ (for {what}) is not a policyweb site: it has no data/site.yaml"),

@@ -116,17 +116,25 @@ pub(super) fn check_url(
 /// a domain with a dot after it, no spaces, no `mailto:`.
 pub(super) fn check_email(check: &mut Checker, document: &Document, email: &Text) -> String {
     let address = email.value.trim().to_string();
+    // What goes into `mailto:` as it is: the name in RFC 5322's plain
+    // characters (less `?`, which would start the address's headers),
+    // the domain in labels of letters, digits and hyphens.
+    let name_char = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=^_`{|}~.".contains(c);
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
     let well_formed = match address.split_once('@') {
         Some((name, domain)) => {
             !name.is_empty()
-                && !name.contains(':')
-                && !domain.contains('@')
+                && name.chars().all(name_char)
                 && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
+                && domain.split('.').all(label_ok)
         }
         None => false,
-    } && !address.contains(char::is_whitespace);
+    };
     if !well_formed {
         check.error(
             document,

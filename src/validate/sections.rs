@@ -58,6 +58,21 @@ pub fn sections(
                     section.id
                 )),
             );
+        } else if crate::markdown::PAGE_IDS.contains(&section.id.as_str()) {
+            // The print page gives each section its id: `main` or
+            // `contents` would be a second element with the theme's id.
+            check.diagnostics.push(
+                Diagnostic::error(format!(
+                    "`{}` cannot be a section id: the pages use `#{}` for their own part",
+                    section.id, section.id
+                ))
+                .at(section.source, 0..0)
+                .label(name_span)
+                .help(format!(
+                    "rename the file so the id differs, such as `{}-policy`",
+                    section.id
+                )),
+            );
         } else if let Some(first) = seen.get(section.id.as_str()) {
             check.diagnostics.push(
                 Diagnostic::error(format!("two sections have the id `{}` (the other is {first})", section.id))

@@ -1,0 +1,129 @@
+//! After minifying: no text inside a `<title>` or an attribute value is
+//! left looking like markup. minify-html decodes `&lt;` where HTML does
+//! not need it (a title is RCDATA, a quoted value ends only at its quote),
+//! so a section called `<script>…` came out as a raw `<script>` inside
+//! `<title>`. Browsers read it as text, but a feed reader, a search
+//! snippet or a scanner of the bytes need not: every `<` there (and `>` in
+//! a value) is written as a character reference again.
+//!
+//! Only the minifier's own output is read, so the shapes are few: start
+//! tags with quoted or plain values, end tags, the theme's `<style>` and
+//! `<script>` text (copied as it is) and text, where minify-html already
+//! escapes a `<` that could open a tag.
+
+use std::borrow::Cow;
+
+/// `page` with every `<` in a title or textarea and every `<` and `>` in
+/// an attribute value escaped. Borrowed when nothing needed it.
+pub fn escape_text_markup(page: &[u8]) -> Cow<'_, [u8]> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    let replace = |out: &mut Option<Vec<u8>>, copied: &mut usize, at: usize, with: &[u8]| {
+        let buffer = out.get_or_insert_with(|| Vec::with_capacity(page.len() + 64));
+        buffer.extend_from_slice(&page[*copied..at]);
+        buffer.extend_from_slice(with);
+        *copied = at + 1;
+    };
+    while i < page.len() {
+        if page[i] != b'<' || !page.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+            i += 1;
+            continue;
+        }
+        // A start tag: its name, then its attributes up to `>`.
+        let name_start = i + 1;
+        let mut j = name_start;
+        while j < page.len() && !matches!(page[j], b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>') {
+            j += 1;
+        }
+        let name = page[name_start..j].to_ascii_lowercase();
+        let mut quote: Option<u8> = None;
+        while j < page.len() {
+            let byte = page[j];
+            match quote {
+                Some(q) if byte == q => quote = None,
+                Some(_) if byte == b'<' => replace(&mut out, &mut copied, j, b"&lt;"),
+                Some(_) if byte == b'>' => replace(&mut out, &mut copied, j, b"&gt;"),
+                Some(_) => {}
+                None if byte == b'>' => break,
+                None if (byte == b'"' || byte == b'\'') && page[j - 1] == b'=' => {
+                    quote = Some(byte)
+                }
+                None if byte == b'<' => replace(&mut out, &mut copied, j, b"&lt;"),
+                None => {}
+            }
+            j += 1;
+        }
+        i = j + 1;
+        // What the element holds until its end tag.
+        let (closing, escaped): (&[u8], bool) = match name.as_slice() {
+            b"title" => (b"</title", true),
+            b"textarea" => (b"</textarea", true),
+            b"script" => (b"</script", false),
+            b"style" => (b"</style", false),
+            _ => continue,
+        };
+        let end =
+            find_ignoring_case(&page[i.min(page.len())..], closing).map_or(page.len(), |at| i + at);
+        if escaped && i < end {
+            let opening = page[i..end].iter().enumerate().filter(|(_, b)| **b == b'<');
+            for (k, _) in opening {
+                replace(&mut out, &mut copied, i + k, b"&lt;");
+            }
+        }
+        i = end + closing.len().min(page.len() - end);
+    }
+    match out {
+        None => Cow::Borrowed(page),
+        Some(mut buffer) => {
+            buffer.extend_from_slice(&page[copied..]);
+            Cow::Owned(buffer)
+        }
+    }
+}
+
+fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_text_markup;
+
+    fn escaped(page: &str) -> String {
+        String::from_utf8(escape_text_markup(page.as_bytes()).into_owned()).unwrap()
+    }
+
+    #[test]
+    fn a_title_and_attribute_values_never_hold_markup() {
+        assert_eq!(
+            escaped("<title>Intro <script>alert(1)</script> – School</title><p>x</p>"),
+            "<title>Intro &lt;script>alert(1)&lt;/script> – School</title><p>x</p>"
+        );
+        assert_eq!(
+            escaped(
+                r#"<meta content="A <b>bold</b> 'x'" name=description><a title='<i>' href=x>y</a>"#
+            ),
+            r#"<meta content="A &lt;b&gt;bold&lt;/b&gt; 'x'" name=description><a title='&lt;i&gt;' href=x>y</a>"#
+        );
+    }
+
+    #[test]
+    fn the_themes_own_markup_and_escaped_text_are_left_alone() {
+        for page in [
+            "<!DOCTYPE html><html lang=en><head><title>Policy</title><style>a>b{color:red}</style></head><body><p class=lead>1 &lt;2 and 3 < 4</p></body></html>",
+            "<script>if(a<b){}</script><p>x</p>",
+            "<p>unclosed <title",
+        ] {
+            assert!(
+                matches!(
+                    escape_text_markup(page.as_bytes()),
+                    std::borrow::Cow::Borrowed(_)
+                ),
+                "{page}"
+            );
+        }
+    }
+}
