@@ -6,6 +6,7 @@
 
 pub mod data_changes;
 pub mod report;
+pub mod template;
 pub mod text;
 
 use serde::Serialize;

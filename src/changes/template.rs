@@ -1,0 +1,468 @@
+//! What changed in a school's template that the school has not taken in:
+//! between the template revision the school's revision is pinned to and
+//! the template's newest approved revision. The template's two revisions
+//! are compared as any two revisions are (`changes::compare`, the same
+//! matching and word marks), and each changed section is then sorted by
+//! how the school takes it: (a) inherited sections that changed, (b)
+//! sections the school replaced or left out whose template text changed —
+//! the lead's decision — (c) new template sections, (d) template sections
+//! removed, and (e) fill-ins added or whose prompt changed. Plain values,
+//! for the governors' `template/` page, `policyweb template changes` and
+//! `policyweb status` alike.
+
+use serde::Serialize;
+
+use super::text::Block;
+use super::{ChangeKind, Changes, SectionChange};
+use crate::model::{Revision, Site};
+
+/// How the school's revision takes a section id of its template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Taken {
+    /// The school has no file of its own with the id: the template's text
+    /// is what its readers get.
+    Inherited,
+    /// The school's own section has the id: its text, as plain blocks.
+    Replaced { blocks: Vec<Block> },
+    /// The school leaves the section out, for this reason.
+    Omitted { reason: String },
+}
+
+/// A fill-in a template revision declares: `[[fill:id]]` in its text,
+/// with the prompt the school answers (`data/fills.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FillPrompt {
+    pub id: String,
+    pub prompt: String,
+}
+
+/// The template side of the comparison: its site, the revision the school
+/// is pinned to and the newest approved one, and each one's fill-ins.
+pub struct TemplateSide<'a> {
+    /// The template's name as the school's pages call it.
+    pub name: &'a str,
+    pub site: &'a Site,
+    pub pinned: &'a Revision,
+    pub newest: &'a Revision,
+    pub pinned_fills: &'a [FillPrompt],
+    pub newest_fills: &'a [FillPrompt],
+}
+
+/// The school side: how it takes each template section id, and which
+/// fill-ins it gives text for.
+pub struct SchoolSide<'a> {
+    pub taken: &'a dyn Fn(&str) -> Taken,
+    pub filled: &'a dyn Fn(&str) -> bool,
+}
+
+/// Everything in the newer template revision the school has not taken in.
+#[derive(Debug, Serialize)]
+pub struct TemplateChanges {
+    pub template: String,
+    /// The template revision the school is pinned to.
+    pub pinned: String,
+    /// The template's newest approved revision.
+    pub newest: String,
+    pub counts: Counts,
+    /// (a) Sections the school inherits whose text changed (or that were
+    /// moved or renamed): they change on the school's pages once adopted.
+    pub inherited: Vec<SectionChange>,
+    /// (b) Sections the school replaced or left out whose template text
+    /// changed: the lead decides whether the school's text should follow.
+    pub replaced: Vec<ReplacedChange>,
+    /// (c) Sections new in the template.
+    pub added: Vec<AddedSection>,
+    /// (d) Sections the template no longer has.
+    pub removed: Vec<RemovedSection>,
+    /// (e) Fill-ins new in the template, or whose prompt changed.
+    pub fills: Vec<FillChange>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub inherited: usize,
+    pub replaced: usize,
+    pub added: usize,
+    pub removed: usize,
+    pub fills: usize,
+}
+
+impl Counts {
+    pub fn total(&self) -> usize {
+        self.inherited + self.replaced + self.added + self.removed + self.fills
+    }
+}
+
+/// A template section the school replaced or left out, changed in the
+/// template: old → new beside what the school has.
+#[derive(Debug, Serialize)]
+pub struct ReplacedChange {
+    /// The template's old → new, with the word marks.
+    pub template: SectionChange,
+    /// What the school has in its place now.
+    pub school: SchoolText,
+    /// Set when the template gave the section a new id: the school's file
+    /// must take the new id to go on replacing it.
+    pub new_id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum SchoolText {
+    Replaced { blocks: Vec<Block> },
+    Omitted { reason: String },
+}
+
+#[derive(Debug, Serialize)]
+pub struct AddedSection {
+    #[serde(flatten)]
+    pub change: SectionChange,
+    /// The school already has a section of its own with the id, which
+    /// will replace the template's once adopted.
+    pub school_has_id: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RemovedSection {
+    #[serde(flatten)]
+    pub change: SectionChange,
+    /// How the school takes it now: its own text stays as a section of
+    /// the school's own; an omit has nothing left to leave out.
+    pub school: Option<SchoolText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FillChange {
+    pub id: String,
+    pub prompt: String,
+    /// The prompt before, when it changed; `None` for a new fill-in.
+    pub old_prompt: Option<String>,
+    /// Whether the school's data/fills.yaml gives its text already.
+    pub filled: bool,
+}
+
+impl FillChange {
+    pub fn is_new(&self) -> bool {
+        self.old_prompt.is_none()
+    }
+}
+
+/// Compares the template's pinned and newest approved revisions and sorts
+/// what changed by how the school takes it.
+pub fn compare(template: &TemplateSide, school: &SchoolSide) -> TemplateChanges {
+    let changes = super::compare(template.site, template.pinned, template.newest, None);
+    let fills = fill_changes(template.pinned_fills, template.newest_fills, school.filled);
+    sort(template.name, changes, fills, school.taken)
+}
+
+/// The fill-ins of `newest` that `pinned` lacks or asks differently for.
+pub fn fill_changes(
+    pinned: &[FillPrompt],
+    newest: &[FillPrompt],
+    filled: &dyn Fn(&str) -> bool,
+) -> Vec<FillChange> {
+    newest
+        .iter()
+        .filter_map(|fill| {
+            let before = pinned.iter().find(|old| old.id == fill.id);
+            match before {
+                Some(old) if old.prompt.trim() == fill.prompt.trim() => None,
+                _ => Some(FillChange {
+                    id: fill.id.clone(),
+                    prompt: fill.prompt.clone(),
+                    old_prompt: before.map(|old| old.prompt.clone()),
+                    filled: filled(&fill.id),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Sorts a comparison of two template revisions into (a)–(d), given how
+/// the school takes each id, with the fill-in changes as (e).
+pub fn sort(
+    name: &str,
+    changes: Changes,
+    fills: Vec<FillChange>,
+    taken: &dyn Fn(&str) -> Taken,
+) -> TemplateChanges {
+    let mut out = TemplateChanges {
+        template: name.to_string(),
+        pinned: changes.old.clone(),
+        newest: changes.new.clone(),
+        counts: Counts::default(),
+        inherited: Vec::new(),
+        replaced: Vec::new(),
+        added: Vec::new(),
+        removed: Vec::new(),
+        fills,
+    };
+    for change in changes.sections {
+        let touched =
+            change.status != ChangeKind::Unchanged || change.renamed || change.moved.is_some();
+        if !touched {
+            continue;
+        }
+        match change.status {
+            ChangeKind::Added => {
+                let id = change.new.as_ref().map_or("", |s| s.id.as_str());
+                let school_has_id = taken(id) != Taken::Inherited;
+                out.added.push(AddedSection {
+                    change,
+                    school_has_id,
+                });
+            }
+            ChangeKind::Removed => {
+                let id = change.old.as_ref().map_or("", |s| s.id.as_str());
+                let school = school_text(taken(id));
+                out.removed.push(RemovedSection { change, school });
+            }
+            ChangeKind::Changed | ChangeKind::Unchanged => {
+                // The school replaced or omitted the id its pinned
+                // template used.
+                let old_id = change.old.as_ref().map_or("", |s| s.id.as_str());
+                let new_id = change.new.as_ref().map_or("", |s| s.id.as_str());
+                match school_text(taken(old_id)) {
+                    None => out.inherited.push(change),
+                    Some(school) => {
+                        let renamed = (old_id != new_id).then(|| new_id.to_string());
+                        // A move alone leaves the school's text in place:
+                        // nothing to decide.
+                        if change.status == ChangeKind::Unchanged && renamed.is_none() {
+                            continue;
+                        }
+                        out.replaced.push(ReplacedChange {
+                            template: change,
+                            school,
+                            new_id: renamed,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out.counts = Counts {
+        inherited: out.inherited.len(),
+        replaced: out.replaced.len(),
+        added: out.added.len(),
+        removed: out.removed.len(),
+        fills: out.fills.len(),
+    };
+    out
+}
+
+fn school_text(taken: Taken) -> Option<SchoolText> {
+    match taken {
+        Taken::Inherited => None,
+        Taken::Replaced { blocks } => Some(SchoolText::Replaced { blocks }),
+        Taken::Omitted { reason } => Some(SchoolText::Omitted { reason }),
+    }
+}
+
+/// "2 inherited sections changed, 1 replaced section to decide on, …":
+/// the counts in one line, for the terminal, status and the page's top.
+pub fn count_phrases(counts: &Counts) -> Vec<String> {
+    let phrase = |count: usize, one: &str, many: &str| match count {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    vec![
+        phrase(
+            counts.inherited,
+            "inherited section changed",
+            "inherited sections changed",
+        ),
+        phrase(
+            counts.replaced,
+            "replaced section to decide on",
+            "replaced sections to decide on",
+        ),
+        phrase(counts.added, "new section", "new sections"),
+        phrase(counts.removed, "section removed", "sections removed"),
+        phrase(
+            counts.fills,
+            "fill-in added or changed",
+            "fill-ins added or changed",
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::{BlockChange, BlockKind, BlockMark, Piece};
+    use super::super::{SectionRef, Summary};
+    use super::*;
+
+    fn section(status: ChangeKind, old: Option<&str>, new: Option<&str>) -> SectionChange {
+        let reference = |id: &str| SectionRef {
+            id: id.into(),
+            title: format!("Title of {id}"),
+        };
+        SectionChange {
+            status,
+            old: old.map(reference),
+            new: new.map(reference),
+            renamed: old.is_some() && new.is_some() && old != new,
+            moved: None,
+            words_added: 1,
+            words_removed: 0,
+            blocks: vec![BlockChange {
+                kind: BlockKind::Paragraph,
+                mark: BlockMark::Changed,
+                pieces: vec![Piece {
+                    mark: crate::changes::text::Mark::Added,
+                    text: "new".into(),
+                }],
+            }],
+        }
+    }
+
+    fn changes(sections: Vec<SectionChange>) -> Changes {
+        Changes {
+            old: "2024-25".into(),
+            new: "2025-26".into(),
+            view: None,
+            summary: Summary::default(),
+            sections,
+            data: Vec::new(),
+        }
+    }
+
+    fn school(id: &str) -> Taken {
+        match id {
+            "filtering" | "mobile" => Taken::Replaced {
+                blocks: vec![Block {
+                    kind: BlockKind::Paragraph,
+                    text: "Our own words.".into(),
+                }],
+            },
+            "curriculum" => Taken::Omitted {
+                reason: "We teach it through PSHE.".into(),
+            },
+            _ => Taken::Inherited,
+        }
+    }
+
+    #[test]
+    fn each_change_is_sorted_by_how_the_school_takes_the_section() {
+        let sorted = sort(
+            "LA template",
+            changes(vec![
+                section(ChangeKind::Changed, Some("scope"), Some("scope")),
+                section(ChangeKind::Unchanged, Some("roles"), Some("roles")),
+                section(ChangeKind::Changed, Some("filtering"), Some("filtering")),
+                section(ChangeKind::Changed, Some("curriculum"), Some("curriculum")),
+                section(ChangeKind::Added, None, Some("ai")),
+                section(ChangeKind::Added, None, Some("mobile")),
+                section(ChangeKind::Removed, Some("cd-roms"), None),
+            ]),
+            Vec::new(),
+            &school,
+        );
+        let ids = |list: &[SectionChange]| -> Vec<String> {
+            list.iter()
+                .map(|c| c.new.as_ref().or(c.old.as_ref()).unwrap().id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&sorted.inherited), ["scope"]);
+        let replaced: Vec<&str> = sorted
+            .replaced
+            .iter()
+            .map(|r| r.template.old.as_ref().unwrap().id.as_str())
+            .collect();
+        assert_eq!(replaced, ["filtering", "curriculum"]);
+        assert!(matches!(
+            sorted.replaced[1].school,
+            SchoolText::Omitted { .. }
+        ));
+        let added: Vec<(&str, bool)> = sorted
+            .added
+            .iter()
+            .map(|a| (a.change.new.as_ref().unwrap().id.as_str(), a.school_has_id))
+            .collect();
+        assert_eq!(added, [("ai", false), ("mobile", true)]);
+        assert_eq!(sorted.removed.len(), 1);
+        assert!(sorted.removed[0].school.is_none());
+        assert_eq!(
+            sorted.counts,
+            Counts {
+                inherited: 1,
+                replaced: 2,
+                added: 2,
+                removed: 1,
+                fills: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_replaced_section_given_a_new_id_needs_the_school_file_renamed() {
+        let mut renamed = section(ChangeKind::Unchanged, Some("filtering"), Some("web-filter"));
+        renamed.renamed = true;
+        let mut moved = section(ChangeKind::Unchanged, Some("mobile"), Some("mobile"));
+        moved.moved = Some("moved to follow ‘Scope’".into());
+        let sorted = sort("T", changes(vec![renamed, moved]), Vec::new(), &school);
+        assert_eq!(
+            sorted.replaced.len(),
+            1,
+            "a move alone is nothing to decide"
+        );
+        assert_eq!(sorted.replaced[0].new_id.as_deref(), Some("web-filter"));
+    }
+
+    #[test]
+    fn fill_ins_new_or_asked_differently_are_listed() {
+        let prompt = |id: &str, prompt: &str| FillPrompt {
+            id: id.into(),
+            prompt: prompt.into(),
+        };
+        let pinned = [
+            prompt("provider", "Your filtering provider"),
+            prompt("dsl-deputy", "Your deputy DSL"),
+        ];
+        let newest = [
+            prompt("provider", "Your filtering and monitoring provider"),
+            prompt("dsl-deputy", "Your deputy DSL "),
+            prompt("ai-tools", "The AI tools pupils may use"),
+        ];
+        let changes = fill_changes(&pinned, &newest, &|id| id == "provider");
+        assert_eq!(
+            changes,
+            [
+                FillChange {
+                    id: "provider".into(),
+                    prompt: "Your filtering and monitoring provider".into(),
+                    old_prompt: Some("Your filtering provider".into()),
+                    filled: true,
+                },
+                FillChange {
+                    id: "ai-tools".into(),
+                    prompt: "The AI tools pupils may use".into(),
+                    old_prompt: None,
+                    filled: false,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn counts_read_as_phrases() {
+        let phrases = count_phrases(&Counts {
+            inherited: 1,
+            replaced: 2,
+            added: 0,
+            removed: 1,
+            fills: 3,
+        });
+        assert_eq!(
+            phrases,
+            [
+                "1 inherited section changed",
+                "2 replaced sections to decide on",
+                "0 new sections",
+                "1 section removed",
+                "3 fill-ins added or changed"
+            ]
+        );
+    }
+}
