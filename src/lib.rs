@@ -10,6 +10,7 @@
 //! (`commands/`) comes in by.
 
 pub mod address;
+pub mod adopt;
 pub mod ansi;
 pub mod changes;
 pub mod cli;

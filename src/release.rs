@@ -184,7 +184,7 @@ pub fn release(
 
 /// A value as YAML writes it: plain when that reads back the same, else
 /// double-quoted.
-fn scalar(value: &str) -> String {
+pub(crate) fn scalar(value: &str) -> String {
     let plain = !value.is_empty()
         && value.trim() == value
         && !value.starts_with([
@@ -288,7 +288,7 @@ fn approve_in_place(
 
 /// A `key: value  # comment` line with a new value, the comment kept in
 /// its column where it fits.
-fn set_value(line: &str, value: &str) -> String {
+pub(crate) fn set_value(line: &str, value: &str) -> String {
     let Some(colon) = line.find(':') else {
         return line.to_string();
     };
@@ -418,7 +418,7 @@ fn freeze(root: &Path, frozen: &Path) -> std::io::Result<()> {
     })
 }
 
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut file, text.as_bytes())?;

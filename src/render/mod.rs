@@ -8,6 +8,7 @@ pub mod context;
 mod curriculum;
 mod pages;
 mod revisions;
+mod template_changes;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -183,6 +184,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         };
         let mut link_pages = ViewOutput::default();
         pages::link_pages(site, &theme, &edition, shown, &mut link_pages);
+        template_changes::page(site, &theme, &edition, &mut link_pages);
         link_pages.finish(&FinishedPages::new());
         into.absorb_output(&link_pages);
     }

@@ -282,7 +282,7 @@ fn changes_page(
 }
 
 /// A block to show, or how many unchanged blocks are left out.
-enum Shown<'a> {
+pub(super) enum Shown<'a> {
     Block(&'a BlockChange),
     Elided(usize),
 }
@@ -293,7 +293,7 @@ const CONTEXT: usize = 1;
 /// The blocks a change page shows for a section: for an added or removed
 /// section, all of it; for a changed one, each change with one unchanged
 /// block either side, the rest counted; for a moved or renamed one, none.
-fn shown_blocks(change: &SectionChange) -> Vec<Shown<'_>> {
+pub(super) fn shown_blocks(change: &SectionChange) -> Vec<Shown<'_>> {
     let blocks = &change.blocks;
     match change.status {
         ChangeKind::Added | ChangeKind::Removed => {
@@ -326,7 +326,7 @@ fn shown_blocks(change: &SectionChange) -> Vec<Shown<'_>> {
     out
 }
 
-fn elided_html(count: usize) -> String {
+pub(super) fn elided_html(count: usize) -> String {
     let noun = if count == 1 { "block" } else { "blocks" };
     format!("<p class=\"block-elided\">… {count} unchanged {noun} …</p>")
 }
@@ -345,7 +345,7 @@ fn status_word(change: &SectionChange) -> &'static str {
 /// A block of the new text with its changes marked. Screen readers hear
 /// "added" and "removed" before each change; the marks alone are not
 /// enough for everyone.
-fn marked_html(block: &BlockChange) -> String {
+pub(super) fn marked_html(block: &BlockChange) -> String {
     let kind = block.kind.describe();
     let mut html = String::new();
     let whole = match block.mark {

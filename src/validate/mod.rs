@@ -108,6 +108,7 @@ pub fn validate(
         today,
         scratch: loaded.scratch,
         link_report: loaded.link_report,
+        template: None,
     };
     (Some(site), diagnostics)
 }
