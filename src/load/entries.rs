@@ -26,6 +26,19 @@ pub struct SiteFile {
     pub accessibility: Option<Spanned<AccessibilityEntry>>,
     /// Where restricted views are built, from the site root.
     pub restricted_out: Option<Text>,
+    /// The site this one inherits its content/ and data/ from.
+    pub template: Option<Spanned<TemplateEntry>>,
+    /// Days a school may leave an approved template revision unadopted
+    /// before `status --strict` fails (default 90).
+    pub template_grace_days: Option<Spanned<u32>>,
+}
+
+/// `template:` in site.yaml: `{path: ../la-template}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateEntry {
+    /// Another site root, relative to this one.
+    pub path: Text,
 }
 
 /// The accessibility statement's facts, as site.yaml gives them.
@@ -194,6 +207,9 @@ pub struct VersionEntry {
     pub minute: Option<Text>,
     pub next_review: Option<Text>,
     pub source: Option<Text>,
+    /// The template revision this revision is built on (an id from the
+    /// template's own versions.yaml), for a site with `template:`.
+    pub template: Option<Text>,
 }
 
 /// strands.yaml: the curriculum framework the map is matched against.
@@ -262,6 +278,42 @@ pub struct FrontMatter {
     pub audiences: Option<Vec<Text>>,
     pub owner: Option<Text>,
     pub strands: Option<Vec<Text>>,
+    /// `omit: true` leaves out the template's section of the same id.
+    pub omit: Option<Spanned<bool>>,
+    /// Why the section is omitted: required with `omit`, shown to governors.
+    pub reason: Option<Text>,
+}
+
+/// The front matter of a file that only omits an inherited section:
+/// `omit: true` and `reason: …`, no title needed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OmitFrontMatter {
+    pub omit: Spanned<bool>,
+    pub reason: Option<Text>,
+}
+
+/// An entry of a data file in a site with a template that drops the
+/// template's entry of the same id: `- id: x` / `omit: true`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OmitEntry {
+    pub id: Text,
+    pub omit: Spanned<bool>,
+    pub reason: Option<Text>,
+}
+
+/// fills.yaml: a template declares each fill-in (`id`, `prompt`); a school
+/// gives its text (`id`, `text`). A site in the middle of a chain may do
+/// both: fill some and declare others for the schools below it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FillEntry {
+    pub id: Text,
+    /// What the school is asked for: declares the fill-in.
+    pub prompt: Option<Text>,
+    /// The school's words, as plain text.
+    pub text: Option<Text>,
 }
 
 /// One revision's data files, parsed; a file that failed to parse is `None`
@@ -278,6 +330,8 @@ pub struct DataFiles {
     /// Connected World when the revision has none.
     pub strands: Option<(Document, StrandsFile)>,
     pub curriculum: Option<(Document, CurriculumFile)>,
+    /// data/fills.yaml: fill-ins declared and filled.
+    pub fills: Option<(Document, Vec<FillEntry>)>,
     /// Data files that exist but could not be parsed, by name (`roles`).
     /// References to what they define are not checked, so that one broken
     /// file does not bury the report under "unknown role" errors.

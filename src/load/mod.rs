@@ -175,6 +175,7 @@ fn read_tree(
         reviews: files.read("reviews", false),
         strands: files.read("strands", false),
         curriculum: files.read("curriculum", false),
+        fills: files.read("fills", false),
         unreadable: Vec::new(),
     };
     data.unreadable = files.unreadable;
