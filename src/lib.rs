@@ -65,7 +65,35 @@ pub fn load_site_with(
     let (loaded, diagnostics) = load::load_with(root, memo);
     let sources = loaded.sources.clone();
     let (site, diagnostics) = validate::validate(loaded, today, diagnostics);
+    let site = site.map(|site| with_template(site, &diagnostics, memo));
     (site, sources, diagnostics)
+}
+
+/// The site with the template it is built on read whole, every revision
+/// of it, for what a newer template revision changes; a template with
+/// errors of its own is kept as `None`, for its own build to report.
+/// Only a site without errors reads it: a chain that comes round in a
+/// circle is an error of loading, so reading stops there.
+fn with_template(mut site: Site, found: &Diagnostics, memo: &load::yaml::Memo) -> Site {
+    if found.has_errors() {
+        return site;
+    }
+    let Some(uses) = site
+        .revisions
+        .iter()
+        .rev()
+        .find_map(|r| r.template.as_ref())
+    else {
+        return site;
+    };
+    let root = site.root.join(&uses.path);
+    let (template, _, diagnostics) = load_site_with(&root, site.today, memo);
+    site.template = Some(model::Template {
+        name: uses.name.clone(),
+        path: uses.path.clone(),
+        site: template.filter(|_| !diagnostics.has_errors()).map(Box::new),
+    });
+    site
 }
 
 /// A site that may go on to be rendered, compared, checked or released:
@@ -120,7 +148,9 @@ pub fn check_loaded(
     diagnostics: Diagnostics,
 ) -> Result<Checked, Refused> {
     let sources = loaded.sources.clone();
+    let memo = load::yaml::Memo::default();
     let (site, mut diagnostics) = validate::validate(loaded, today, diagnostics);
+    let site = site.map(|site| with_template(site, &diagnostics, &memo));
     if let Some(site) = &site {
         // Kept only when they stop the site: a site that goes on to be
         // rendered has its Markdown's warnings reported by rendering.

@@ -33,6 +33,13 @@ pub fn terminal(changes: &Changes, color: bool) -> String {
         words(s.words_added),
         words(s.words_removed)
     );
+    if s.from_template > 0 {
+        let _ = writeln!(
+            out,
+            "{} of the changed sections came with the template.",
+            s.from_template
+        );
+    }
     if !changes.data.is_empty() {
         let _ = writeln!(
             out,

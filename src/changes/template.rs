@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::text::Block;
 use super::{ChangeKind, Changes, SectionChange};
-use crate::model::{Revision, Site};
+use crate::model::{Origin, Revision, Site};
 
 /// How the school's revision takes a section id of its template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,7 +244,12 @@ pub fn standing(site: &Site, revision: &Revision) -> Option<Standing> {
 /// What moving `revision`'s pin from `from` to `to` (template revision
 /// ids) carries in; `None` when the site has no template read whole or
 /// the template lacks either id.
-pub fn carried_in(site: &Site, revision: &Revision, from: &str, to: &str) -> Option<TemplateChanges> {
+pub fn carried_in(
+    site: &Site,
+    revision: &Revision,
+    from: &str,
+    to: &str,
+) -> Option<TemplateChanges> {
     let link = site.template.as_ref()?;
     let template = link.site.as_deref()?;
     let from = template.revision(from)?;
@@ -418,28 +423,49 @@ pub fn count_phrases(counts: &Counts) -> Vec<String> {
     ]
 }
 
-// How the inheritance model records a school's pins, fill-ins and own
-// sections.
-
 /// The template revision `revision` is pinned to (`template:` in
 /// versions.yaml).
-fn pin(_revision: &Revision) -> Option<&str> {
-    None
+fn pin(revision: &Revision) -> Option<&str> {
+    revision.template.as_ref().map(|t| t.pin.as_str())
 }
 
-/// The fill-ins a template revision declares.
-fn declared_fills(_revision: &Revision) -> Vec<FillPrompt> {
-    Vec::new()
+/// The fill-ins a template revision asks its schools for: those it
+/// declares and leaves unfilled (a template in the middle of a chain may
+/// fill some of its own template's itself).
+fn declared_fills(revision: &Revision) -> Vec<FillPrompt> {
+    revision
+        .fills
+        .iter()
+        .filter(|f| f.text.is_none())
+        .map(|f| FillPrompt {
+            id: f.id.clone(),
+            prompt: f.prompt.clone(),
+        })
+        .collect()
 }
 
 /// Whether the school's revision gives text for the fill-in `id`.
-fn filled(_revision: &Revision, _id: &str) -> bool {
-    false
+fn filled(revision: &Revision, id: &str) -> bool {
+    revision.fill(id).is_some_and(|f| f.text.is_some())
 }
 
 /// How the school's revision takes the template's section `id`.
-fn taken(_site: &Site, _revision: &Revision, _id: &str) -> Taken {
-    Taken::Inherited
+fn taken(site: &Site, revision: &Revision, id: &str) -> Taken {
+    if let Some(omitted) = revision
+        .template
+        .as_ref()
+        .and_then(|t| t.omitted.iter().find(|o| o.id == id))
+    {
+        return Taken::Omitted {
+            reason: omitted.reason.clone(),
+        };
+    }
+    match revision.section(id) {
+        Some(section) if section.origin != Origin::Template => Taken::Replaced {
+            blocks: super::section_blocks(site, revision, section, None),
+        },
+        _ => Taken::Inherited,
+    }
 }
 
 #[cfg(test)]
@@ -469,6 +495,7 @@ mod tests {
                     text: "new".into(),
                 }],
             }],
+            origin: None,
         }
     }
 

@@ -184,12 +184,7 @@ fn write_kinds(out: &mut String, changes: &TemplateChanges, color: bool) {
     heading(out, "(d) Template sections removed", c.removed);
     for removed in &changes.removed {
         let change = &removed.change;
-        let _ = writeln!(
-            out,
-            "  {} ({})",
-            paint(BOLD, change.title()),
-            id_of(change)
-        );
+        let _ = writeln!(out, "  {} ({})", paint(BOLD, change.title()), id_of(change));
         match &removed.school {
             Some(SchoolText::Replaced { .. }) => {
                 let _ = writeln!(
@@ -256,11 +251,12 @@ pub fn adopt(
             (None, (refused.sources, errors))
         }
     };
-    let refuse = |(sources, diagnostics): (crate::diagnostics::Sources, crate::diagnostics::Diagnostics)| {
-        eprint!("{}", diagnostics.render(&sources, color));
-        eprintln!("Nothing was changed.");
-        ExitCode::from(1)
-    };
+    let refuse =
+        |(sources, diagnostics): (crate::diagnostics::Sources, crate::diagnostics::Diagnostics)| {
+            eprint!("{}", diagnostics.render(&sources, color));
+            eprintln!("Nothing was changed.");
+            ExitCode::from(1)
+        };
     let template = site.as_ref().and_then(|s| s.template.as_ref());
     let template_site = template.and_then(|t| t.site.as_deref());
     let (Some(site), Some(template_site)) = (&site, template_site) else {
@@ -274,7 +270,9 @@ pub fn adopt(
                     "the template {} ({}) has errors",
                     t.name, t.path
                 ))
-                .help("build the template to see them; a school adopts only a template that builds"),
+                .help(
+                    "build the template to see them; a school adopts only a template that builds",
+                ),
             });
         }
         return refuse((sources, diagnostics));
@@ -341,7 +339,9 @@ pub fn adopt(
                 );
             }
         }
-        Some(_) => eprintln!("The template's text is the same in both revisions: the next build carries in nothing new."),
+        Some(_) => eprintln!(
+            "The template's text is the same in both revisions: the next build carries in nothing new."
+        ),
         None => {}
     }
     eprintln!(

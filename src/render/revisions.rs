@@ -138,6 +138,8 @@ struct SectionView {
     title: String,
     status: &'static str,
     headline: String,
+    /// The change came with the template the site is built on.
+    from_template: bool,
     in_old: Option<String>,
     in_new: Option<String>,
     /// The new text with changes marked, block by block.
@@ -181,6 +183,7 @@ fn changes_page(
             title: change.title().to_string(),
             status: status_word(change),
             headline: change.headline(),
+            from_template: change.origin.is_some(),
             in_old: change.old.as_ref().map(|s| section_url(old, &s.id)),
             in_new: change.new.as_ref().map(|s| section_url(new, &s.id)),
             marked: shown_blocks(change)
@@ -215,6 +218,14 @@ fn changes_page(
         line(summary.words_added, "added", ("word", "words")),
         line(summary.words_removed, "removed", ("word", "words")),
     ];
+    let mut counts = counts;
+    if summary.from_template > 0 {
+        counts.push(line(
+            summary.from_template,
+            "from the template",
+            ("change", "changes"),
+        ));
+    }
     let title = format!("What changed from {} to {}", old.id, new.id);
     let mut breadcrumbs = super::context::view_crumbs(site, edition, &path);
     breadcrumbs.push(Link {

@@ -157,6 +157,30 @@ pub(super) fn parse_date(
     }
 }
 
+/// The longest `template_grace_days` may be: a template revision left
+/// unadopted for more than a year is no grace.
+const MOST_GRACE_DAYS: u32 = 365;
+
+/// Days an approved template revision may wait unadopted (default 90).
+fn grace_days(check: &mut Checker, document: &Document, site: &SiteFile) -> u32 {
+    let Some(days) = &site.template_grace_days else {
+        return 90;
+    };
+    if days.value > MOST_GRACE_DAYS {
+        check.error_at(
+            document,
+            days,
+            format!(
+                "{} days is too long to leave a template revision unadopted",
+                days.value
+            ),
+            "write a number of days up to 365, such as 90",
+        );
+        return 90;
+    }
+    days.value
+}
+
 pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Option<Settings> {
     let (document, site) = site?;
     let school = School {
@@ -235,6 +259,7 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
             .map_or("default".into(), |t| t.value.trim().to_string()),
         views,
         reminder_days: site.reminder_days.as_ref().map_or(60, |d| d.value),
+        template_grace_days: grace_days(check, document, site),
         link_check: link_check(check, document, site.link_check.as_ref()),
         accessibility: super::accessibility::statement(
             check,

@@ -94,6 +94,8 @@ pub fn validate(
             curriculum: policy.curriculum,
             assets: found.content.assets,
             unreadable: found.data.unreadable,
+            template: None,
+            fills: Vec::new(),
         });
     }
     let complete = !records.is_empty() && revisions.len() == records.len();

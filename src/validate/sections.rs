@@ -83,6 +83,7 @@ pub fn sections(
                 body: section.body_start..section.body_start,
                 blocks: Vec::new(),
                 dir: String::new(),
+                origin: Default::default(),
             });
             continue;
         };
@@ -176,6 +177,7 @@ pub fn sections(
             body,
             blocks,
             dir: section.dir.to_string_lossy().replace('\\', "/"),
+            origin: Default::default(),
         });
     }
     sections
