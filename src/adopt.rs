@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::load;
 use crate::load::entries::VersionEntry;
 use crate::model::Site;
-use crate::release::{scalar, set_value, write_atomically};
+use crate::release::{scalar, set_value, strip_comment, write_atomically};
 
 /// What was done.
 #[derive(Debug, PartialEq, Eq)]
@@ -189,9 +189,14 @@ pub fn adopt(
         }
         let plan = match &newest.template {
             Some(pin) => {
+                // A comment on the pin describes the old one; it would
+                // mislead once moved.
                 let line = line_of(document.span_of(&file, pin).start);
                 let mut edited = text.to_string();
-                edited.replace_range(line.clone(), &set_value(&text[line], &scalar(id)));
+                edited.replace_range(
+                    line.clone(),
+                    &set_value(&strip_comment(&text[line]), &scalar(id)),
+                );
                 edited
             }
             None => {
@@ -217,7 +222,11 @@ pub fn adopt(
             },
         )
     };
-    if let Err(problem) = check_edit(&plan, &adopted) {
+    let before: Vec<(String, Option<String>)> = entries
+        .iter()
+        .map(|e| (e.id.value.trim().to_string(), pin_of(e)))
+        .collect();
+    if let Err(problem) = check_edit(&plan, &adopted, &before) {
         return refuse(
             diagnostics,
             Diagnostic::error(format!("cannot edit data/versions.yaml safely: {problem}"))
@@ -284,9 +293,23 @@ fn append_draft(
 }
 
 /// Reads the edited file back: it must parse, and the revision must be
-/// pinned as asked, every other entry as it was.
-fn check_edit(text: &str, adopted: &Adopted) -> Result<(), String> {
+/// pinned as asked, every other entry's pin as it was (`before`: each
+/// entry's id and pin).
+fn check_edit(
+    text: &str,
+    adopted: &Adopted,
+    before: &[(String, Option<String>)],
+) -> Result<(), String> {
     let entries: Vec<VersionEntry> = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+    let kept = before.len() - usize::from(!adopted.opened);
+    let same = entries.len() == kept + 1
+        && entries.iter().zip(&before[..kept]).all(|(e, (id, pin))| {
+            e.id.value.trim() == id
+                && e.template.as_ref().map(|t| t.value.trim().to_string()) == *pin
+        });
+    if !same {
+        return Err("the other revisions do not read back as they were".into());
+    }
     let entry = entries
         .last()
         .filter(|e| e.id.value.trim() == adopted.revision)

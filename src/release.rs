@@ -305,7 +305,7 @@ pub(crate) fn set_value(line: &str, value: &str) -> String {
 }
 
 /// A line without its `#` comment.
-fn strip_comment(line: &str) -> String {
+pub(crate) fn strip_comment(line: &str) -> String {
     match line
         .find(':')
         .and_then(|colon| comment_start(&line[colon + 1..]).map(|i| colon + 1 + i))

@@ -404,6 +404,11 @@ fn reference_words(site: &Site, revision: &Revision, target: &str) -> String {
         }
         "date" => revision.date(id).map(|d| d.long()),
         "school" => Some(site.settings.school.name.clone()),
+        // The school's words; in a template, the fill-in's id in brackets
+        // (its prompt is compared on its own).
+        "fill" => revision
+            .fill(id)
+            .map(|f| f.text.clone().unwrap_or_else(|| format!("[{}]", f.id))),
         _ => None,
     };
     found.unwrap_or_else(|| target.to_string())
