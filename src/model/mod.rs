@@ -6,6 +6,7 @@ pub mod curriculum;
 pub mod date;
 pub mod link_report;
 pub mod source;
+pub mod template;
 
 use std::ops::Range;
 
@@ -14,6 +15,7 @@ use chrono::NaiveDate;
 pub use curriculum::{AgeBand, Curriculum, Framework, Strand, Term, Unit, YearGroup};
 pub use date::{Interval, PolicyDate};
 pub use source::{Asset, RevisionSource};
+pub use template::{Fill, Omitted, Origin, TemplateUse};
 
 use crate::diagnostics::{Place, SourceId, Sources};
 
@@ -212,6 +214,8 @@ pub struct View {
     /// Carries review dates, overdue notices and drafts (the governors).
     pub governance: bool,
     pub curriculum: CurriculumPages,
+    /// Its pages mark the school's own text and the template's.
+    pub template_marks: bool,
 }
 
 /// Which curriculum pages a view shows, from `curriculum:` in site.yaml.
@@ -262,6 +266,16 @@ pub struct Revision {
     /// Its data files that could not be read (`roles`): references to what
     /// they define are not reported as unknown, since the file's own error is.
     pub unreadable: Vec<&'static str>,
+    /// The template it is built on, for a site with `template:`.
+    pub template: Option<TemplateUse>,
+    /// The fill-ins its text may use, with their words.
+    pub fills: Vec<Fill>,
+}
+
+impl Revision {
+    pub fn fill(&self, id: &str) -> Option<&Fill> {
+        self.fills.iter().find(|f| f.id == id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,6 +314,8 @@ pub struct Section {
     pub blocks: Vec<AudienceBlock>,
     /// The section's folder relative to content/, for its images.
     pub dir: String,
+    /// Whether the text is the site's own or its template's.
+    pub origin: Origin,
 }
 
 impl Section {
