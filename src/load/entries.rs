@@ -113,6 +113,9 @@ pub struct ViewEntry {
     /// Which curriculum pages the view shows: `years`, `map`, `strands`,
     /// `coverage`.
     pub curriculum: Option<Vec<Text>>,
+    /// Whether its pages say which text is the school's own and which its
+    /// template's; default: in a governance view only.
+    pub template_marks: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +124,10 @@ pub struct RoleEntry {
     pub id: Text,
     pub title: Text,
     pub description: Text,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -131,6 +138,10 @@ pub struct PersonEntry {
     pub roles: Spanned<Vec<Text>>,
     pub organisation: Option<Text>,
     pub contact: Option<ContactEntry>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -152,6 +163,10 @@ pub struct OrganisationEntry {
     pub helps_with: Option<Text>,
     pub category: Option<Text>,
     pub views: Option<Vec<Text>>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -163,15 +178,33 @@ pub struct DocumentEntry {
     pub edition: Option<Spanned<u32>>,
     pub url: Option<Text>,
     pub superseded_by: Option<Text>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
+    /// Where `superseded_by` is written, when it was kept from the
+    /// template's entry of the same id.
+    #[serde(skip)]
+    pub superseded_from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewsFile {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub dates: Vec<DateEntry>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub checks: Vec<CheckEntry>,
+}
+
+/// A list that may be left empty (`dates:` with nothing after it), as when
+/// every entry in it omits a template's.
+pub fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -184,6 +217,10 @@ pub struct DateEntry {
     pub deadline: bool,
     /// When a deadline was met: it is then no longer due.
     pub met: Option<Text>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -195,6 +232,10 @@ pub struct CheckEntry {
     pub every: Text,
     pub last_done: Option<Text>,
     pub notes: Option<Text>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -314,12 +355,19 @@ pub struct FillEntry {
     pub prompt: Option<Text>,
     /// The school's words, as plain text.
     pub text: Option<Text>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
+    /// 0 for the site's own fills.yaml, 1 for its template's, and so on.
+    #[serde(skip)]
+    pub layer: usize,
 }
 
 /// One revision's data files, parsed; a file that failed to parse is `None`
 /// here and its diagnostic is already recorded. site.yaml and versions.yaml
 /// belong to the whole site and are read once, from the working tree.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct DataFiles {
     pub roles: Option<(Document, Vec<RoleEntry>)>,
     pub people: Option<(Document, Vec<PersonEntry>)>,
@@ -336,4 +384,10 @@ pub struct DataFiles {
     /// References to what they define are not checked, so that one broken
     /// file does not bury the report under "unknown role" errors.
     pub unreadable: Vec<&'static str>,
+    /// Whether strands.yaml is the revision's own file, not the built-in
+    /// framework (a template's then gives way to it).
+    pub strands_own: bool,
+    /// `omit: true` entries of a site with a template, by the file they are
+    /// in (`roles`, `dates`), with where each is written.
+    pub omits: Vec<(&'static str, Document, OmitEntry)>,
 }

@@ -43,6 +43,17 @@ impl Document {
             .map_err(|error| self.diagnostic(sources, &error))
     }
 
+    /// `parse` over `text`, a copy of the document's file with some lines
+    /// blanked (the same length): problems are placed in the file itself.
+    pub fn parse_text<T: DeserializeOwned>(
+        &self,
+        sources: &Sources,
+        text: &str,
+    ) -> Result<T, Diagnostic> {
+        serde_saphyr::from_str_with_options(&text[self.start..self.end], Options::default())
+            .map_err(|error| self.diagnostic(sources, &error))
+    }
+
     /// `parse`, reusing what `memo` kept when the document's text has been
     /// parsed as a `T` before.
     pub fn parse_memo<T>(&self, sources: &Sources, memo: &Memo) -> Result<T, Diagnostic>

@@ -233,6 +233,8 @@ pub struct View {
     /// Carries review dates, overdue notices and drafts (the governors).
     pub governance: bool,
     pub curriculum: CurriculumPages,
+    /// Its pages mark the school's own text and the template's.
+    pub template_marks: bool,
 }
 
 /// Which curriculum pages a view shows, from `curriculum:` in site.yaml.

@@ -96,10 +96,62 @@ fn contents_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut Vie
     let mut context = page_context(site, &spec);
     context.insert("view_description", &view.description);
     context.insert("contents", &contents(edition, &path, None));
+    if view.governance
+        && let Some(template) = &edition.revision.template
+    {
+        context.insert("template", &template_facts(template));
+    }
     if view.governance && edition.standing == Standing::Current {
         context.insert("pending", &super::revisions::pending(site, view, &path));
     }
     output.page(theme, "view.html", &path, &context);
+}
+
+/// What a governance view's contents page says of the template: which
+/// revision of it the policy is built on, and the sections left out.
+#[derive(Serialize)]
+struct TemplateFacts {
+    name: String,
+    pin: String,
+    omitted: Vec<OmittedSection>,
+}
+
+#[derive(Serialize)]
+struct OmittedSection {
+    title: String,
+    reason: String,
+}
+
+fn template_facts(template: &crate::model::TemplateUse) -> TemplateFacts {
+    TemplateFacts {
+        name: template.name.clone(),
+        pin: template.pin.clone(),
+        omitted: template
+            .omitted
+            .iter()
+            .map(|o| OmittedSection {
+                title: o.title.clone(),
+                reason: o.reason.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Whose words a section is, in a view that says so: `None` elsewhere, and
+/// in a site without a template.
+pub(super) fn origin_mark(edition: &Edition, section: &Section) -> Option<String> {
+    let template = edition.revision.template.as_ref()?;
+    if !edition.view.template_marks {
+        return None;
+    }
+    Some(match section.origin {
+        crate::model::Origin::Own => "Written by the school".to_string(),
+        crate::model::Origin::Replaced => format!(
+            "Written by the school, in place of the {} template's section",
+            template.name
+        ),
+        crate::model::Origin::Template => format!("From the {} template", template.name),
+    })
 }
 
 #[derive(Serialize)]
@@ -204,6 +256,7 @@ fn section_page(
     context.insert("summary", &section.summary);
     context.insert("body", &rendered.html);
     context.insert("owner", &owner);
+    context.insert("origin", &origin_mark(edition, section));
     context.insert("strands", &strands);
     context.insert("toc", &toc);
     context.insert("children", &children);
@@ -221,6 +274,7 @@ struct PrintSection {
     title: String,
     level: usize,
     body: String,
+    origin: Option<String>,
 }
 
 fn all_page(
@@ -241,6 +295,7 @@ fn all_page(
             title: section.title.clone(),
             level: (2 + section.depth).min(6),
             body: rendered.html,
+            origin: origin_mark(edition, section),
         });
     }
     let spec = PageSpec {

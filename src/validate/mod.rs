@@ -61,6 +61,7 @@ pub fn validate(
             unreadable: &unreadable,
         };
         let policy = data_rules::policy_data(&mut check, &found.data, &view_ids);
+        let fills = data_rules::fills(&mut check, &found.data);
         let sections = sections::sections(
             &mut check,
             &found.content.sections,
@@ -94,8 +95,8 @@ pub fn validate(
             curriculum: policy.curriculum,
             assets: found.content.assets,
             unreadable: found.data.unreadable,
-            template: None,
-            fills: Vec::new(),
+            template: found.template,
+            fills,
         });
     }
     let complete = !records.is_empty() && revisions.len() == records.len();
