@@ -53,14 +53,7 @@ pub fn adopt(
     };
     if diagnostics.has_errors() {
         let count = diagnostics.error_count();
-        return refuse(
-            diagnostics,
-            Diagnostic::error(format!(
-                "template adopt refused: the site has {count} error{} to fix first",
-                if count == 1 { "" } else { "s" }
-            ))
-            .help("fix the errors above, then adopt the template revision again"),
-        );
+        return refuse(diagnostics, refusal(count));
     }
     let id = request.id;
     let approved: Vec<&str> = template
@@ -245,6 +238,15 @@ pub fn adopt(
         );
     }
     Ok(adopted)
+}
+
+/// Why nothing was adopted: the site's `count` errors.
+pub fn refusal(count: usize) -> Diagnostic {
+    Diagnostic::error(format!(
+        "template adopt refused: the site has {count} error{} to fix first",
+        if count == 1 { "" } else { "s" }
+    ))
+    .help("fix the errors above, then adopt the template revision again")
 }
 
 /// The school year after `2025-26`: `2026-27`.

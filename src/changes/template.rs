@@ -24,8 +24,8 @@ pub enum Taken {
     Inherited,
     /// The school's own section has the id: its text, as plain blocks.
     Replaced { blocks: Vec<Block> },
-    /// The school leaves the section out, for this reason.
-    Omitted { reason: String },
+    /// The school leaves the section out, for this reason, in this file.
+    Omitted { reason: String, file: String },
 }
 
 /// A fill-in a template revision declares: `[[fill:id]]` in its text,
@@ -109,8 +109,14 @@ pub struct ReplacedChange {
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum SchoolText {
-    Replaced { blocks: Vec<Block> },
-    Omitted { reason: String },
+    Replaced {
+        blocks: Vec<Block>,
+    },
+    /// `file`: the school's file that omits it.
+    Omitted {
+        reason: String,
+        file: String,
+    },
 }
 
 #[derive(Debug, Serialize)]
@@ -391,7 +397,7 @@ fn school_text(taken: Taken) -> Option<SchoolText> {
     match taken {
         Taken::Inherited => None,
         Taken::Replaced { blocks } => Some(SchoolText::Replaced { blocks }),
-        Taken::Omitted { reason } => Some(SchoolText::Omitted { reason }),
+        Taken::Omitted { reason, file } => Some(SchoolText::Omitted { reason, file }),
     }
 }
 
@@ -456,8 +462,15 @@ fn taken(site: &Site, revision: &Revision, id: &str) -> Taken {
         .as_ref()
         .and_then(|t| t.omitted.iter().find(|o| o.id == id))
     {
+        let file = match &omitted.place {
+            crate::diagnostics::Place::Span { source, .. } => {
+                site.sources.get(*source).path.clone()
+            }
+            crate::diagnostics::Place::File(path) => path.display().to_string(),
+        };
         return Taken::Omitted {
             reason: omitted.reason.clone(),
+            file,
         };
     }
     match revision.section(id) {
@@ -520,6 +533,7 @@ mod tests {
             },
             "curriculum" => Taken::Omitted {
                 reason: "We teach it through PSHE.".into(),
+                file: "content/050-curriculum.md".into(),
             },
             _ => Taken::Inherited,
         }

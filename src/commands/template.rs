@@ -157,7 +157,7 @@ fn write_kinds(out: &mut String, changes: &TemplateChanges, color: bool) {
                     let _ = writeln!(out, "      {}: {}", block.kind.describe(), block.text);
                 }
             }
-            SchoolText::Omitted { reason } => {
+            SchoolText::Omitted { reason, .. } => {
                 let _ = writeln!(out, "    the school leaves it out: {reason}");
             }
         }
@@ -192,10 +192,10 @@ fn write_kinds(out: &mut String, changes: &TemplateChanges, color: bool) {
                     "    the school's own text stays, as a section of its own"
                 );
             }
-            Some(SchoolText::Omitted { .. }) => {
+            Some(SchoolText::Omitted { file, .. }) => {
                 let _ = writeln!(
                     out,
-                    "    the school left it out: its omit has nothing left to leave out"
+                    "    the school left it out: once adopted, its omit has nothing to leave out; remove {file}"
                 );
             }
             None => {}
@@ -261,7 +261,9 @@ pub fn adopt(
     let template_site = template.and_then(|t| t.site.as_deref());
     let (Some(site), Some(template_site)) = (&site, template_site) else {
         let (sources, mut diagnostics) = errors;
-        if !diagnostics.has_errors() {
+        if diagnostics.has_errors() {
+            diagnostics.push(crate::adopt::refusal(diagnostics.error_count()));
+        } else {
             diagnostics.push(match template {
                 None => crate::diagnostics::Diagnostic::error("data/site.yaml names no template")
                     .in_file("data/site.yaml")
@@ -327,10 +329,24 @@ pub fn adopt(
                 .filter(|f| !f.filled)
                 .map(|f| f.id.as_str())
                 .collect();
+            let stale: Vec<&str> = changes
+                .removed
+                .iter()
+                .filter_map(|r| match &r.school {
+                    Some(SchoolText::Omitted { file, .. }) => Some(file.as_str()),
+                    _ => None,
+                })
+                .collect();
             if !unfilled.is_empty() {
                 eprintln!(
                     "\nThe build stops until data/fills.yaml gives text for: {}.",
                     unfilled.join(", ")
+                );
+            }
+            if !stale.is_empty() {
+                eprintln!(
+                    "The build stops until these omits of sections the template no longer has are removed: {}.",
+                    stale.join(", ")
                 );
             }
             if changes.counts.replaced > 0 {

@@ -182,7 +182,7 @@ pub fn page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutp
                             .collect(),
                         None,
                     ),
-                    SchoolText::Omitted { reason } => (Vec::new(), Some(reason.clone())),
+                    SchoolText::Omitted { reason, .. } => (Vec::new(), Some(reason.clone())),
                 };
                 ReplacedView {
                     section: section_view(&r.template, note),
@@ -210,10 +210,9 @@ pub fn page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutp
                         "The school replaced it: its own text stays, as a section of the school’s own."
                             .to_string(),
                     ),
-                    Some(SchoolText::Omitted { .. }) => Some(
-                        "The school left it out: the omit has nothing left to leave out and can be removed."
-                            .to_string(),
-                    ),
+                    Some(SchoolText::Omitted { file, .. }) => Some(format!(
+                        "The school left it out: once adopted, the omit has nothing to leave out, and {file} must be removed."
+                    )),
                     None => None,
                 };
                 section_view(&r.change, note)
