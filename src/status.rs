@@ -485,7 +485,7 @@ pub fn terminal(status: &Status, color: bool) -> String {
     }
 
     if let Some(template) = &status.template {
-        out.push_str(&template_lines(template, &paint));
+        out.push_str(&template_lines(status, template, &paint));
     }
 
     // Links.
@@ -538,20 +538,25 @@ pub fn terminal(status: &Status, color: bool) -> String {
 }
 
 /// The template group: pinned where, and what is not adopted yet.
-fn template_lines(template: &TemplateStatus, paint: &dyn Fn(&str, &str) -> String) -> String {
+fn template_lines(
+    status: &Status,
+    template: &TemplateStatus,
+    paint: &dyn Fn(&str, &str) -> String,
+) -> String {
     let mut out = String::new();
     let pinned = template.pinned.as_deref().unwrap_or("no revision");
     let _ = writeln!(
         out,
-        "\n{} ({}; revision {} is pinned to {pinned})",
+        "\n{} ({}: revision {} is built on its {pinned}; {})",
         paint(BOLD, "Template"),
         template.name,
+        status.newest,
         template
             .newest
             .as_deref()
-            .map_or("none approved".to_string(), |n| format!(
-                "newest approved {n}"
-            ))
+            .map_or("it has no approved revision".to_string(), |n| {
+                format!("its newest approved is {n}")
+            })
     );
     match (template.not_adopted, &template.counts) {
         (None, _) => {

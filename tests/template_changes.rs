@@ -183,6 +183,14 @@ fn a_school_that_inherits_everything_sees_the_changes_as_inherited() {
     // inherited here, so two inherited changes and nothing to decide.
     assert!(page.contains("2 inherited sections changed"), "{page}");
     assert!(page.contains("0 replaced sections to decide on"), "{page}");
+    // Its draft has adopted 2025-26: the page says the changes are on
+    // their way.
+    assert!(
+        page.contains(
+            "Draft revision 2025-26 has adopted revision 2025-26 of the template already"
+        ),
+        "{page}"
+    );
 }
 
 #[test]

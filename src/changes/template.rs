@@ -177,6 +177,15 @@ pub enum Standing {
     },
 }
 
+/// The draft that has already adopted the template's newest approved
+/// revision while the revision in force has not: its id.
+pub fn adopted_in_draft(site: &Site) -> Option<String> {
+    let draft = site.draft()?;
+    let in_force = matches!(in_force(site)?, Standing::Behind { .. });
+    let working = matches!(working(site)?, Standing::UpToDate { .. });
+    (in_force && working).then(|| draft.id.clone())
+}
+
 impl Standing {
     /// The changes waiting, if any.
     pub fn changes(&self) -> Option<&TemplateChanges> {
@@ -189,19 +198,24 @@ impl Standing {
 
 /// Where the school's revision in force stands (its newest while nothing
 /// is approved): what its pages show against the newest approved template.
-/// `None` for a site built on no template.
+/// How the school takes each section is read from its newest revision,
+/// the text the lead edits and adopts into. `None` for a site built on no
+/// template.
 pub fn in_force(site: &Site) -> Option<Standing> {
-    standing(site, site.current().unwrap_or_else(|| site.newest()))
+    let in_force = site.current().unwrap_or_else(|| site.newest());
+    standing(site, in_force, site.newest())
 }
 
 /// Where the school's newest revision stands, the one the lead edits:
 /// what is not yet adopted.
 pub fn working(site: &Site) -> Option<Standing> {
-    standing(site, site.newest())
+    standing(site, site.newest(), site.newest())
 }
 
-/// Where `revision` of the school stands against its template.
-pub fn standing(site: &Site, revision: &Revision) -> Option<Standing> {
+/// Where `pinned_by` of the school stands against its template, with the
+/// school's own sections and fill-ins read from `school`.
+pub fn standing(site: &Site, pinned_by: &Revision, school: &Revision) -> Option<Standing> {
+    let revision = school;
     let link = site.template.as_ref()?;
     let name = link.name.clone();
     let Some(template) = link.site.as_deref() else {
@@ -215,7 +229,7 @@ pub fn standing(site: &Site, revision: &Revision) -> Option<Standing> {
     };
     let at = |id: &str| template.revisions.iter().position(|r| r.id == id);
     let newest_at = at(&newest.id)?;
-    let pinned_id = pin(revision)?;
+    let pinned_id = pin(pinned_by)?;
     let Some(pinned_at) = at(pinned_id) else {
         // validate names a pin the template does not have.
         return Some(Standing::Unreadable {

@@ -33,12 +33,21 @@ pub fn changes(
         );
         return ExitCode::from(1);
     };
+    let adopted = template::adopted_in_draft(&site);
     let text = match format {
         Format::Json => match json(&standing) {
             Some(json) => json,
             None => return ExitCode::from(1),
         },
-        Format::Text => terminal(&standing, color_allowed && std::io::stdout().is_terminal()),
+        Format::Text => {
+            let mut text = terminal(&standing, color_allowed && std::io::stdout().is_terminal());
+            if let Some(draft) = adopted {
+                text.push_str(&format!(
+                    "Draft revision {draft} has adopted them already; they reach the school's pages once governors approve it.\n"
+                ));
+            }
+            text
+        }
     };
     print(&text);
     ExitCode::SUCCESS
@@ -85,11 +94,12 @@ pub fn terminal(standing: &Standing, color: bool) -> String {
     );
     let since = since
         .as_deref()
-        .map(|day| format!(", approved on {day}"))
+        .and_then(|day| crate::model::PolicyDate::parse(day).ok())
+        .map(|day| format!(" (approved on {})", day.long()))
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "Pinned to {} {}; revision {waiting}{since} is not adopted yet.",
+        "The policy in force is built on {} {}; revision {waiting}{since} is not adopted yet.",
         changes.template, changes.pinned
     );
     let _ = writeln!(

@@ -101,6 +101,7 @@ pub fn page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutp
     let mut context = tera::Context::new();
     context.insert("template_name", &template_name);
     context.insert("school_revision", &school_revision.id);
+    context.insert("adopted_in_draft", &template::adopted_in_draft(site));
     context.insert(
         "state",
         match &standing {
