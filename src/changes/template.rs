@@ -167,7 +167,7 @@ pub enum Standing {
     /// A newer approved template revision is waiting.
     Behind {
         #[serde(flatten)]
-        changes: TemplateChanges,
+        changes: Box<TemplateChanges>,
         /// The first approved template revision after the pin, and the day
         /// it was approved: the school has not adopted it since then.
         waiting: String,
@@ -254,7 +254,7 @@ pub fn standing(site: &Site, pinned_by: &Revision, school: &Revision) -> Option<
     };
     let changes = between(site, revision, (template, &name), (pinned, newest));
     Some(Standing::Behind {
-        changes,
+        changes: Box::new(changes),
         waiting: first_waiting.id.clone(),
         waiting_since: since.map(|d| d.iso()),
         waiting_days: since.map(|d| (site.today - d.last_day()).num_days()),
