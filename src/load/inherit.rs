@@ -280,7 +280,7 @@ fn merge(
     let mut omitted = Vec::new();
     revision.content = merge_content(&parent.content, own, reading, &mut omitted);
     let own_data = std::mem::take(&mut revision.data);
-    revision.data = merge_data(&parent.data, own_data, reading, template);
+    revision.data = merge_data(&parent.data, own_data, reading);
     revision.template = Some(TemplateUse {
         name: template.name.clone(),
         path: template.path.clone(),
@@ -424,7 +424,7 @@ impl ContentMerge<'_> {
         let inherited = &self.template[t];
         let own = self.own_by_id.get(&inherited.id).copied();
         let Some(o) = own else {
-            let mut section = clone_section(inherited);
+            let mut section = inherited.clone();
             if section.origin == Origin::Own {
                 section.origin = Origin::Template;
             }
@@ -470,7 +470,7 @@ impl ContentMerge<'_> {
         }
         let at = if section.needs_index {
             // A folder of the school's that only changes what is inside.
-            let mut index = clone_section(inherited);
+            let mut index = inherited.clone();
             if index.origin == Origin::Own {
                 index.origin = Origin::Template;
             }
@@ -544,10 +544,6 @@ fn raw_title(section: &RawSection) -> String {
         .as_ref()
         .map(|(_, front)| front.title.value.trim().to_string())
         .unwrap_or_else(|| section.id.clone())
-}
-
-fn clone_section(section: &RawSection) -> RawSection {
-    section.clone()
 }
 
 /// An entry of a data file that has an id, and the file it is written in.
@@ -655,13 +651,7 @@ fn merge_list<T: Keyed>(
 /// An entry that replaces a template's keeps nothing of it.
 fn keep_nothing<T>(_: &T, _: &mut T) {}
 
-fn merge_data(
-    inherited: &DataFiles,
-    own: DataFiles,
-    reading: &mut Reading,
-    template: &TemplateSite,
-) -> DataFiles {
-    let _ = template;
+fn merge_data(inherited: &DataFiles, own: DataFiles, reading: &mut Reading) -> DataFiles {
     let omits_of = |kind: &str| -> Vec<(Document, super::entries::OmitEntry)> {
         own.omits
             .iter()
