@@ -588,3 +588,51 @@ fn a_citation_the_templates_documents_supersede_is_a_warning_at_the_schools_line
         run.stderr
     );
 }
+
+#[test]
+fn an_omit_in_a_site_without_a_template_is_an_error() {
+    let schools = Schools::empty();
+    write_site(&schools, "school", "Hill School", None);
+    schools.write("school/content/010-x.md", "---\ntitle: X\n---\n\nText.\n");
+    schools.write(
+        "school/content/020-phones.md",
+        "---\nomit: true\nreason: We have none.\n---\n",
+    );
+    let run = schools.build("school");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/020-phones.md:2:7"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("data/site.yaml names no template"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_review_check_can_be_omitted_and_a_date_added() {
+    let schools = Schools::example();
+    schools.build("oakfield").assert_success();
+    let reviews = visible_text(&schools.page("oakfield", "governors/reviews/index.html"));
+    assert!(reviews.contains("Review of this policy"), "{reviews}");
+    // Both revisions, since the reviews page may show either.
+    for file in [
+        "oakfield/versions/2024-25/data/reviews.yaml",
+        "oakfield/data/reviews.yaml",
+    ] {
+        schools.write(
+            file,
+            "dates:\n  - id: filtering-check\n    title: Filtering check with the council\n    date: 2024-11\n    deadline: true\nchecks:\n  - id: policy-review\n    omit: true\n",
+        );
+    }
+    schools.build("oakfield").assert_success();
+    let reviews = visible_text(&schools.page("oakfield", "governors/reviews/index.html"));
+    assert!(!reviews.contains("Review of this policy"), "{reviews}");
+    assert!(
+        reviews.contains("Filtering check with the council"),
+        "{reviews}"
+    );
+}
