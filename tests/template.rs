@@ -636,3 +636,36 @@ fn a_review_check_can_be_omitted_and_a_date_added() {
         "{reviews}"
     );
 }
+
+#[test]
+fn a_replacement_for_a_section_in_an_omitted_folder_is_an_error_not_dropped() {
+    let schools = Schools::empty();
+    write_site(&schools, "national", "National", None);
+    schools.write("national/content/010-x.md", "---\ntitle: X\n---\n\nText.\n");
+    schools.write(
+        "national/content/020-help/_index.md",
+        "---\ntitle: Help\n---\n\nWhere to get help.\n",
+    );
+    schools.write(
+        "national/content/020-help/010-call.md",
+        "---\ntitle: Call\n---\n\nCall us.\n",
+    );
+    write_site(&schools, "school", "Hill School", Some("../national"));
+    schools.write(
+        "school/content/020-help.md",
+        "---\nomit: true\nreason: Our own help page is elsewhere.\n---\n",
+    );
+    schools.write(
+        "school/content/030-call.md",
+        "---\ntitle: Call Hill\n---\n\nCall Hill.\n",
+    );
+    let run = schools.build("school");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "content/030-call.md replaces the template's section `call`, which is inside a folder that is left out"
+        ),
+        "{}",
+        run.stderr
+    );
+}

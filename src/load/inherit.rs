@@ -331,6 +331,19 @@ fn merge_content(
         out: Vec::new(),
     };
     merge.level(Some(None), Some(None), None, 0, reading, omitted);
+    // A school section whose template section was never reached (it is in a
+    // folder the school leaves out) is reported, never dropped silently.
+    for section in merge.own.iter().flatten() {
+        let shown = reading.sources.get(section.source).path.clone();
+        reading.diagnostics.push(
+            Diagnostic::error(format!(
+                "{shown} replaces the template's section `{}`, which is inside a folder that is left out",
+                section.id
+            ))
+            .in_file(&shown)
+            .help("remove the file, or publish the folder it belongs in"),
+        );
+    }
     let mut assets = parent.assets.clone();
     for asset in own.assets {
         assets.retain(|a| a.path != asset.path);
