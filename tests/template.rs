@@ -593,3 +593,84 @@ fn a_citation_the_templates_documents_supersede_is_a_warning_at_the_schools_line
         run.stderr
     );
 }
+
+#[test]
+fn an_omit_in_a_site_without_a_template_is_an_error() {
+    let schools = Schools::empty();
+    write_site(&schools, "school", "Hill School", None);
+    schools.write("school/content/010-x.md", "---\ntitle: X\n---\n\nText.\n");
+    schools.write(
+        "school/content/020-phones.md",
+        "---\nomit: true\nreason: We have none.\n---\n",
+    );
+    let run = schools.build("school");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/020-phones.md:2:7"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("data/site.yaml names no template"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_review_check_can_be_omitted_and_a_date_added() {
+    let schools = Schools::example();
+    schools.build("oakfield").assert_success();
+    let reviews = visible_text(&schools.page("oakfield", "governors/reviews/index.html"));
+    assert!(reviews.contains("Review of this policy"), "{reviews}");
+    // Both revisions, since the reviews page may show either.
+    for file in [
+        "oakfield/versions/2024-25/data/reviews.yaml",
+        "oakfield/data/reviews.yaml",
+    ] {
+        schools.write(
+            file,
+            "dates:\n  - id: filtering-check\n    title: Filtering check with the council\n    date: 2024-11\n    deadline: true\nchecks:\n  - id: policy-review\n    omit: true\n",
+        );
+    }
+    schools.build("oakfield").assert_success();
+    let reviews = visible_text(&schools.page("oakfield", "governors/reviews/index.html"));
+    assert!(!reviews.contains("Review of this policy"), "{reviews}");
+    assert!(
+        reviews.contains("Filtering check with the council"),
+        "{reviews}"
+    );
+}
+
+#[test]
+fn a_replacement_for_a_section_in_an_omitted_folder_is_an_error_not_dropped() {
+    let schools = Schools::empty();
+    write_site(&schools, "national", "National", None);
+    schools.write("national/content/010-x.md", "---\ntitle: X\n---\n\nText.\n");
+    schools.write(
+        "national/content/020-help/_index.md",
+        "---\ntitle: Help\n---\n\nWhere to get help.\n",
+    );
+    schools.write(
+        "national/content/020-help/010-call.md",
+        "---\ntitle: Call\n---\n\nCall us.\n",
+    );
+    write_site(&schools, "school", "Hill School", Some("../national"));
+    schools.write(
+        "school/content/020-help.md",
+        "---\nomit: true\nreason: Our own help page is elsewhere.\n---\n",
+    );
+    schools.write(
+        "school/content/030-call.md",
+        "---\ntitle: Call Hill\n---\n\nCall Hill.\n",
+    );
+    let run = schools.build("school");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "content/030-call.md replaces the template's section `call`, which is inside a folder that is left out"
+        ),
+        "{}",
+        run.stderr
+    );
+}

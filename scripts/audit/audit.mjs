@@ -21,14 +21,13 @@ const SCREENSHOTS = join(ROOT, 'screenshots');
 // A second site, built by ./run from a test fixture with a restricted view
 // (the example has none), served under /fixture/: its public/ and restricted/.
 const FIXTURE = process.env.AUDIT_FIXTURE || null;
-// A school built on a template (examples/template/oakfield), for the pages
-// only such a site has (governors/template/, the template markers), served
-// under /template/.
-const TEMPLATE_SCHOOL = process.env.AUDIT_TEMPLATE_SCHOOL || null;
+// examples/template/: a school built on a template and the template itself,
+// served under /template/oakfield and /template/anyshire-template.
+const TEMPLATE = process.env.AUDIT_TEMPLATE || null;
 // Where each folder is served, longest prefix first.
 const MOUNTS = [
+  ...(TEMPLATE ? [['/template/oakfield', join(TEMPLATE, 'oakfield')], ['/template/anyshire-template', join(TEMPLATE, 'anyshire-template')]] : []),
   ...(FIXTURE ? [['/fixture/restricted', join(FIXTURE, 'restricted')], ['/fixture', join(FIXTURE, 'public')]] : []),
-  ...(TEMPLATE_SCHOOL ? [['/template', join(TEMPLATE_SCHOOL, 'public')]] : []),
   ['/restricted', RESTRICTED],
   ['', PUBLIC],
 ];

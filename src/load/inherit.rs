@@ -280,7 +280,7 @@ fn merge(
     let mut omitted = Vec::new();
     revision.content = merge_content(&parent.content, own, reading, &mut omitted);
     let own_data = std::mem::take(&mut revision.data);
-    revision.data = merge_data(&parent.data, own_data, reading, template);
+    revision.data = merge_data(&parent.data, own_data, reading);
     revision.template = Some(TemplateUse {
         name: template.name.clone(),
         path: template.path.clone(),
@@ -331,6 +331,19 @@ fn merge_content(
         out: Vec::new(),
     };
     merge.level(Some(None), Some(None), None, 0, reading, omitted);
+    // A school section whose template section was never reached (it is in a
+    // folder the school leaves out) is reported, never dropped silently.
+    for section in merge.own.iter().flatten() {
+        let shown = reading.sources.get(section.source).path.clone();
+        reading.diagnostics.push(
+            Diagnostic::error(format!(
+                "{shown} replaces the template's section `{}`, which is inside a folder that is left out",
+                section.id
+            ))
+            .in_file(&shown)
+            .help("remove the file, or publish the folder it belongs in"),
+        );
+    }
     let mut assets = parent.assets.clone();
     for asset in own.assets {
         assets.retain(|a| a.path != asset.path);
@@ -424,7 +437,7 @@ impl ContentMerge<'_> {
         let inherited = &self.template[t];
         let own = self.own_by_id.get(&inherited.id).copied();
         let Some(o) = own else {
-            let mut section = clone_section(inherited);
+            let mut section = inherited.clone();
             if section.origin == Origin::Own {
                 section.origin = Origin::Template;
             }
@@ -470,7 +483,7 @@ impl ContentMerge<'_> {
         }
         let at = if section.needs_index {
             // A folder of the school's that only changes what is inside.
-            let mut index = clone_section(inherited);
+            let mut index = inherited.clone();
             if index.origin == Origin::Own {
                 index.origin = Origin::Template;
             }
@@ -544,10 +557,6 @@ fn raw_title(section: &RawSection) -> String {
         .as_ref()
         .map(|(_, front)| front.title.value.trim().to_string())
         .unwrap_or_else(|| section.id.clone())
-}
-
-fn clone_section(section: &RawSection) -> RawSection {
-    section.clone()
 }
 
 /// An entry of a data file that has an id, and the file it is written in.
@@ -655,13 +664,7 @@ fn merge_list<T: Keyed>(
 /// An entry that replaces a template's keeps nothing of it.
 fn keep_nothing<T>(_: &T, _: &mut T) {}
 
-fn merge_data(
-    inherited: &DataFiles,
-    own: DataFiles,
-    reading: &mut Reading,
-    template: &TemplateSite,
-) -> DataFiles {
-    let _ = template;
+fn merge_data(inherited: &DataFiles, own: DataFiles, reading: &mut Reading) -> DataFiles {
     let omits_of = |kind: &str| -> Vec<(Document, super::entries::OmitEntry)> {
         own.omits
             .iter()

@@ -546,12 +546,15 @@ impl DataReader<'_> {
     /// A list of entries in a site with a template: entries with
     /// `omit: true` are taken out (into `omits`) and the rest parsed as the
     /// file's entries, every line and column as written.
-    fn read_layered<T: DeserializeOwned>(
+    fn read_layered<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         &mut self,
         name: &'static str,
         omits: &mut Vec<(&'static str, Document, entries::OmitEntry)>,
     ) -> Option<(Document, Vec<T>)> {
         let document = self.open(name, false)?;
+        if !self.sources.get(document.source).text.contains("omit") {
+            return self.parse_memo(name, document);
+        }
         let text = self.sources.get(document.source).text.clone();
         let Some(items) = omit::probe::<Vec<Spanned<omit::Probe>>>(&text)
             .map(|list| list.iter().map(omit::Item::of).collect::<Vec<_>>())
@@ -559,6 +562,10 @@ impl DataReader<'_> {
             return self.parse_read(name, document, &text);
         };
         let (keep, only) = omit::masks(&text, &[items.as_slice()]);
+        if only.is_none() {
+            // Nothing omitted: read as any other file (and reuse the memo).
+            return self.parse_memo(name, document);
+        }
         if let Some(only) = only {
             match document.parse_text::<Vec<entries::OmitEntry>>(self.sources, &only) {
                 Ok(found) => omits.extend(found.into_iter().map(|e| (name, document, e))),
@@ -575,6 +582,9 @@ impl DataReader<'_> {
         omits: &mut Vec<(&'static str, Document, entries::OmitEntry)>,
     ) -> Option<(Document, entries::ReviewsFile)> {
         let document = self.open("reviews", false)?;
+        if !self.sources.get(document.source).text.contains("omit") {
+            return self.parse_memo("reviews", document);
+        }
         let text = self.sources.get(document.source).text.clone();
         let Some(probe) = omit::probe::<omit::ReviewsProbe>(&text) else {
             return self.parse_read("reviews", document, &text);
@@ -582,6 +592,9 @@ impl DataReader<'_> {
         let dates: Vec<omit::Item> = probe.dates.iter().flatten().map(omit::Item::of).collect();
         let checks: Vec<omit::Item> = probe.checks.iter().flatten().map(omit::Item::of).collect();
         let (keep, only) = omit::masks(&text, &[dates.as_slice(), checks.as_slice()]);
+        if only.is_none() {
+            return self.parse_memo("reviews", document);
+        }
         if let Some(only) = only {
             match document.parse_text::<omit::ReviewsOmits>(self.sources, &only) {
                 Ok(found) => {
@@ -592,6 +605,21 @@ impl DataReader<'_> {
             }
         }
         self.parse_read("reviews", document, &keep)
+    }
+
+    fn parse_memo<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+        &mut self,
+        name: &'static str,
+        document: Document,
+    ) -> Option<(Document, T)> {
+        match document.parse_memo::<T>(self.sources, self.memo) {
+            Ok(value) => Some((document, value)),
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
+                self.unreadable.push(name);
+                None
+            }
+        }
     }
 
     fn parse_read<T: DeserializeOwned>(

@@ -140,7 +140,7 @@ mod tests {
         assert!(keep.lines().nth(2).unwrap().trim().is_empty());
         let only = only.unwrap();
         assert_eq!(only.lines().nth(2), Some("- id: b"));
-        assert!(only.lines().nth(0).unwrap().trim().is_empty());
+        assert!(only.lines().next().unwrap().trim().is_empty());
         assert!(only.lines().nth(4).unwrap().trim().is_empty());
     }
 

@@ -111,7 +111,8 @@ fn contents_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut Vie
 /// revision of it the policy is built on, and the sections left out.
 #[derive(Serialize)]
 struct TemplateFacts {
-    name: String,
+    /// "the Anyshire Council template", "the National Model Policy template".
+    label: String,
     pin: String,
     omitted: Vec<OmittedSection>,
 }
@@ -124,7 +125,7 @@ struct OmittedSection {
 
 fn template_facts(template: &crate::model::TemplateUse) -> TemplateFacts {
     TemplateFacts {
-        name: template.name.clone(),
+        label: template_label(&template.name),
         pin: template.pin.clone(),
         omitted: template
             .omitted
@@ -134,6 +135,16 @@ fn template_facts(template: &crate::model::TemplateUse) -> TemplateFacts {
                 reason: o.reason.clone(),
             })
             .collect(),
+    }
+}
+
+/// How a template is named in a sentence: its name, with "template" after
+/// it unless the name already ends so.
+fn template_label(name: &str) -> String {
+    if name.to_lowercase().ends_with("template") {
+        name.to_string()
+    } else {
+        format!("{name} template")
     }
 }
 
@@ -147,10 +158,10 @@ pub(super) fn origin_mark(edition: &Edition, section: &Section) -> Option<String
     Some(match section.origin {
         crate::model::Origin::Own => "Written by the school".to_string(),
         crate::model::Origin::Replaced => format!(
-            "Written by the school, in place of the {} template's section",
-            template.name
+            "Written by the school, in place of the {}'s section",
+            template_label(&template.name)
         ),
-        crate::model::Origin::Template => format!("From the {} template", template.name),
+        crate::model::Origin::Template => format!("From the {}", template_label(&template.name)),
     })
 }
 
