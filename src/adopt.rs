@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::load;
 use crate::load::entries::VersionEntry;
 use crate::model::Site;
-use crate::release::{scalar, set_value, strip_comment, write_atomically};
+use crate::release::{scalar, set_value, strip_comment};
 
 /// What was done.
 #[derive(Debug, PartialEq, Eq)]
@@ -230,7 +230,9 @@ pub fn adopt(
                 )),
         );
     }
-    if let Err(error) = write_atomically(&root.join("data").join("versions.yaml"), &plan) {
+    if let Err(error) =
+        crate::output::replace_file(&root.join("data").join("versions.yaml"), plan.as_bytes())
+    {
         return refuse(
             diagnostics,
             Diagnostic::error(format!("cannot write data/versions.yaml: {error}"))

@@ -28,7 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Check the policy and build the website into the output folder.
     Build {
-        /// The site root, holding content/ and data/.
+        /// The site root, holding content/ and data/ (or a trust's
+        /// folder, holding trust.yaml: every school it lists).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The output folder; replaced only if the build succeeds, and
@@ -48,6 +49,10 @@ pub enum Command {
         /// base_url in data/site.yaml (for a staging copy, say).
         #[arg(long, value_name = "URL", value_parser = parse_base_url)]
         base_url: Option<String>,
+        /// In a trust's folder (one with trust.yaml): build only this
+        /// school (an id from trust.yaml), for one job of a CI matrix.
+        #[arg(long, value_name = "ID")]
+        school: Option<String>,
     },
     /// Say what changed between two revisions (ids from data/versions.yaml).
     Diff {
@@ -68,7 +73,8 @@ pub enum Command {
     /// Show, on one screen, the policy's approval, review dates, checks,
     /// vacant roles, curriculum gaps and link health.
     Status {
-        /// The site root, holding content/ and data/.
+        /// The site root, holding content/ and data/ (or a trust's
+        /// folder, holding trust.yaml: every school's status).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Exit 1 when anything is overdue or a role is vacant (for CI).

@@ -55,6 +55,34 @@ impl Sources {
             .enumerate()
             .map(|(i, file)| (SourceId(i), file.as_ref()))
     }
+
+    /// Another build's problems, made this one's: each file they point
+    /// into is added with its path under `folder` (a trust's school,
+    /// `school-a/data/people.yaml`), and each place moved to match. Only
+    /// the files a problem points into are kept.
+    pub fn take_in(&mut self, other: &Sources, folder: &str, problems: Diagnostics) -> Diagnostics {
+        let mut added = std::collections::HashMap::new();
+        let under = |path: &str| format!("{}/{path}", folder.trim_end_matches('/'));
+        let items = problems
+            .into_iter()
+            .map(|mut problem| {
+                match &mut problem.place {
+                    Some(Place::Span { source, .. }) => {
+                        *source = *added.entry(*source).or_insert_with(|| {
+                            let file = other.get(*source);
+                            self.add(under(&file.path), file.text.clone())
+                        });
+                    }
+                    Some(Place::File(path)) if path.is_relative() => {
+                        *path = PathBuf::from(under(&path.to_string_lossy()));
+                    }
+                    _ => {}
+                }
+                problem
+            })
+            .collect();
+        Diagnostics { items }
+    }
 }
 
 /// Where a problem is: a byte range in a file the build read, or just a
@@ -545,9 +573,13 @@ impl miette::Diagnostic for Report {
 
 /// The site-root-relative path of `path`, with `/` separators, for messages.
 pub fn display_path(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    relative
-        .components()
+    slashed(path.strip_prefix(root).unwrap_or(path))
+}
+
+/// A relative path written with `/` between its parts, whatever the
+/// platform writes: the form every message and the model use.
+pub fn slashed(path: &Path) -> String {
+    path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")

@@ -109,6 +109,7 @@ mod tests {
             "strands.yaml",
             "curriculum.yaml",
             "versions.yaml",
+            "trust.yaml",
             "front matter",
             "references",
             "audience blocks",

@@ -34,6 +34,7 @@ pub mod schedule;
 pub mod serve;
 pub mod slug;
 pub mod status;
+pub mod trust;
 pub mod urls;
 pub mod validate;
 
@@ -103,6 +104,9 @@ pub struct Checked {
     /// The warnings loading and validating found, sorted (rendering
     /// reports the Markdown's own).
     pub diagnostics: Diagnostics,
+    /// Every section as validation read it, for rendering to lay out
+    /// (`generate_checked`) and `check` to take its addresses from.
+    pub sections: validate::SectionReads,
 }
 
 /// A site that may not: every problem found (warnings too), sorted, and
@@ -121,47 +125,61 @@ impl Refused {
     }
 }
 
-/// Loads and validates the site, then reads every revision's Markdown for
-/// its own problems (a mistyped `[[role:…]]`, say, for each view that
-/// shows the section): the one way every command accepts or refuses a
+/// Loads and validates the site, its Markdown included (a mistyped
+/// `[[role:…]]`, say, for each view that shows the section, read once per
+/// revision and view): the one way every command accepts or refuses a
 /// site, so that each names the same problems at the same places.
 pub fn load_checked_site(root: &Path, today: NaiveDate) -> Result<Checked, Refused> {
-    load_checked_site_with(root, today, &load::yaml::Memo::default())
+    load_checked_site_with(
+        root,
+        today,
+        &load::yaml::Memo::default(),
+        validate::SectionReads::default(),
+    )
 }
 
 /// `load_checked_site`, reusing the YAML documents `memo` kept from
-/// earlier loads (`serve`).
+/// earlier loads and the sections `kept` read then (`serve`).
 pub fn load_checked_site_with(
     root: &Path,
     today: NaiveDate,
     memo: &load::yaml::Memo,
+    kept: validate::SectionReads,
 ) -> Result<Checked, Refused> {
     let (loaded, diagnostics) = load::load_with(root, memo);
-    check_loaded(loaded, today, diagnostics)
+    check_loaded(loaded, today, diagnostics, kept)
 }
 
 /// `load_checked_site` for what `load` has already read (`check` takes
-/// the addresses from it first), with the problems loading found.
+/// the addresses in data/ from it first), with the problems loading found.
 pub fn check_loaded(
     loaded: load::Loaded,
     today: NaiveDate,
     diagnostics: Diagnostics,
+    kept: validate::SectionReads,
 ) -> Result<Checked, Refused> {
     let sources = loaded.sources.clone();
     let memo = load::yaml::Memo::default();
     let (site, mut diagnostics) = validate::validate(loaded, today, diagnostics);
     let site = site.map(|site| with_template(site, &diagnostics, &memo));
+    let mut sections = validate::SectionReads::default();
     if let Some(site) = &site {
+        start_workers();
+        sections = validate::SectionReads::read(site, kept);
         // Kept only when they stop the site: a site that goes on to be
         // rendered has its Markdown's warnings reported by rendering.
-        let markdown = render::markdown_problems(site);
+        let markdown = sections.problems();
         if markdown.has_errors() || diagnostics.has_errors() {
             diagnostics.extend(markdown);
         }
     }
     diagnostics.sort(&sources);
     match site {
-        Some(site) if !diagnostics.has_errors() => Ok(Checked { site, diagnostics }),
+        Some(site) if !diagnostics.has_errors() => Ok(Checked {
+            site,
+            diagnostics,
+            sections,
+        }),
         _ => Err(Refused {
             sources,
             diagnostics,
@@ -175,7 +193,7 @@ pub fn check_loaded(
 pub fn build_errors(root: &Path, today: NaiveDate) -> (Sources, Diagnostics) {
     match load_checked_site(root, today) {
         Ok(checked) => {
-            let (_, mut rendered) = generate(&checked.site);
+            let (_, mut rendered) = generate_checked(&checked);
             rendered.sort(&checked.site.sources);
             rendered.items.retain(|d| d.is_error());
             (checked.site.sources, rendered)
@@ -193,12 +211,32 @@ pub fn generate(site: &Site) -> (Generated, Diagnostics) {
     generate_cached(site, &mut BuildCache::default())
 }
 
+/// `generate` for a checked site, laying its section pages out from the
+/// Markdown validation read instead of reading it again.
+pub fn generate_checked(checked: &Checked) -> (Generated, Diagnostics) {
+    let mut cache = BuildCache::default();
+    cache.keep_sections(checked.sections.clone());
+    generate_cached(&checked.site, &mut cache)
+}
+
 /// What a live preview keeps from one build to the next: each render
 /// job's output (minified pages and their tags), reused where the job's
-/// inputs have not changed.
+/// inputs have not changed, and each section as validation last read it.
 #[derive(Default)]
 pub struct BuildCache {
     render: render::RenderCache,
+}
+
+impl BuildCache {
+    /// The sections validation read, for the next render to use.
+    pub fn keep_sections(&mut self, sections: validate::SectionReads) {
+        self.render.sections = sections;
+    }
+
+    /// The sections last read, for the next validation to reuse.
+    pub fn take_sections(&mut self) -> validate::SectionReads {
+        std::mem::take(&mut self.render.sections)
+    }
 }
 
 /// The stack each worker thread gets: a page is walked recursively by the

@@ -107,6 +107,18 @@ fn main() -> ExitCode {
             strict,
             format,
             today,
+        } if policyweb::trust::is_trust(&root) => commands::trust::run_status(
+            &root,
+            strict,
+            format,
+            today.unwrap_or(now),
+            (!no_color, color),
+        ),
+        Command::Status {
+            root,
+            strict,
+            format,
+            today,
         } => commands::status::run(
             &root,
             strict,
@@ -143,7 +155,9 @@ fn main() -> ExitCode {
             restricted_out,
             today,
             base_url,
+            school,
         } => {
+            let trust = school.is_some() || policyweb::trust::is_trust(&root);
             let options = BuildOptions {
                 out: out.unwrap_or_else(|| root.join("public")),
                 restricted_out,
@@ -151,7 +165,12 @@ fn main() -> ExitCode {
                 today: today.unwrap_or(now),
                 base_url,
             };
-            commands::build::run(&options, cli.quiet, cli.verbose, color)
+            if trust {
+                let only = school.as_deref();
+                commands::trust::run_build(&options, only, cli.quiet, cli.verbose, color)
+            } else {
+                commands::build::run(&options, cli.quiet, cli.verbose, color)
+            }
         }
     }
 }

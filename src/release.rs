@@ -165,7 +165,7 @@ pub fn release(
     }
     let versions_file = root.join("data").join("versions.yaml");
     let result = freeze(root, &frozen).and_then(|()| {
-        write_atomically(&versions_file, &plan).inspect_err(|_| {
+        crate::output::replace_file(&versions_file, plan.as_bytes()).inspect_err(|_| {
             let _ = std::fs::remove_dir_all(&frozen);
         })
     });
@@ -416,14 +416,6 @@ fn freeze(root: &Path, frozen: &Path) -> std::io::Result<()> {
     std::fs::rename(&staged, frozen).inspect_err(|_| {
         let _ = std::fs::remove_dir_all(&staged);
     })
-}
-
-pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut file, text.as_bytes())?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! today. Used by the governors' pages, the build's warnings and `status`.
 
 use crate::diagnostics::Place;
-use crate::model::{PolicyDate, Site};
+use crate::model::{Check, PolicyDate, Site};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Due {
@@ -14,8 +14,20 @@ pub enum Due {
     NotRecorded,
 }
 
+/// What falls due: the policy's review, a deadline, or a recurring check.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind<'a> {
+    /// The review of the policy itself (versions.yaml's `next_review`).
+    Review,
+    /// A date in reviews.yaml marked `deadline: true`, not yet met.
+    Deadline,
+    /// A recurring check, with its owners, interval and last record.
+    Check(&'a Check),
+}
+
 #[derive(Debug, Clone)]
-pub struct Item {
+pub struct Item<'a> {
+    pub kind: Kind<'a>,
     pub title: String,
     pub due: Option<PolicyDate>,
     pub state: Due,
@@ -34,7 +46,7 @@ const RECORD_CHECK: &str = "carry out the check, then record it: last_done in it
 /// policy's own next review first. The review date is the approved
 /// revision's (a draft does not move it until it is approved); deadlines
 /// and checks come from the newest revision, where the lead records them.
-pub fn items(site: &Site) -> Vec<Item> {
+pub fn items(site: &Site) -> Vec<Item<'_>> {
     let today = site.today;
     let revision = site.newest();
     let reviewed = site.current().unwrap_or(revision);
@@ -54,6 +66,7 @@ pub fn items(site: &Site) -> Vec<Item> {
     let mut items = Vec::new();
     if let Some(date) = reviewed.next_review {
         items.push(Item {
+            kind: Kind::Review,
             title: "Review of this policy".into(),
             due: Some(date),
             state: state(date),
@@ -68,6 +81,7 @@ pub fn items(site: &Site) -> Vec<Item> {
         .filter(|d| d.deadline && d.met.is_none())
     {
         items.push(Item {
+            kind: Kind::Deadline,
             title: date.title.clone(),
             due: Some(date.date),
             state: state(date.date),
@@ -78,6 +92,7 @@ pub fn items(site: &Site) -> Vec<Item> {
     for check in &revision.checks {
         let due = check.next_due();
         items.push(Item {
+            kind: Kind::Check(check),
             title: check.title.clone(),
             due,
             state: due.map_or(Due::NotRecorded, state),

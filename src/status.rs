@@ -1,7 +1,7 @@
 //! `policyweb status`: what the online safety lead must attend to, on one
 //! screen, and the gate `--strict` puts on CI. It gathers what other stages
 //! already decide (the schedule, approval wording, curriculum gaps, the last
-//! link report) into plain data, `Status`, which is printed either as JSON
+//! link report) into plain data, `StatusReport`, which is printed either as JSON
 //! or as the terminal screen written here. It reads nothing of its own
 //! except the link report, and goes online never.
 
@@ -13,11 +13,11 @@ use serde::Serialize;
 use crate::links::external::report;
 use crate::model::link_report::{Counts, LinkOutcome, Report};
 use crate::model::{Approval, PolicyDate, Revision, Site};
-use crate::schedule::{self, Due};
+use crate::schedule::{self, Due, Kind};
 
 /// Everything the screen shows, as data (and as `--format json`).
 #[derive(Debug, Serialize)]
-pub struct Status {
+pub struct StatusReport {
     pub school: String,
     pub policy: String,
     /// The day the status is worked out for, `2024-06-01`.
@@ -171,7 +171,7 @@ pub struct MovedLink {
 }
 
 /// Gathers the status of a loaded site on `site.today`.
-pub fn status(site: &Site) -> Status {
+pub fn status(site: &Site) -> StatusReport {
     let today = site.today;
     let newest = site.newest();
     let items = schedule::items(site);
@@ -182,34 +182,29 @@ pub fn status(site: &Site) -> Status {
         days_left: item.due.map(|d| (d.last_day() - today).num_days()),
         state: State::from(&item.state),
     };
-    // schedule::items lists the review (when set), the deadlines, then one
-    // item per check in the newest revision's order.
-    let head = items.len() - newest.checks.len();
-    let deadline_count = newest.dates.iter().filter(|d| d.deadline).count();
-    let has_review = head > deadline_count;
-    let next_review = has_review.then(|| due_date(&items[0]));
-    let deadlines = items[usize::from(has_review)..head]
-        .iter()
-        .map(due_date)
-        .collect();
-    let checks = items[head..]
-        .iter()
-        .zip(&newest.checks)
-        .map(|(item, check)| CheckDue {
-            due: due_date(item),
-            owners: check
-                .owners
-                .iter()
-                .filter_map(|o| newest.role(o))
-                .map(|r| r.title.clone())
-                .collect(),
-            every: check.every.describe(),
-            last_done: check.last_done.map(|d| d.long()),
-            last_done_iso: check.last_done.map(|d| d.iso()),
-        })
-        .collect();
+    let mut next_review = None;
+    let mut deadlines = Vec::new();
+    let mut checks = Vec::new();
+    for item in &items {
+        match item.kind {
+            Kind::Review => next_review = Some(due_date(item)),
+            Kind::Deadline => deadlines.push(due_date(item)),
+            Kind::Check(check) => checks.push(CheckDue {
+                due: due_date(item),
+                owners: check
+                    .owners
+                    .iter()
+                    .filter_map(|o| newest.role(o))
+                    .map(|r| r.title.clone())
+                    .collect(),
+                every: check.every.describe(),
+                last_done: check.last_done.map(|d| d.long()),
+                last_done_iso: check.last_done.map(|d| d.iso()),
+            }),
+        }
+    }
     let revision = site.current().map(in_force);
-    let mut status = Status {
+    let mut status = StatusReport {
         school: site.settings.school.name.clone(),
         policy: site.settings.policy_title.clone(),
         today: PolicyDate::from_naive(today).iso(),
@@ -345,7 +340,7 @@ fn link_health(report: &Report) -> LinkHealth {
 /// `status`) each placeholder from `init` left in content/ or data/. Checks never
 /// recorded are shown but do not fail it (a new check has no record until
 /// it is first done), nor do broken links, which `policyweb check` gates.
-fn attention(status: &Status) -> Vec<String> {
+fn attention(status: &StatusReport) -> Vec<String> {
     let mut found = Vec::new();
     if let Some(revision) = status.revision.as_ref().filter(|r| r.date_unrecorded) {
         found.push(format!(
@@ -380,7 +375,7 @@ fn attention(status: &Status) -> Vec<String> {
     found
 }
 
-impl Status {
+impl StatusReport {
     /// Why `--strict` fails: one short phrase per problem.
     pub fn strict_failures(&self) -> Vec<String> {
         self.to_attend_to.clone()
@@ -389,7 +384,7 @@ impl Status {
 
 /// The screen: a heading line, then a group each for reviews and checks,
 /// vacant roles, curriculum gaps and links. Colour only when `color`.
-pub fn terminal(status: &Status, color: bool) -> String {
+pub fn terminal(status: &StatusReport, color: bool) -> String {
     let paint = crate::ansi::painter(color);
     let mut out = String::new();
     let _ = writeln!(
@@ -539,7 +534,7 @@ pub fn terminal(status: &Status, color: bool) -> String {
 
 /// The template group: pinned where, and what is not adopted yet.
 fn template_lines(
-    status: &Status,
+    status: &StatusReport,
     template: &TemplateStatus,
     paint: &dyn Fn(&str, &str) -> String,
 ) -> String {
@@ -607,7 +602,7 @@ fn template_lines(
 
 /// "Revision 2024-25: Approved by … on 13 March 2024. Draft 2025-26 is
 /// awaiting approval."
-fn revision_line(status: &Status) -> String {
+fn revision_line(status: &StatusReport) -> String {
     let mut line = match &status.revision {
         Some(revision) => {
             let mut line = format!("Revision {}: {}.", revision.id, revision.approval);
@@ -687,8 +682,8 @@ mod tests {
         }
     }
 
-    fn empty() -> Status {
-        Status {
+    fn empty() -> StatusReport {
+        StatusReport {
             school: "Hillside Primary School".into(),
             policy: "Online Safety Policy".into(),
             today: "2024-06-01".into(),

@@ -29,6 +29,16 @@ pub fn changes(view: &str, old: &str, new: &str) -> PagePath {
     format!("{view}/changes/{old}...{new}/")
 }
 
+/// What changed in each approved revision, as one view reads it.
+pub fn view_changes(view: &str) -> PagePath {
+    format!("{view}/changes/")
+}
+
+/// A view's Atom feed: one entry per approved revision.
+pub fn feed(view: &str) -> PagePath {
+    format!("{view}/feed.xml")
+}
+
 /// The same, old and new side by side.
 pub fn changes_side_by_side(view: &str, old: &str, new: &str) -> PagePath {
     format!("{view}/changes/{old}...{new}/side-by-side/")
@@ -56,6 +66,17 @@ pub fn organisations(view: &str) -> PagePath {
 
 pub fn reviews(view: &str) -> PagePath {
     format!("{view}/reviews/")
+}
+
+/// The glossary: every term of glossary.yaml, written out.
+pub fn glossary(view: &str) -> PagePath {
+    format!("{view}/glossary/")
+}
+
+/// The view's index from A to Z: headings, roles, organisations, strands,
+/// documents and terms, each linked to where the view uses it.
+pub fn a_z(view: &str) -> PagePath {
+    format!("{view}/a-z/")
 }
 
 /// The curriculum pages of a view: the map or the list of year groups.
@@ -128,7 +149,7 @@ pub enum Taken {
 /// The folder names the site itself uses, from the builders above (and
 /// `restricted/`, the restricted tree beside the output): the one list
 /// that section ids and view ids are checked against.
-pub const OWN_FOLDERS: [(&str, Taken); 13] = [
+pub const OWN_FOLDERS: [(&str, Taken); 15] = [
     ("all", Taken::Both),
     ("people", Taken::Both),
     ("changes", Taken::Both),
@@ -138,6 +159,8 @@ pub const OWN_FOLDERS: [(&str, Taken); 13] = [
     ("organisations", Taken::InView),
     ("revisions", Taken::InView),
     ("template", Taken::InView),
+    ("glossary", Taken::InView),
+    ("a-z", Taken::InView),
     ("assets", Taken::AtRoot),
     ("versions", Taken::AtRoot),
     ("restricted", Taken::AtRoot),
@@ -169,6 +192,16 @@ pub fn person_anchor(person: &str) -> String {
     format!("person-{person}")
 }
 
+/// A term's entry on the glossary page.
+pub fn term_anchor(term: &str) -> String {
+    format!("term-{term}")
+}
+
+/// An organisation's entry on the organisations page.
+pub fn organisation_anchor(organisation: &str) -> String {
+    format!("org-{organisation}")
+}
+
 /// The file a page path is written to.
 pub fn file_for(path: &str) -> String {
     if path.is_empty() || path.ends_with('/') {
@@ -176,6 +209,24 @@ pub fn file_for(path: &str) -> String {
     } else {
         path.to_string()
     }
+}
+
+/// `relative` followed from `folder` (both written with `/`): `.` and
+/// empty segments are skipped and `..` climbs one folder. `None` when it
+/// climbs out of where `folder` starts. The one way a written path is
+/// normalised, for links between pages and images beside a section.
+pub fn join(folder: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// A link from the page at `from` to `to` (which may carry a `#fragment`).
@@ -197,18 +248,10 @@ pub fn resolve(from: &str, link: &str) -> Option<(PagePath, Option<String>)> {
     if path.is_empty() {
         return Some((from.to_string(), fragment));
     }
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop(); // the file name or the empty part after the last '/'
-    for segment in path.split('/') {
-        match segment {
-            "." | "" => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    let mut resolved = parts.join("/");
+    // The folder of `from`: all before its file name, or before the
+    // empty part after its last '/'.
+    let folder = from.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let mut resolved = join(folder, path)?;
     if path.ends_with('/') && !resolved.is_empty() {
         resolved.push('/');
     }
@@ -233,6 +276,8 @@ mod tests {
             revisions("v"),
             curriculum("v"),
             link_report("v"),
+            glossary("v"),
+            a_z("v"),
             changes("v", "a", "b"),
         ] {
             assert!(taken_in_view(&first(page.clone(), 1)), "{page}");

@@ -151,6 +151,7 @@ fn the_starter_site_uses_every_kind_of_content_and_explains_every_key() {
         "[[strand:",
         "[[curriculum]]",
         "[[curriculum:year-3]]",
+        "[[term:",
         "\n::: staff governors\n",
         "\n::: parents\n",
         "\nTable: ",
@@ -186,6 +187,7 @@ fn the_starter_site_uses_every_kind_of_content_and_explains_every_key() {
         "reviews.yaml",
         "strands.yaml",
         "curriculum.yaml",
+        "glossary.yaml",
     ] {
         let text = site.read(&format!("data/{file}"));
         let comments: String = text

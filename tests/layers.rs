@@ -50,6 +50,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "status",
             "scaffold",
             "serve",
+            // trust.yaml and a trust's own pages, from its schools' status.
+            "trust",
         ],
     ),
     ("main", &["main"]),

@@ -25,6 +25,11 @@ const RESTRICTED_ONLY: &[&str] = &[
     "040-casework-log",
     "casework-log",
     "quillfeather-plan",
+    // What only the restricted view showed in 2023-24, so each view's
+    // change pages and feed from 2023-24 to 2024-25 are scanned too.
+    "Bramblegate",
+    "priya.venn.2023@hillside.example",
+    "01632 960778",
     // A section only the draft has.
     "Thistledown",
     "exclusion-reviews",

@@ -305,7 +305,7 @@ fn overdue_reviews_show_on_the_governors_view_and_warn() {
     for place in ["data/versions.yaml:6:16", "data/reviews.yaml:10:16"] {
         assert!(run.stderr.contains(place), "{place}:\n{}", run.stderr);
     }
-    let governors = visible_text(&site.page("governors/reporting/index.html"));
+    let governors = visible_text(&site.page("governors/index.html"));
     assert!(
         governors.contains("Overdue Review of this policy was due by September 2024."),
         "{governors}"

@@ -299,3 +299,22 @@ fn the_example_has_a_status() {
         run.stdout
     );
 }
+
+/// A deadline recorded as met is no longer due, and the policy's review
+/// stays the review: neither is taken for the other.
+#[test]
+fn a_met_deadline_leaves_the_review_in_its_place() {
+    let site = Site::copy_of("status");
+    site.replace(
+        "data/reviews.yaml",
+        "    date: 2024-12\n    deadline: true\n",
+        "    date: 2024-12\n    deadline: true\n    met: 2024-05-20\n",
+    );
+    let run = status(&site, &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(json["next_review"]["title"], "Review of this policy");
+    assert_eq!(json["next_review"]["due_iso"], "2024-04");
+    assert_eq!(json["deadlines"], serde_json::json!([]));
+    assert_eq!(json["checks"].as_array().unwrap().len(), 4);
+}

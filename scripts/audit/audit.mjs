@@ -1,6 +1,7 @@
 // Browser audit of the built site: axe-core, the Nu Html Checker, reflow,
-// text size and target size at 320 and 1280 px, the print stylesheet on the
-// whole-policy pages, and the keyboard path through every page. It serves
+// text size, target size and table cells in view at 320, 390 and 1280 px,
+// the print stylesheet on the whole-policy pages, and the keyboard path
+// through every page. It serves
 // public/ and restricted/ itself on 127.0.0.1 and reaches nothing else.
 // Building the site and installing the browser, Java and these modules is
 // the job of ./run beside it; docs/audit.md says what each failure means.
@@ -24,10 +25,15 @@ const FIXTURE = process.env.AUDIT_FIXTURE || null;
 // examples/template/: a school built on a template and the template itself,
 // served under /template/oakfield and /template/anyshire-template.
 const TEMPLATE = process.env.AUDIT_TEMPLATE || null;
+// A trust of three schools (tests/fixtures/trust), built the same way and
+// served under /trust/: its landing page and its dashboard, with each
+// school's pages under them.
+const TRUST = process.env.AUDIT_TRUST || null;
 // Where each folder is served, longest prefix first.
 const MOUNTS = [
   ...(TEMPLATE ? [['/template/oakfield', join(TEMPLATE, 'oakfield')], ['/template/anyshire-template', join(TEMPLATE, 'anyshire-template')]] : []),
   ...(FIXTURE ? [['/fixture/restricted', join(FIXTURE, 'restricted')], ['/fixture', join(FIXTURE, 'public')]] : []),
+  ...(TRUST ? [['/trust/restricted', join(TRUST, 'restricted')], ['/trust', join(TRUST, 'public')]] : []),
   ['/restricted', RESTRICTED],
   ['', PUBLIC],
 ];
@@ -43,7 +49,12 @@ const CHROMIUM_ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
 const WORKERS = 2;
-const WIDTHS = [1280, 320];
+// Phone widths: the smallest WCAG reflow asks for, and a common phone's.
+const NARROW_WIDTHS = [390, 320];
+// Tables that are matrices (strands × year groups), read by scrolling
+// across inside their own figure with the strand column held in view; every
+// other table must show each cell without scrolling at a phone's width.
+const SCROLLING_TABLES = '.curriculum-map, .curriculum-bands';
 const HEIGHT = 800;
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const MIN_FONT_PX = 16;
@@ -299,8 +310,8 @@ function keyboardCollect() {
   return log;
 }
 
-/** Text size, target size and reflow at the current viewport width. */
-function layoutCheck({ minFont, minTarget }) {
+/** Text size, target size, reflow and table cells in view at the current viewport width. */
+function layoutCheck({ minFont, minTarget, scrollingTables }) {
   const docEl = document.documentElement;
   const describe = window.__auditDescribe;
   const styleCache = new Map();
@@ -422,7 +433,25 @@ function layoutCheck({ minFont, minTarget }) {
     const detail = origins.map((o) => `${describe(o.el)} (right edge ${Math.round(o.right)}px, ${Math.round(o.width)}px wide)`);
     overflow.push(`page is ${docEl.scrollWidth}px wide in a ${window.innerWidth}px window: ${detail.join('; ') || 'no single element found'}`);
   }
-  return { smallText, smallTargets, overflow };
+
+  // Table cells out of the window: a column a reader must scroll sideways
+  // to find (inside the table's scroller or the page), reported per table.
+  const tableCells = [];
+  const right = docEl.clientWidth + 0.5;
+  for (const table of document.body.querySelectorAll('table')) {
+    if (table.closest(scrollingTables) || !shown(table)) continue;
+    const outside = [...table.querySelectorAll('th, td')]
+      .filter(shown)
+      .filter((cell) => {
+        const r = cell.getBoundingClientRect();
+        return r.left + scrollX < -0.5 || r.right + scrollX > right;
+      });
+    if (outside.length === 0) continue;
+    const first = outside[0];
+    const r = first.getBoundingClientRect();
+    tableCells.push(`${describe(table)}: ${outside.length} cell(s) outside the ${docEl.clientWidth}px window, first ${describe(first)} “${first.textContent.trim().slice(0, 30)}” at ${Math.round(r.left + scrollX)}–${Math.round(r.right + scrollX)}px`);
+  }
+  return { smallText, smallTargets, overflow, tableCells };
 }
 
 /** Under print media: navigation hidden, and every external link in main shows its address. */
@@ -447,6 +476,18 @@ function printCheck() {
     if (outer || !visible(el)) continue;
     const r = el.getBoundingClientRect();
     problems.push(`navigation visible in print: ${describe(el)} (${Math.round(r.width)}×${Math.round(r.height)}, display ${getComputedStyle(el).display})`);
+  }
+  // The copy says which revision it is, its approval and the build day, at
+  // its top and its bottom.
+  const running = [...document.querySelectorAll('.print-running')].filter(visible);
+  const top = running.find((el) => el.classList.contains('print-header'));
+  const bottom = running.find((el) => el.classList.contains('print-footer'));
+  if (!top || !bottom) problems.push(`print header and footer: ${top ? '' : 'no visible .print-header '}${bottom ? '' : 'no visible .print-footer'}`);
+  for (const el of [top, bottom].filter(Boolean)) {
+    const text = el.textContent;
+    if (!/Revision \S+/.test(text) || !/(Approved|Draft|approval)/.test(text) || !el.querySelector('time[datetime]')) {
+      problems.push(`${describe(el)} lacks the revision, its approval or the build day: “${text.replace(/\s+/g, " ").trim().slice(0, 80)}”`);
+    }
   }
   const main = document.querySelector('main');
   for (const a of main ? main.querySelectorAll('a[href]') : []) {
@@ -486,7 +527,8 @@ async function auditPage(tab, entry, results, baseUrl) {
   results.record('keyboard', path, keyboardProblems(plan, log));
 
   // 1280 px: layout and axe.
-  const wide = await page.evaluate(layoutCheck, { minFont: MIN_FONT_PX, minTarget: MIN_TARGET_PX });
+  const layout = { minFont: MIN_FONT_PX, minTarget: MIN_TARGET_PX, scrollingTables: SCROLLING_TABLES };
+  const wide = await page.evaluate(layoutCheck, layout);
   results.record('overflow-1280', path, wide.overflow);
   results.record('font-size-1280', path, grouped(wide.smallText));
   results.record('target-size-1280', path, grouped(wide.smallTargets));
@@ -498,12 +540,15 @@ async function auditPage(tab, entry, results, baseUrl) {
   results.record('axe-dark', path, await runAxe(page, { type: 'rule', values: ['color-contrast', 'link-in-text-block'] }));
   await page.emulateMedia({ colorScheme: 'light' });
 
-  // 320 px.
-  await page.setViewportSize({ width: 320, height: HEIGHT });
-  const narrow = await page.evaluate(layoutCheck, { minFont: MIN_FONT_PX, minTarget: MIN_TARGET_PX });
-  results.record('overflow-320', path, narrow.overflow);
-  results.record('font-size-320', path, grouped(narrow.smallText));
-  results.record('target-size-320', path, grouped(narrow.smallTargets));
+  // Phone widths: reflow, text, targets, and every table cell in view.
+  for (const width of NARROW_WIDTHS) {
+    await page.setViewportSize({ width, height: HEIGHT });
+    const narrow = await page.evaluate(layoutCheck, layout);
+    results.record(`overflow-${width}`, path, narrow.overflow);
+    results.record(`font-size-${width}`, path, grouped(narrow.smallText));
+    results.record(`target-size-${width}`, path, grouped(narrow.smallTargets));
+    results.record(`table-cells-${width}`, path, narrow.tableCells);
+  }
 
   if (isPrintPage) {
     await page.setViewportSize({ width: 1280, height: HEIGHT });
@@ -582,6 +627,34 @@ function sectionPagePath() {
   return null;
 }
 
+/** The parents' newest page of marked changes, if they have one. */
+function newestChangePath() {
+  const list = join(PUBLIC, 'parents', 'changes', 'index.html');
+  if (!existsSync(list)) return null;
+  const m = readFileSync(list, 'utf8').match(/href="?(?:\.\.\/)*parents\/changes\/([^/"#> ]+\.\.\.[^/"#> ]+)\/"?/);
+  return m ? `/parents/changes/${m[1]}/` : null;
+}
+
+/** The first governance view's pages worth a look on a phone, as [name, address]. */
+function governanceShots() {
+  const view = ['governors', 'governance'].find((v) => existsSync(join(PUBLIC, v, 'reviews', 'index.html')));
+  if (!view) return [];
+  const shots = [
+    [`${view}-contents`, `/${view}/`],
+    [`${view}-reviews`, `/${view}/reviews/`],
+    [`${view}-revisions`, `/${view}/revisions/`],
+  ];
+  const section = sectionPagePath();
+  if (section) shots.push([`${view}-section`, section.replace(/^\/parents\//, `/${view}/`)]);
+  const changes = join(PUBLIC, view, 'changes');
+  const pair = existsSync(changes) ? readdirSync(changes).filter((n) => n.includes('...')).sort().at(-1) : null;
+  if (pair) {
+    shots.push([`${view}-changes`, `/${view}/changes/${pair}/`]);
+    shots.push([`${view}-side-by-side`, `/${view}/changes/${pair}/side-by-side/`]);
+  }
+  return shots.filter(([, path]) => existsSync(join(fileFor(path), 'index.html')));
+}
+
 async function takeScreenshots(browser, baseUrl) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const section = sectionPagePath();
@@ -589,6 +662,9 @@ async function takeScreenshots(browser, baseUrl) {
     ['landing', '/'],
     ['section', section],
     ['all', '/parents/all/'],
+    // What changed for parents: the list, and the newest change marked.
+    ['changes', '/parents/changes/'],
+    ['change', newestChangePath()],
   ];
   const taken = [];
   const light = await browser.newContext({ colorScheme: 'light', reducedMotion: 'reduce' });
@@ -601,6 +677,15 @@ async function takeScreenshots(browser, baseUrl) {
       await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
       taken.push(`${name}-${width}.png`);
     }
+  }
+  // The governance pages at a phone's width: the reviews cards, the
+  // changes in both layouts, the timeline, a section with the one-line
+  // overdue notice.
+  await page.setViewportSize({ width: 390, height: HEIGHT });
+  for (const [name, path] of governanceShots()) {
+    await page.goto(baseUrl + path, { waitUntil: 'load' });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-390.png`), fullPage: true });
+    taken.push(`${name}-390.png`);
   }
   await page.setViewportSize({ width: 1280, height: HEIGHT });
   await page.emulateMedia({ media: 'print' });
@@ -640,7 +725,7 @@ async function main() {
     console.error(`audit: no page's path contains “${options.only}”`);
     process.exit(2);
   }
-  console.log(`audit: ${pages.length} pages (${pages.filter((p) => /^(\/fixture)?\/restricted\//.test(p.path)).length} restricted), ${WORKERS} at a time`);
+  console.log(`audit: ${pages.length} pages (${pages.filter((p) => /^(\/fixture|\/trust)?\/restricted\//.test(p.path)).length} restricted), ${WORKERS} at a time`);
 
   const results = new Results();
   const pathOfFile = new Map(pages.map((p) => [p.file, p.path]));

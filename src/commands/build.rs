@@ -1,7 +1,7 @@
 //! `policyweb build`: the whole build (load, validate, render, check, and
 //! only if nothing is wrong, write), and what it says on the terminal.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::plural;
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::model::Site;
-use crate::{address, curriculum, output, render, urls};
+use crate::{address, curriculum, output, urls, validate};
 
 /// What `build` is asked to do.
 #[derive(Debug, Clone)]
@@ -50,7 +50,7 @@ impl BuildOptions {
 }
 
 /// What a build found and did.
-pub struct Outcome {
+pub struct BuildReport {
     pub sources: Sources,
     pub diagnostics: Diagnostics,
     /// Pages written to the public output, when the build succeeded.
@@ -74,7 +74,7 @@ pub struct Written {
     pub curriculum_gaps: (String, Vec<String>),
 }
 
-impl Outcome {
+impl BuildReport {
     pub fn succeeded(&self) -> bool {
         self.written.is_some()
     }
@@ -82,30 +82,20 @@ impl Outcome {
 
 /// The whole build: load, validate, render, check, and only if nothing is
 /// wrong, write. On any error the output folders are left as they were.
-pub fn build(options: &BuildOptions) -> Outcome {
+pub fn build(options: &BuildOptions) -> BuildReport {
     crate::start_workers();
-    let (site, sources, mut diagnostics) = crate::load_site(&options.root, options.today);
-    let Some(mut site) = site else {
+    let (site, sources, mut diagnostics) =
+        load_for_build(&options.root, options.today, options.base_url.as_deref());
+    let Some(site) = site else {
         // Without site.yaml or versions.yaml there is nothing to render.
         diagnostics.sort(&sources);
-        return Outcome {
+        return BuildReport {
             sources,
             diagnostics,
             written: None,
             refused: false,
         };
     };
-    // The one place the site's settings are changed after loading: the
-    // same site built for another address (a staging copy, a sub-path).
-    if let Some(base_url) = &options.base_url {
-        match address::base_address(base_url) {
-            Ok(base_url) => site.settings.base_url = base_url,
-            Err(problem) => diagnostics.push(
-                Diagnostic::error(format!("--base-url: {problem}"))
-                    .help(address::NotABaseAddress::HELP),
-            ),
-        }
-    }
     // Before any work: the outputs may only be folders policyweb owns.
     let (restricted_out, restricted_what) = options.restricted_out(&site);
     let writes_restricted = site.settings.views.iter().any(|view| view.restricted);
@@ -132,7 +122,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 );
                 let mut diagnostics = shown;
                 diagnostics.sort(&sources);
-                return Outcome {
+                return BuildReport {
                     sources,
                     diagnostics,
                     written: None,
@@ -140,29 +130,16 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 };
             }
         };
-    // A site that failed validation is never rendered: its Markdown is
-    // only read for its own problems, so that all are listed in one run.
-    if diagnostics.has_errors() {
-        diagnostics.extend(render::markdown_problems(&site));
-        diagnostics.sort(&sources);
-        return Outcome {
-            sources,
-            diagnostics,
-            written: None,
-            refused: false,
-        };
-    }
-    let (generated, more) = crate::generate(&site);
-    diagnostics.extend(more);
+    let generated = render_site(&site, &mut diagnostics);
     diagnostics.sort(&sources);
-    if diagnostics.has_errors() {
-        return Outcome {
+    let Some(generated) = generated else {
+        return BuildReport {
             sources,
             diagnostics,
             written: None,
             refused: false,
         };
-    }
+    };
     // Restricted first: if it fails, the public site is still unchanged.
     let result = if generated.restricted.files.is_empty() {
         output::remove(&restricted_out, output::guard::Kind::Restricted).map(|()| None)
@@ -182,7 +159,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
         Ok(notes) => diagnostics.extend(notes.into_iter().flatten().map(Diagnostic::warning)),
         Err(failure) => {
             diagnostics.push(write_failure(failure));
-            return Outcome {
+            return BuildReport {
                 sources,
                 diagnostics,
                 written: None,
@@ -190,7 +167,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
             };
         }
     }
-    Outcome {
+    BuildReport {
         sources,
         diagnostics,
         refused: false,
@@ -226,8 +203,50 @@ pub fn build(options: &BuildOptions) -> Outcome {
     }
 }
 
+/// Loads and validates a site for building, with `base_url` (`--base-url`)
+/// in place of site.yaml's: the first half of every build of one site,
+/// alone or as a trust's school (`commands::trust`).
+pub fn load_for_build(
+    root: &Path,
+    today: NaiveDate,
+    base_url: Option<&str>,
+) -> (Option<Site>, Sources, Diagnostics) {
+    let (mut site, sources, mut diagnostics) = crate::load_site(root, today);
+    // The one place the site's settings are changed after loading: the
+    // same site built for another address (a staging copy, a sub-path).
+    if let (Some(site), Some(base_url)) = (&mut site, base_url) {
+        match address::base_address(base_url) {
+            Ok(base_url) => site.settings.base_url = base_url,
+            Err(problem) => diagnostics.push(
+                Diagnostic::error(format!("--base-url: {problem}"))
+                    .help(address::NotABaseAddress::HELP),
+            ),
+        }
+    }
+    (site, sources, diagnostics)
+}
+
+/// The second half: every page rendered and checked in memory, or `None`
+/// when `diagnostics` (the loading's, with the rendering's added) hold an
+/// error. A site that failed validation is never rendered: its Markdown
+/// is only read for its own problems, so that all are listed in one run.
+pub fn render_site(site: &Site, diagnostics: &mut Diagnostics) -> Option<crate::Generated> {
+    // Every section read once per revision and view (its references
+    // checked); the section pages are laid out from what was read.
+    let sections = validate::SectionReads::read(site, validate::SectionReads::default());
+    if diagnostics.has_errors() {
+        diagnostics.extend(sections.problems());
+        return None;
+    }
+    let mut cache = crate::BuildCache::default();
+    cache.keep_sections(sections);
+    let (generated, more) = crate::generate_cached(site, &mut cache);
+    diagnostics.extend(more);
+    (!diagnostics.has_errors()).then_some(generated)
+}
+
 /// A write that failed, as the one sentence the user reads.
-fn write_failure(failure: output::WriteFailure) -> Diagnostic {
+pub(crate) fn write_failure(failure: output::WriteFailure) -> Diagnostic {
     match failure {
         output::WriteFailure::Refused(refusal) => {
             Diagnostic::error(refusal.message).help(refusal.help)

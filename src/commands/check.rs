@@ -97,10 +97,11 @@ fn check_links(
     progress: external::check::Progress,
 ) -> Result<Report, CheckFailure> {
     let (loaded, diagnostics) = crate::load::load(root);
-    let addresses = external::collect::addresses(&loaded);
-    let site = check_loaded(loaded, today, diagnostics)
-        .map_err(CheckFailure::Site)?
-        .site;
+    let in_data = external::collect::in_data(&loaded);
+    let checked =
+        check_loaded(loaded, today, diagnostics, Default::default()).map_err(CheckFailure::Site)?;
+    let addresses = external::collect::addresses(&checked.site, &checked.sections, &in_data);
+    let site = checked.site;
     let mut cache = if use_cache {
         external::cache::Cache::load(root)
     } else {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::{json, load_or_report, print};
+use super::{Checked, json, load_or_report, print};
 use crate::cli::Format;
 
 /// `policyweb diff`: the account on stdout, coloured when stdout is a
@@ -20,7 +20,9 @@ pub fn run(
     (color_allowed, stderr_color): (bool, bool),
     now: NaiveDate,
 ) -> ExitCode {
-    let Some(site) = load_or_report(root, now, stderr_color, "compare its revisions") else {
+    let Some(Checked { site, .. }) =
+        load_or_report(root, now, stderr_color, "compare its revisions")
+    else {
         return ExitCode::from(1);
     };
     let known: Vec<&str> = site.revisions.iter().map(|r| r.id.as_str()).collect();

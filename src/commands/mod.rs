@@ -1,5 +1,5 @@
 //! Commands: one file per `policyweb` command (build, check, diff, status,
-//! release, new, init, serve, explain). Each loads the site through
+//! release, new, init, serve, explain; `trust` for a trust's folder). Each loads the site through
 //! `load_checked_site` (`build` runs the same stages itself, because the
 //! output folders are weighed between validating and rendering), runs the
 //! stages it needs, and owns the wording it prints on the terminal and the
@@ -17,6 +17,7 @@ pub mod release;
 pub mod serve;
 pub mod status;
 pub mod template;
+pub mod trust;
 
 use std::io::Write;
 use std::path::Path;
@@ -25,13 +26,11 @@ use chrono::NaiveDate;
 
 pub use crate::{Checked, Refused, build_errors, check_loaded, load_checked_site};
 
-use crate::model::Site;
-
 /// Loads the site for a command that needs it whole; prints its errors
 /// and why nothing was done (`doing`: "compare its revisions").
-fn load_or_report(root: &Path, today: NaiveDate, color: bool, doing: &str) -> Option<Site> {
+fn load_or_report(root: &Path, today: NaiveDate, color: bool, doing: &str) -> Option<Checked> {
     match load_checked_site(root, today) {
-        Ok(checked) => Some(checked.site),
+        Ok(checked) => Some(checked),
         Err(refused) => {
             eprint!("{}", refused.errors().render(&refused.sources, color));
             eprintln!("The site has errors; fix them to {doing}.");

@@ -78,7 +78,7 @@ pub fn run(what: NewCommand, today: NaiveDate, quiet: bool, color: bool) -> Exit
 
 /// A command that did nothing: the site's errors if any, why, and what to
 /// do; exit 2 for a usage problem, 1 otherwise.
-pub(super) fn refused(problem: crate::scaffold::Problem, color: bool) -> ExitCode {
+pub(super) fn refused(problem: crate::scaffold::NotDone, color: bool) -> ExitCode {
     if let Some((sources, diagnostics)) = &problem.site {
         eprint!("{}", diagnostics.render(sources, color));
     }

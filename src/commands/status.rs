@@ -19,10 +19,11 @@ pub fn run(
     today: NaiveDate,
     (color_allowed, stderr_color): (bool, bool),
 ) -> ExitCode {
-    let Some(site) = load_or_report(root, today, stderr_color, "see its status") else {
+    let Some(checked) = load_or_report(root, today, stderr_color, "see its status") else {
         return ExitCode::from(1);
     };
-    let status = crate::status::status(&site);
+    let site = &checked.site;
+    let status = crate::status::status(site);
     let text = match format {
         Format::Json => match json(&status) {
             Some(json) => json,
@@ -36,7 +37,7 @@ pub fn run(
     print(&text);
     // What only rendering finds, such as a draft's reference to a section
     // one of its views will not show once it is approved.
-    let (_, mut rendered) = crate::generate(&site);
+    let (_, mut rendered) = crate::generate_checked(&checked);
     rendered.sort(&site.sources);
     rendered.items.retain(|d| d.is_error());
     if rendered.has_errors() {

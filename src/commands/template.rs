@@ -26,14 +26,14 @@ pub fn changes(
     let Some(site) = load_or_report(root, today, stderr_color, "see its template's changes") else {
         return ExitCode::from(1);
     };
-    let Some(standing) = template::in_force(&site) else {
+    let Some(standing) = template::in_force(&site.site) else {
         eprintln!("error: data/site.yaml names no template");
         eprintln!(
             "  help: a site built on a template says so in data/site.yaml: `template: {{path: ../la-template}}`"
         );
         return ExitCode::from(1);
     };
-    let adopted = template::adopted_in_draft(&site);
+    let adopted = template::adopted_in_draft(&site.site);
     let text = match format {
         Format::Json => match json(&standing) {
             Some(json) => json,
@@ -250,7 +250,7 @@ pub fn adopt(
     // Every error a build would stop on, with the site when there are none.
     let (site, errors) = match super::load_checked_site(root, today) {
         Ok(checked) => {
-            let (_, mut rendered) = crate::generate(&checked.site);
+            let (_, mut rendered) = crate::generate_checked(&checked);
             rendered.sort(&checked.site.sources);
             rendered.items.retain(|d| d.is_error());
             let sources = checked.site.sources.clone();

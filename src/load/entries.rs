@@ -24,6 +24,8 @@ pub struct SiteFile {
     /// What the accessibility statement says; spanned so that a statement
     /// without a contact can be pointed at.
     pub accessibility: Option<Spanned<AccessibilityEntry>>,
+    /// How to ask for a free paper copy of the policy.
+    pub paper_copy: Option<PaperCopyEntry>,
     /// Where restricted views are built, from the site root.
     pub restricted_out: Option<Text>,
     /// The site this one inherits its content/ and data/ from.
@@ -57,6 +59,23 @@ pub struct AccessibilityEntry {
     pub reviewed: Option<Text>,
     pub tested: Option<Text>,
     pub tested_by: Option<Text>,
+}
+
+/// site.yaml's `paper_copy`: `contact:` says who to ask and how.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperCopyEntry {
+    pub contact: Spanned<PaperCopyContactEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperCopyContactEntry {
+    /// Who or where to ask, in words: "the school office".
+    pub ask: Option<Text>,
+    pub email: Option<Text>,
+    pub phone: Option<Text>,
+    pub url: Option<Text>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -253,6 +272,25 @@ pub struct VersionEntry {
     pub template: Option<Text>,
 }
 
+/// One entry of glossary.yaml: an abbreviation or word the policy uses,
+/// written out once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    pub id: Text,
+    /// As the policy writes it: `DSL`.
+    pub term: Text,
+    /// What it stands for: `Designated Safeguarding Lead`.
+    pub stands_for: Text,
+    /// What it means, in a sentence or two.
+    pub meaning: Option<Text>,
+    pub url: Option<Text>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
+}
+
 /// strands.yaml: the curriculum framework the map is matched against.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -380,6 +418,7 @@ pub struct DataFiles {
     pub curriculum: Option<(Document, CurriculumFile)>,
     /// data/fills.yaml: fill-ins declared and filled.
     pub fills: Option<(Document, Vec<FillEntry>)>,
+    pub glossary: Option<(Document, Vec<GlossaryEntry>)>,
     /// Data files that exist but could not be parsed, by name (`roles`).
     /// References to what they define are not checked, so that one broken
     /// file does not bury the report under "unknown role" errors.

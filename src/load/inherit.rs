@@ -13,8 +13,8 @@ use std::path::{Component, Path, PathBuf};
 
 use super::content::{Content, RawSection};
 use super::entries::{
-    CheckEntry, DataFiles, DateEntry, DocumentEntry, OrganisationEntry, PersonEntry, RoleEntry,
-    SiteFile, Text, VersionEntry,
+    CheckEntry, DataFiles, DateEntry, DocumentEntry, GlossaryEntry, OrganisationEntry, PersonEntry,
+    RoleEntry, SiteFile, Text, VersionEntry,
 };
 use super::yaml::Document;
 use super::{LoadedRevision, Reading, SiteRead, SiteRoot, read_site};
@@ -585,7 +585,8 @@ keyed!(
     OrganisationEntry,
     DocumentEntry,
     DateEntry,
-    CheckEntry
+    CheckEntry,
+    GlossaryEntry
 );
 
 /// Every entry names the file it is written in, so that a problem in an
@@ -678,6 +679,7 @@ fn merge_data(inherited: &DataFiles, own: DataFiles, reading: &mut Reading) -> D
     let document_omits = omits_of("documents");
     let date_omits = omits_of("dates");
     let check_omits = omits_of("checks");
+    let glossary_omits = omits_of("glossary");
     let roles = merge_list(
         &inherited.roles,
         own.roles,
@@ -720,6 +722,15 @@ fn merge_data(inherited: &DataFiles, own: DataFiles, reading: &mut Reading) -> D
                 own.superseded_from = inherited.from;
             }
         },
+    );
+    let glossary = merge_list(
+        &inherited.glossary,
+        own.glossary,
+        &glossary_omits,
+        "term",
+        "data/glossary.yaml",
+        reading,
+        keep_nothing,
     );
     let reviews = {
         let split = |file: &Option<(Document, super::entries::ReviewsFile)>| {
@@ -800,6 +811,7 @@ fn merge_data(inherited: &DataFiles, own: DataFiles, reading: &mut Reading) -> D
         strands_own: own.strands_own || inherited.strands_own,
         curriculum: own.curriculum.or_else(|| inherited.curriculum.clone()),
         fills,
+        glossary,
         unreadable,
         omits: Vec::new(),
     }

@@ -271,6 +271,7 @@ fn read_tree(
             strands: files.read("strands", false),
             curriculum: files.read("curriculum", false),
             fills: files.read("fills", false),
+            glossary: files.read_layered("glossary", &mut omits),
             ..DataFiles::default()
         }
     } else {
@@ -283,6 +284,7 @@ fn read_tree(
             strands: files.read("strands", false),
             curriculum: files.read("curriculum", false),
             fills: files.read("fills", false),
+            glossary: files.read("glossary", false),
             ..DataFiles::default()
         }
     };

@@ -44,6 +44,49 @@ impl<'a> Edition<'a> {
         })
     }
 
+    /// Every revision a view shows, as it shows it: the one at its own
+    /// address first (if any), then each other approved revision under
+    /// versions/<id>/, and on a governance view the draft there too.
+    /// Unapproved text never reaches a view without governance.
+    pub fn in_view(site: &'a Site, view: &'a View) -> Vec<Edition<'a>> {
+        let main = Edition::main(site, view);
+        let main_id = main.as_ref().map(|m| m.revision.id.clone());
+        let mut editions: Vec<Edition> = main.into_iter().collect();
+        for revision in &site.revisions {
+            if main_id.as_ref() == Some(&revision.id) {
+                continue;
+            }
+            let standing = if revision.approval.is_approved() {
+                Standing::Earlier
+            } else if view.governance {
+                Standing::Draft
+            } else {
+                continue;
+            };
+            editions.push(Edition {
+                revision,
+                view,
+                base: crate::urls::edition_base(&revision.id, &view.id),
+                standing,
+            });
+        }
+        editions
+    }
+
+    /// The draft as a view without governance will show it once it is
+    /// approved: never published, but read and rendered for its problems,
+    /// so that a draft that cannot be built in every view is never
+    /// approved.
+    pub fn trial(site: &'a Site, view: &'a View) -> Option<Edition<'a>> {
+        let draft = site.draft().filter(|_| !view.governance)?;
+        Some(Edition {
+            revision: draft,
+            view,
+            base: view.id.clone(),
+            standing: Standing::Current,
+        })
+    }
+
     /// The sections the view shows, in document order.
     pub fn shown(&self) -> Vec<&Section> {
         self.revision

@@ -24,7 +24,7 @@ use pulldown_cmark::{
 use crate::address::{self, Target};
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::html::escape;
-use crate::model::{Asset, Revision, Section, Settings, Site, View};
+use crate::model::{Asset, GlossaryTerm, Revision, RevisionSource, Section, Settings, Site, View};
 use crate::slug::slug;
 use crate::urls;
 use context::Edition;
@@ -54,6 +54,10 @@ pub struct Page<'a> {
     /// The page the HTML is placed on (see `urls`).
     pub path: &'a str,
     pub mode: Mode,
+    /// Glossary terms already used higher up the same page (the print
+    /// page renders its sections one after another): only a term's first
+    /// use on a page is marked and linked.
+    pub terms_seen: &'a [String],
 }
 
 impl<'a> Page<'a> {
@@ -77,6 +81,7 @@ impl<'a> Page<'a> {
             unreadable: &edition.revision.unreadable,
             path,
             mode,
+            terms_seen: &[],
         }
     }
 }
@@ -99,14 +104,31 @@ pub struct InternalLink {
     pub source_bytes: Range<usize>,
 }
 
-#[derive(Debug, Default)]
+/// An address outside the site that a Markdown link or autolink points
+/// at, with where it stands in the source: what `check` asks about.
+#[derive(Debug, Clone)]
+pub struct ExternalLink {
+    pub url: String,
+    pub source_bytes: Range<usize>,
+}
+
+#[derive(Debug, Default, Clone)]
 pub struct RenderedSection {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
+    /// Links and autolinks to addresses outside the site, in the order
+    /// written. References (`[[org:…]]`) are not among them: their
+    /// addresses are data/'s.
+    pub external: Vec<ExternalLink>,
     /// The files of content/ the section shows (images), by their path
     /// there: only these are published with the view.
     pub images: Vec<String>,
+    /// The glossary terms this section used first on its page, by id.
+    pub terms: Vec<String>,
+    /// Every `[[kind:id]]` the section resolved, as written
+    /// (`role:dsl`), in order: where the A–Z finds what a section names.
+    pub references: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -163,6 +185,10 @@ pub fn render(page: &Page) -> RenderedSection {
         open_notes: Vec::new(),
         heading_ids: VecDeque::new(),
         fragments: HashMap::new(),
+        terms_used: page.terms_seen.iter().cloned().collect(),
+        in_link: 0,
+        in_heading: false,
+        capitals: capital_terms(page),
     };
     renderer.claim_heading_ids(&events);
     let mut html_events = Vec::with_capacity(events.len());
@@ -198,6 +224,69 @@ struct Renderer<'a> {
     /// for it got: `[Contents](#contents)` means this section's heading
     /// "Contents", which the theme's own `#contents` has pushed to `-2`.
     fragments: HashMap<String, String>,
+    /// Glossary terms already marked on this page.
+    terms_used: HashSet<String>,
+    /// How many links the text is inside (a term there is not linked).
+    in_link: usize,
+    in_heading: bool,
+    /// The glossary's terms written in capitals, looked for typed bare.
+    capitals: Vec<&'a GlossaryTerm>,
+}
+
+/// The glossary terms in capitals a section should reference rather than
+/// type: none for a revision read from versions/ or git, whose approved
+/// text cannot change.
+fn capital_terms<'a>(page: &Page<'a>) -> Vec<&'a GlossaryTerm> {
+    if page.revision.source != RevisionSource::Working {
+        return Vec::new();
+    }
+    page.revision
+        .glossary
+        .iter()
+        .filter(|t| t.is_capitals())
+        .collect()
+}
+
+/// Where each of `terms` is typed as a word of its own in `text` (`CEOP`,
+/// or `CEOPs`), by byte offset: not inside a longer word (`UKCIS` holds no
+/// `CIS`). The text is read word by word, so a page of text costs the same
+/// however long the glossary; a term that is not one word (`S&T`) is
+/// looked for as written.
+fn bare_uses<'t>(text: &str, terms: &[&'t GlossaryTerm]) -> Vec<(usize, &'t GlossaryTerm)> {
+    let one_word = |t: &GlossaryTerm| t.term.chars().all(char::is_alphanumeric);
+    let words: HashMap<&str, &GlossaryTerm> = terms
+        .iter()
+        .filter(|t| one_word(t))
+        .map(|t| (t.term.as_str(), *t))
+        .collect();
+    let mut found = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                let word = &text[from..at];
+                let term = words
+                    .get(word)
+                    .or_else(|| word.strip_suffix('s').and_then(|w| words.get(w)));
+                if let Some(term) = term {
+                    found.push((from, *term));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    for term in terms.iter().filter(|t| !one_word(t)) {
+        let uses = text.match_indices(term.term.as_str()).filter(|(at, _)| {
+            let before = text[..*at].chars().next_back();
+            let after = text[at + term.term.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        });
+        found.extend(uses.map(|(at, _)| (at, *term)));
+    }
+    found.sort_by_key(|(at, _)| *at);
+    found
 }
 
 /// One footnote's ids: the note's own, and one for each place it is cited,
@@ -340,6 +429,7 @@ impl<'a> Renderer<'a> {
                     title,
                     id,
                 }) => {
+                    self.in_link += 1;
                     let dest = self.link(*link_type, dest_url, range);
                     out.push(Event::Start(Tag::Link {
                         link_type: *link_type,
@@ -385,7 +475,9 @@ impl<'a> Renderer<'a> {
                     };
                     let level = self.heading_level(*level);
                     let mut inner = Vec::new();
+                    self.in_heading = true;
                     self.transform(inner_events, &mut inner);
+                    self.in_heading = false;
                     let mut inner_html = String::new();
                     pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
                     out.push(Event::Html(
@@ -429,7 +521,10 @@ impl<'a> Renderer<'a> {
                         && let Some(role) = dest_url.strip_prefix("holders:")
                     {
                         match references::holders_block(self.page, role) {
-                            Ok(html) => out.push(Event::Html(html.into())),
+                            Ok(html) => {
+                                self.out.references.push(format!("holders:{role}"));
+                                out.push(Event::Html(html.into()));
+                            }
                             // roles.yaml has its own error; one is enough.
                             Err(_) if self.page.unreadable.contains(&"roles") => {
                                 out.push(Event::Text(role.to_string().into()));
@@ -453,7 +548,7 @@ impl<'a> Renderer<'a> {
                         None => "Table".to_string(),
                     };
                     let mut html = format!(
-                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table>\n",
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n<table class=\"stack-narrow\">\n",
                         escape(&label)
                     );
                     match caption.take() {
@@ -488,8 +583,17 @@ impl<'a> Renderer<'a> {
                     let (open, close) = table.cell_tags(empty);
                     table.closing.push(close);
                     out.push(Event::Html(open.into()));
+                    table.cell_start = out.len();
                 }
                 Event::End(TagEnd::TableCell) => {
+                    if table.in_head {
+                        // The heading as a reader sees it: references
+                        // resolved to names, markup dropped.
+                        let mut html = String::new();
+                        let start = table.cell_start.min(out.len());
+                        pulldown_cmark::html::push_html(&mut html, out[start..].iter().cloned());
+                        table.headings.push(text_of(&html));
+                    }
                     table.cell += 1;
                     let close = table.closing.pop().unwrap_or("</td>");
                     out.push(Event::Html(close.into()));
@@ -578,6 +682,14 @@ impl<'a> Renderer<'a> {
                 Event::InlineHtml(fragment) => {
                     let html = self.raw(&[(fragment.as_ref(), range.clone())]);
                     out.push(Event::InlineHtml(html.into()));
+                }
+                Event::End(TagEnd::Link) => {
+                    self.in_link = self.in_link.saturating_sub(1);
+                    out.push(event.clone());
+                }
+                Event::Text(_) => {
+                    self.bare_terms(range);
+                    out.push(event.clone());
                 }
                 _ => out.push(event.clone()),
             }
@@ -674,9 +786,55 @@ impl<'a> Renderer<'a> {
         self.footnotes.len() - 1
     }
 
+    /// A glossary term typed bare in text, where `[[term:…]]` would
+    /// explain it: a warning at the word. Headings (short, and explained
+    /// in the text below them), link text (a link cannot hold another),
+    /// code and addresses are left alone.
+    fn bare_terms(&mut self, range: &Range<usize>) {
+        if self.capitals.is_empty() || self.in_heading || self.in_link > 0 {
+            return;
+        }
+        let Some(text) = self.filtered.text.get(range.clone()) else {
+            return;
+        };
+        let found: Vec<(Range<usize>, &GlossaryTerm)> = bare_uses(text, &self.capitals)
+            .into_iter()
+            .map(|(at, term)| {
+                let start = range.start + at;
+                (start..start + term.term.len(), term)
+            })
+            .collect();
+        for (span, term) in found {
+            self.warning(
+                &span,
+                format!(
+                    "`{}` is in the glossary ({}) but is typed here without a reference",
+                    term.term, term.stands_for
+                ),
+                format!(
+                    "write [[term:{}]]: its first use on each page is written out and linked to the glossary",
+                    term.id
+                ),
+            );
+        }
+    }
+
     fn reference(&mut self, target: &str, label: Option<&str>, range: &Range<usize>) -> String {
-        match references::resolve(self.page, target, label) {
+        let resolved = match target.strip_prefix("term:") {
+            Some(id) => {
+                let first = !self.terms_used.contains(id);
+                let resolved = references::term(self.page, id, label, first, self.in_link == 0);
+                if first && resolved.is_ok() {
+                    self.terms_used.insert(id.to_string());
+                    self.out.terms.push(id.to_string());
+                }
+                resolved
+            }
+            None => references::resolve(self.page, target, label),
+        };
+        match resolved {
             Ok(resolved) => {
+                self.out.references.push(target.to_string());
                 if let Some(link) = resolved.link {
                     self.out.links.push(InternalLink {
                         href: link,
@@ -706,7 +864,13 @@ impl<'a> Renderer<'a> {
                 self.error(range, problem, address::help_for(dest));
                 String::new()
             }
-            Ok(Target::External) => dest.to_string(),
+            Ok(Target::External) => {
+                self.out.external.push(ExternalLink {
+                    url: dest.to_string(),
+                    source_bytes: self.source(range),
+                });
+                dest.to_string()
+            }
             Ok(Target::Internal) => {
                 let href = match (self.page.mode, dest.strip_prefix('#')) {
                     (_, Some(fragment)) if let Some(id) = self.fragments.get(fragment) => {
@@ -733,6 +897,7 @@ impl<'a> Renderer<'a> {
                 "describe what the image shows between the brackets: ![Flowchart of how to report a concern](flowchart.png)",
             );
         }
+        let internal = matches!(address::classify(dest, false), Ok(Target::Internal));
         let src = match address::classify(dest, false) {
             Err(problem) => {
                 self.error(range, problem, address::help_for(dest));
@@ -740,7 +905,8 @@ impl<'a> Renderer<'a> {
             }
             Ok(Target::External) => dest.to_string(),
             Ok(Target::Internal) => {
-                let path = join_content_path(&self.page.section.dir, dest);
+                // `dir/dest` normalised, or `None` if it leaves content/.
+                let path = urls::join(&self.page.section.dir, dest);
                 match path.filter(|p| self.page.assets.iter().any(|a| a.path == *p)) {
                     Some(path) => {
                         let src = urls::relative(
@@ -766,8 +932,18 @@ impl<'a> Renderer<'a> {
         } else {
             format!(" title=\"{}\"", escape(title))
         };
+        // On a phone a wide diagram shrinks until its words are too small to
+        // read; the theme shows this link there, to the file at full size.
+        let full_size = if internal && self.in_link == 0 && !src.is_empty() {
+            format!(
+                "<span class=\"image-full\"><a href=\"{}\">Open the image at full size</a></span>",
+                escape(&src)
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "<img src=\"{}\" alt=\"{}\"{title}>",
+            "<img src=\"{}\" alt=\"{}\"{title}>{full_size}",
             escape(&src),
             escape(alt.trim())
         )
@@ -819,21 +995,6 @@ fn back_links(number: usize, references: &[String]) -> String {
     }
 }
 
-/// `dir/dest` normalised, or `None` if it leaves content/.
-fn join_content_path(dir: &str, dest: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in dest.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// The caption text when a paragraph starts `Table: `.
 fn caption_text(events: &[(Event, Range<usize>)]) -> Option<String> {
     match events.first() {
@@ -855,6 +1016,34 @@ struct TableState {
     in_head: bool,
     cell: usize,
     closing: Vec<&'static str>,
+    /// Each column's heading as text: a body cell carries its column's as
+    /// `data-label`, which the theme shows when a phone stacks the rows.
+    headings: Vec<String>,
+    /// Where the current cell's content starts in the output events.
+    cell_start: usize,
+}
+
+/// The text of a piece of rendered HTML, tags removed, the entities
+/// `escape` writes turned back into characters, spaces folded.
+fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl TableState {
@@ -872,14 +1061,49 @@ impl TableState {
         } else if !self.in_head && self.cell == 0 && !empty {
             (format!("<th scope=\"row\"{class}>"), "</th>")
         } else {
-            (format!("<td{class}>"), "</td>")
+            let label = match self.headings.get(self.cell) {
+                Some(heading) if !self.in_head && !heading.is_empty() => {
+                    format!(" data-label=\"{}\"", escape(heading))
+                }
+                _ => String::new(),
+            };
+            (format!("<td{class}{label}>"), "</td>")
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::PAGE_IDS;
+    use super::{GlossaryTerm, PAGE_IDS, bare_uses};
+
+    #[test]
+    fn a_bare_term_is_a_word_of_its_own() {
+        let term = |t: &str| GlossaryTerm {
+            id: t.to_lowercase(),
+            term: t.into(),
+            stands_for: String::new(),
+            meaning: None,
+            url: None,
+        };
+        let (cis, ceop, st) = (term("CIS"), term("CEOP"), term("S&T"));
+        let terms = [&cis, &ceop, &st];
+        let found = |text: &str| -> Vec<(usize, String)> {
+            bare_uses(text, &terms)
+                .into_iter()
+                .map(|(at, t)| (at, t.term.clone()))
+                .collect()
+        };
+        assert_eq!(
+            found("UKCIS, CEOPs and CEOP’s; CIS-led S&T"),
+            [
+                (7, "CEOP".to_string()),
+                (17, "CEOP".to_string()),
+                (27, "CIS".to_string()),
+                (35, "S&T".to_string())
+            ]
+        );
+        assert!(found("CEOPX, xCEOP, ceop, MS&TV").is_empty());
+    }
 
     /// A heading's id never repeats one the page around the section uses:
     /// every fixed id of the default theme's section and print pages is in

@@ -20,6 +20,7 @@ const KINDS: &[&str] = &[
     "curriculum",
     "date",
     "school",
+    "term",
     "fill",
 ];
 
@@ -72,6 +73,7 @@ pub fn resolve(page: &Page, target: &str, label: Option<&str>) -> Result<Resolve
         "date" => "reviews",
         "strand" => "strands",
         "curriculum" => "curriculum",
+        "term" => "glossary",
         _ => "",
     };
     if page.unreadable.contains(&defined_in) {
@@ -140,6 +142,7 @@ fn resolve_known(
         "fill" => fill(page, id),
         "strand" => strand(page, id, label),
         "curriculum" => curriculum(page, id, label),
+        "term" => term(page, id, label, false, false),
         "date" => {
             if id == "approved" && revision.date(id).is_none() {
                 // A draft is written before its approval; an adopted policy
@@ -177,7 +180,7 @@ fn resolve_known(
                     let id = if id.is_empty() { String::new() } else { format!(":{}", id.to_lowercase()) };
                     format!("did you mean `[[{near}{id}]]`? Kinds and ids are written in lower case")
                 }
-                None => "references are [[role:…]], [[person:…]], [[holders:…]], [[org:…]], [[doc:…]], [[section:…]], [[strand:…]], [[curriculum]], [[date:…]], [[school]] and [[fill:…]]".into(),
+                None => "references are [[role:…]], [[person:…]], [[holders:…]], [[org:…]], [[doc:…]], [[section:…]], [[strand:…]], [[curriculum]], [[date:…]], [[term:…]], [[school]] and [[fill:…]]".into(),
             },
         }),
     }
@@ -233,6 +236,56 @@ fn fill(page: &Page, id: &str) -> Result<Resolved, Unresolved> {
             help: format!("give the school's words in data/fills.yaml: `- id: {id}` and `text: …`"),
         }),
     }
+}
+
+/// `[[term:dsl]]`: the term from glossary.yaml. Its first use on a page
+/// (`first`) is marked `<abbr>` with what it stands for and, unless it is
+/// inside a link already (`linked` false), linked to its glossary entry,
+/// which a touch screen reaches without hovering; inside a link, what it
+/// stands for follows in brackets instead. Later uses are the word alone.
+pub fn term(
+    page: &Page,
+    id: &str,
+    label: Option<&str>,
+    first: bool,
+    linked: bool,
+) -> Result<Resolved, Unresolved> {
+    let revision = page.revision;
+    let Some(term) = revision.term(id) else {
+        if page.unreadable.contains(&"glossary") {
+            return Ok(Resolved::inline(escape(label.unwrap_or(id))));
+        }
+        return Err(unknown(
+            "term",
+            id,
+            revision.glossary.iter().map(|t| t.id.clone()),
+            "data/glossary.yaml",
+        ));
+    };
+    let label = label.map(str::trim).filter(|l| !l.is_empty());
+    let text = escape(label.unwrap_or(&term.term));
+    if !first {
+        return Ok(Resolved::inline(text));
+    }
+    let abbr = format!("<abbr title=\"{}\">{text}</abbr>", escape(&term.stands_for));
+    if !linked {
+        return Ok(Resolved::inline(format!(
+            "{abbr} ({})",
+            escape(&term.stands_for)
+        )));
+    }
+    let link = urls::relative(
+        page.path,
+        &format!("{}#{}", urls::glossary(page.base), urls::term_anchor(id)),
+    );
+    Ok(Resolved {
+        html: format!(
+            "<a class=\"ref-term\" href=\"{}\">{abbr}</a>",
+            escape(&link)
+        ),
+        link: Some(link),
+        warning: None,
+    })
 }
 
 fn edition_text(edition: Option<u32>) -> String {

@@ -97,7 +97,8 @@ const BY_TAG: &[(&str, &[&str])] = &[
     ("div", &["role", "tabindex", "aria-label"]),
     ("img", &["src", "alt", "width", "height"]),
     ("th", &["scope", "colspan", "rowspan"]),
-    ("td", &["colspan", "rowspan"]),
+    // The column's heading, shown beside the cell when a phone stacks rows.
+    ("td", &["colspan", "rowspan", "data-label"]),
     ("time", &["datetime"]),
     ("ol", &["start"]),
     ("input", &["type", "checked", "disabled"]),

@@ -70,6 +70,18 @@ impl Site {
             .expect("validate builds a site only with a revision")
     }
 
+    /// The revisions the site publishes as live: the one in force and the
+    /// newest (the draft, when there is one). Earlier revisions are the
+    /// text as it was approved: history, which cannot be mended.
+    pub fn live(&self) -> Vec<&Revision> {
+        let mut live: Vec<&Revision> = self.current().into_iter().collect();
+        let newest = self.newest();
+        if !live.iter().any(|r| std::ptr::eq(*r, newest)) {
+            live.push(newest);
+        }
+        live
+    }
+
     /// The draft awaiting approval, if the newest revision is one.
     pub fn draft(&self) -> Option<&Revision> {
         Some(self.newest()).filter(|r| !r.approval.is_approved())
@@ -106,6 +118,10 @@ pub struct Settings {
     pub template_grace_days: u32,
     pub link_check: LinkCheck,
     pub accessibility: Accessibility,
+    /// How to ask for a free paper copy, from site.yaml's `paper_copy`;
+    /// `None` when site.yaml does not say (the pages then tell readers to
+    /// ask the school, naming no contact).
+    pub paper_copy: Option<PaperCopy>,
     /// Where restricted views are built, from the site root, as written
     /// (`restricted_out`); `None` for restricted/.
     pub restricted_out: Option<String>,
@@ -130,6 +146,17 @@ pub struct Accessibility {
     pub reviewed: Option<PolicyDate>,
     pub tested: Option<PolicyDate>,
     pub tested_by: Option<String>,
+}
+
+/// Who to ask for a paper copy of the policy, and how: at least one of them.
+#[derive(Debug, Clone, Default)]
+pub struct PaperCopy {
+    /// Who or where to ask, in words: "the school office".
+    pub ask: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// A web page (https) with a form or the school's contact details.
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -280,6 +307,8 @@ pub struct Revision {
     pub framework: Framework,
     /// What is taught, when the revision has a curriculum.yaml.
     pub curriculum: Option<Curriculum>,
+    /// Its glossary.yaml: the words `[[term:…]]` names, in file order.
+    pub glossary: Vec<GlossaryTerm>,
     /// Files under its content/ that sections use (images).
     pub assets: Vec<Asset>,
     /// Its data files that could not be read (`roles`): references to what
@@ -399,6 +428,27 @@ pub struct Publication {
     pub superseded_by: Option<String>,
 }
 
+/// A word or abbreviation the policy uses, written out once in
+/// glossary.yaml: `DSL`, Designated Safeguarding Lead.
+#[derive(Debug, Clone)]
+pub struct GlossaryTerm {
+    pub id: String,
+    pub term: String,
+    pub stands_for: String,
+    pub meaning: Option<String>,
+    pub url: Option<String>,
+}
+
+impl GlossaryTerm {
+    /// Whether the term is written in capitals (`CEOP`, `UKCIS`): such a
+    /// word typed bare in a section is a sign it was not explained.
+    pub fn is_capitals(&self) -> bool {
+        self.term.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !self.term.chars().any(char::is_lowercase)
+            && !self.term.chars().any(char::is_whitespace)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NamedDate {
     pub id: String,
@@ -446,6 +496,10 @@ impl Revision {
 
     pub fn document(&self, id: &str) -> Option<&Publication> {
         self.documents.iter().find(|d| d.id == id)
+    }
+
+    pub fn term(&self, id: &str) -> Option<&GlossaryTerm> {
+        self.glossary.iter().find(|t| t.id == id)
     }
 
     pub fn section(&self, id: &str) -> Option<&Section> {

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 pub mod guard;
 pub mod interrupt;
+pub mod staged;
 pub mod swap;
 
 /// Output files by path relative to the output folder (`parents/index.html`).
@@ -30,6 +31,22 @@ impl Tree {
     pub fn html_pages(&self) -> usize {
         self.files.keys().filter(|p| p.ends_with(".html")).count()
     }
+}
+
+/// Replaces the file `file` whole with `bytes`, creating its folder: they
+/// are written to a file beside it, then renamed over it, so that no
+/// reader ever finds it half written (the link report and its cache,
+/// versions.yaml on release).
+pub fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    let folder = match file.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(folder)?;
+    let mut staged = tempfile::NamedTempFile::new_in(folder)?;
+    io::Write::write_all(&mut staged, bytes)?;
+    staged.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// One page, minified as every page is before it is written.

@@ -30,8 +30,11 @@ pub struct Chrome {
     pub view: Option<ViewNav>,
     pub breadcrumbs: Vec<Link>,
     pub revision: RevisionInfo,
-    /// Overdue reviews, on the governance view.
+    /// Overdue reviews in full, on a governance view's contents and
+    /// reviews pages.
     pub overdue: Vec<String>,
+    /// On the governance view's other pages, one line in their place.
+    pub overdue_line: Option<OverdueLine>,
     /// `current`, `earlier` or `draft`: how the page's revision stands.
     pub standing: &'static str,
     pub draft: bool,
@@ -46,6 +49,23 @@ pub struct Chrome {
     pub accessibility: FooterLink,
     /// `<meta name="generator">`: policyweb and its version.
     pub generator: &'static str,
+    /// The view's Atom feed, for `<link rel="alternate">`.
+    pub feed: Option<String>,
+}
+
+/// "7 reviews and checks are overdue", linking to the reviews page.
+#[derive(Serialize)]
+pub struct OverdueLine {
+    pub text: String,
+    pub url: String,
+}
+
+/// The one line said in place of `count` overdue sentences.
+pub fn overdue_count(count: usize) -> String {
+    match count {
+        1 => "1 review or check is overdue".to_string(),
+        n => format!("{n} reviews and checks are overdue"),
+    }
 }
 
 #[derive(Serialize)]
@@ -63,6 +83,8 @@ pub struct ViewNav {
     pub print: String,
     pub people: String,
     pub organisations: String,
+    /// The view's A–Z.
+    pub a_z: String,
     pub reviews: Option<String>,
     /// The timeline of revisions, on governance views.
     pub revisions: Option<String>,
@@ -136,6 +158,10 @@ pub enum ViewPage {
     Revisions,
     Curriculum,
     Template,
+    /// The view's list of what changed in each revision.
+    Changes,
+    Glossary,
+    AZ,
 }
 
 pub struct PageSpec<'a> {
@@ -166,6 +192,7 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
             print: urls::relative(spec.path, &urls::all_sections(base)),
             people: urls::relative(spec.path, &urls::people(base)),
             organisations: urls::relative(spec.path, &urls::organisations(base)),
+            a_z: urls::relative(spec.path, &urls::a_z(base)),
             reviews: (view.governance && standing != Standing::Earlier)
                 .then(|| urls::relative(spec.path, &urls::reviews(&view.id))),
             revisions: view
@@ -185,9 +212,34 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
                 ViewPage::Revisions => "revisions",
                 ViewPage::Curriculum => "curriculum",
                 ViewPage::Template => "template",
+                ViewPage::Changes => "changes",
+                ViewPage::Glossary => "glossary",
+                ViewPage::AZ => "a-z",
             },
         }
     });
+    let overdue = if governance && standing != Standing::Earlier {
+        schedule::overdue_sentences(site)
+    } else {
+        Vec::new()
+    };
+    // The full list where governors look for it; elsewhere it would stand
+    // above every heading, so one line points to it instead.
+    // (The links report shares the reviews page's place in the navigation,
+    // not its list.)
+    let full_list = match spec.view {
+        Some((_, ViewPage::Contents)) => true,
+        Some((edition, ViewPage::Reviews)) => spec.path == urls::reviews(&edition.view.id),
+        _ => false,
+    };
+    let overdue_line = match spec.view {
+        Some((edition, _)) if !full_list && !overdue.is_empty() => Some(OverdueLine {
+            text: overdue_count(overdue.len()),
+            url: urls::relative(spec.path, &urls::reviews(&edition.view.id)),
+        }),
+        _ => None,
+    };
+    let overdue = if full_list { overdue } else { Vec::new() };
     let in_force = spec
         .view
         .filter(|(e, _)| e.standing != Standing::Current)
@@ -206,11 +258,8 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
         view,
         breadcrumbs: spec.breadcrumbs.clone(),
         revision: revision_info(revision),
-        overdue: if governance && standing != Standing::Earlier {
-            schedule::overdue_sentences(site)
-        } else {
-            Vec::new()
-        },
+        overdue,
+        overdue_line,
         standing: match standing {
             Standing::Current => "current",
             Standing::Earlier => "earlier",
@@ -226,6 +275,9 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
             current: spec.path == urls::accessibility(),
         },
         generator: crate::provenance::GENERATOR,
+        feed: edition
+            .filter(|e| super::feed::published(site, e.view))
+            .map(|e| urls::relative(spec.path, &urls::feed(&e.view.id))),
     }
 }
 
@@ -241,6 +293,9 @@ fn in_force(site: &Site, edition: &Edition, page: ViewPage, path: &str) -> Optio
             Some(section) if section.shown_in(view) => urls::section(view, id),
             _ => urls::view(view),
         });
+    }
+    if page == ViewPage::Glossary && current.glossary.is_empty() {
+        return Some(urls::view(view));
     }
     if page == ViewPage::Curriculum {
         let shows = edition.view.curriculum;

@@ -1,12 +1,20 @@
 //! Render: the `Site` to pages, one view at a time and views in parallel.
 //! Owns which pages exist (`pages`), what templates are given (`context`)
-//! and the theme (`theme`). Markdown bodies come from `markdown`; where a
-//! page is written comes from `urls`. Nothing is written to disk here.
+//! and the theme (`theme`). A section page's body is what validation read
+//! (`validate::SectionReads`), laid out, not read again; the print page,
+//! whose ids and links differ, has `markdown` render each section for it.
+//! Where a page is written comes from `urls`. Nothing is written to disk
+//! here.
 
+mod a_z;
 mod accessibility;
+mod changes_view;
 pub mod context;
 mod curriculum;
+mod feed;
+mod glossary;
 mod pages;
+mod paper_copy;
 mod revisions;
 mod template_changes;
 pub mod theme;
@@ -24,7 +32,8 @@ use crate::markdown;
 use crate::model::{Revision, Site, View};
 use crate::output::Tree;
 use crate::urls;
-use context::{Edition, Standing};
+use crate::validate::SectionReads;
+use context::Edition;
 
 /// Everything rendered, not yet checked or written.
 pub struct Rendered {
@@ -54,6 +63,9 @@ pub struct RenderCache {
     /// Each page as finished, by a hash of its path and rendered HTML: a
     /// job rendered again minifies only the pages whose HTML changed.
     pages: FinishedPages,
+    /// Each section as validation read it: a section page is laid out
+    /// from it, not read again, while it is the site's as it is.
+    pub sections: SectionReads,
 }
 
 /// A page as it is written: minified, with its start tags read before.
@@ -69,6 +81,8 @@ pub fn render(site: &Site) -> Rendered {
 }
 
 pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
+    let sections = std::mem::take(&mut cache.sections);
+    let reads = sections.are_of(site).then_some(&sections);
     let mut diagnostics = Diagnostics::default();
     let inputs = Fingerprints::of(site);
     let kept = cache
@@ -106,7 +120,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         .map(|(job, (key, fingerprint))| match cache.jobs.get(key) {
             Some((kept, output)) if kept == fingerprint => (Arc::clone(output), HashMap::new()),
             _ => {
-                let mut output = job.run(site, &theme);
+                let mut output = job.run(site, &theme, reads);
                 // A trial's pages are never written, so never finished.
                 let fresh = match job {
                     Job::Trial(_) => HashMap::new(),
@@ -135,6 +149,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         }
     }
     cache.pages = finished;
+    cache.sections = sections;
     cache.jobs = keyed
         .into_iter()
         .zip(&outputs)
@@ -279,8 +294,10 @@ enum Job<'a> {
     Unpublished(&'a View),
     /// A governance view's timeline of revisions.
     Timeline(&'a View),
-    /// A governance view's pages of what changed between two revisions.
+    /// A view's pages of what changed between two revisions.
     Changes(&'a View, &'a Revision, &'a Revision),
+    /// A view's list of what changed in each revision, and its feed.
+    History(&'a View),
     /// The draft as a view without governance will show it once it is
     /// approved: rendered for its problems only, never written, so that a
     /// draft that cannot be built in every view is never approved.
@@ -391,6 +408,8 @@ impl Job<'_> {
                     common,
                     edition.standing as u8,
                     inputs.revision(Some(edition.revision)),
+                    // Its sections say whether they changed from it.
+                    inputs.revision(changes_view::predecessor(site, edition.revision)),
                 )),
             ),
             Job::Unpublished(view) => (
@@ -404,6 +423,14 @@ impl Job<'_> {
                     .map(|r| inputs.revision(Some(r)))
                     .collect();
                 (format!("timeline:{}", view.id), hash_of((common, all)))
+            }
+            Job::History(view) => {
+                let all: Vec<u64> = site
+                    .revisions
+                    .iter()
+                    .map(|r| inputs.revision(Some(r)))
+                    .collect();
+                (format!("history:{}", view.id), hash_of((common, all)))
             }
             Job::Changes(view, old, new) => (
                 format!("changes:{}:{}:{}", view.id, old.id, new.id),
@@ -423,6 +450,7 @@ impl Job<'_> {
             Job::Unpublished(_) => "unpublished",
             Job::Timeline(_) => "timeline",
             Job::Changes(..) => "changes",
+            Job::History(_) => "history",
             Job::Trial(_) => "trial",
         }
     }
@@ -430,60 +458,34 @@ impl Job<'_> {
     fn view(&self) -> &View {
         match self {
             Job::Edition(edition) | Job::Curriculum(edition) | Job::Trial(edition) => edition.view,
-            Job::Unpublished(view) | Job::Timeline(view) | Job::Changes(view, ..) => view,
+            Job::Unpublished(view)
+            | Job::Timeline(view)
+            | Job::History(view)
+            | Job::Changes(view, ..) => view,
         }
     }
 
-    fn run(&self, site: &Site, theme: &theme::Theme) -> ViewOutput {
+    fn run(&self, site: &Site, theme: &theme::Theme, reads: Option<&SectionReads>) -> ViewOutput {
         let mut output = ViewOutput::default();
+        let read = |edition: &Edition| reads.and_then(|reads| reads.of(edition));
         match self {
-            Job::Edition(edition) => pages::edition_pages(site, theme, edition, &mut output),
+            Job::Edition(edition) => {
+                pages::edition_pages(site, theme, edition, read(edition), &mut output);
+            }
             Job::Curriculum(edition) => curriculum::pages(site, theme, edition, &mut output),
             Job::Unpublished(view) => pages::unpublished(site, theme, view, &mut output),
             Job::Timeline(view) => revisions::timeline(site, theme, view, &mut output),
             Job::Changes(view, old, new) => {
                 revisions::changes(site, theme, view, (old, new), &mut output);
             }
+            Job::History(view) => history(site, theme, view, &mut output),
             Job::Trial(edition) => {
-                pages::edition_pages(site, theme, edition, &mut output);
+                pages::edition_pages(site, theme, edition, read(edition), &mut output);
                 curriculum::pages(site, theme, edition, &mut output);
             }
         }
         output
     }
-}
-
-/// The problems in each section's Markdown, as the views that show it
-/// read it, without building a page: for a site that validation already
-/// failed, which is never rendered (its data may be anything: thousands
-/// of views, ids of megabytes), yet should have all its problems listed
-/// in one run. Each section is read once per view and revision.
-pub fn markdown_problems(site: &Site) -> Diagnostics {
-    let mut seen = std::collections::HashSet::new();
-    let editions: Vec<Edition> = jobs(site)
-        .into_iter()
-        .filter_map(|job| match job {
-            Job::Edition(edition) => Some(edition),
-            _ => None,
-        })
-        .filter(|edition| seen.insert((edition.view.id.clone(), edition.revision.id.clone())))
-        .collect();
-    let found: Vec<Vec<Diagnostic>> = editions
-        .par_iter()
-        .map(|edition| {
-            let mut found = Vec::new();
-            for section in edition.shown() {
-                let path = urls::section(&edition.base, &section.id);
-                let page =
-                    markdown::Page::new(site, edition, section, &path, markdown::Mode::Section);
-                found.append(&mut markdown::render(&page).diagnostics);
-            }
-            found
-        })
-        .collect();
-    let mut diagnostics = Diagnostics::default();
-    diagnostics.extend(found.into_iter().flatten());
-    diagnostics
 }
 
 /// Every view's pages: the revision in force at the view's own address,
@@ -492,43 +494,18 @@ pub fn markdown_problems(site: &Site) -> Diagnostics {
 fn jobs(site: &Site) -> Vec<Job<'_>> {
     let mut jobs = Vec::new();
     for view in &site.settings.views {
-        // Unapproved text never reaches a view without governance: while
-        // the only revision is a draft, such a view says so instead.
+        // While the only revision is a draft, a view without governance
+        // says so instead.
         let main = site.main_revision(view);
-        match Edition::main(site, view) {
-            Some(edition) => {
-                jobs.push(Job::Curriculum(edition.clone()));
-                jobs.push(Job::Edition(edition));
-            }
-            None => jobs.push(Job::Unpublished(view)),
+        if main.is_none() {
+            jobs.push(Job::Unpublished(view));
         }
-        for revision in &site.revisions {
-            if main.is_some_and(|m| m.id == revision.id) {
-                continue;
-            }
-            let standing = if revision.approval.is_approved() {
-                Standing::Earlier
-            } else if view.governance {
-                Standing::Draft
-            } else {
-                continue;
-            };
-            let edition = Edition {
-                revision,
-                view,
-                base: urls::edition_base(&revision.id, &view.id),
-                standing,
-            };
+        for edition in Edition::in_view(site, view) {
             jobs.push(Job::Curriculum(edition.clone()));
             jobs.push(Job::Edition(edition));
         }
-        if let Some(draft) = site.draft().filter(|_| !view.governance) {
-            jobs.push(Job::Trial(Edition {
-                revision: draft,
-                view,
-                base: view.id.clone(),
-                standing: Standing::Current,
-            }));
+        if let Some(trial) = Edition::trial(site, view) {
+            jobs.push(Job::Trial(trial));
         }
         if view.governance && main.is_some() {
             jobs.push(Job::Timeline(view));
@@ -536,21 +513,37 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
                 jobs.push(Job::Changes(view, old, new));
             }
         }
+        if main.is_some() {
+            jobs.push(Job::History(view));
+            if !view.governance {
+                for (old, new) in changes_view::pairs(site, view) {
+                    jobs.push(Job::Changes(view, old, new));
+                }
+            }
+        }
     }
     jobs
 }
 
+/// A view's list of what changed in each revision, and its feed: the same
+/// comparisons, made once for both.
+fn history(site: &Site, theme: &theme::Theme, view: &View, output: &mut ViewOutput) {
+    let Some(edition) = Edition::main(site, view) else {
+        return;
+    };
+    let steps = changes_view::steps(site, view);
+    let feed = feed::published(site, view).then(|| urls::feed(&view.id));
+    changes_view::history_page(site, theme, &edition, &steps, feed.as_deref(), output);
+    if feed.is_some() {
+        feed::feed(site, theme, view, &steps, output);
+    }
+}
+
 impl ViewOutput {
     fn page(&mut self, theme: &theme::Theme, template: &str, path: &str, context: &tera::Context) {
-        match theme.tera.render(template, context) {
+        match theme.render(template, path, context) {
             Ok(html) => self.tree.insert(urls::file_for(path), html),
-            Err(error) => self.diagnostics.push(
-                Diagnostic::error(format!(
-                    "the template {template} failed for {path}: {}",
-                    theme::describe(&error)
-                ))
-                .help("fix the template; the message names the line"),
-            ),
+            Err(problem) => self.diagnostics.push(problem),
         }
     }
 

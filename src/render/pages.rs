@@ -10,10 +10,10 @@ use super::context::{Edition, Link, PageSpec, Standing, ViewPage, chrome, view_c
 use super::theme::Theme;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::internal::PageTags;
-use crate::markdown::{self, Mode, Page};
+use crate::markdown::{self, Mode, Page, RenderedSection};
 use crate::model::{Section, Site, View};
 use crate::output::Tree;
-use crate::schedule::{self, Due};
+use crate::schedule::{self, Due, Kind};
 use crate::urls;
 
 fn page_context(site: &Site, spec: &PageSpec) -> Context {
@@ -30,35 +30,71 @@ struct ContentsItem {
     children: Vec<ContentsItem>,
 }
 
-fn contents(edition: &Edition, from: &str, parent: Option<usize>) -> Vec<ContentsItem> {
+/// The sections under `parent` (all, for `None`) that the view shows, as
+/// a tree; `item` gives each section's link and summary.
+fn contents_tree(
+    edition: &Edition,
+    parent: Option<usize>,
+    item: &dyn Fn(&Section) -> (String, Option<String>),
+) -> Vec<ContentsItem> {
     edition
         .revision
         .sections
         .iter()
         .enumerate()
         .filter(|(_, s)| s.parent == parent && s.shown_in(&edition.view.id))
-        .map(|(i, s)| ContentsItem {
-            title: s.title.clone(),
-            url: urls::relative(from, &urls::section(&edition.base, &s.id)),
-            summary: s.summary.clone(),
-            children: contents(edition, from, Some(i)),
+        .map(|(i, s)| {
+            let (url, summary) = item(s);
+            ContentsItem {
+                title: s.title.clone(),
+                url,
+                summary,
+                children: contents_tree(edition, Some(i), item),
+            }
         })
         .collect()
+}
+
+/// The contents list of a page at `from`, linking to the section pages.
+fn contents(edition: &Edition, from: &str, parent: Option<usize>) -> Vec<ContentsItem> {
+    contents_tree(edition, parent, &|s| {
+        (
+            urls::relative(from, &urls::section(&edition.base, &s.id)),
+            s.summary.clone(),
+        )
+    })
 }
 
 /// Every page of one revision in one view, and the images it shows: only
 /// those, so that a file beside a section another view reads (a restricted
 /// one) is never published with this one. A governance view's reviews and
 /// links pages come later (`link_pages`).
-pub fn edition_pages(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutput) {
+/// `read` is each section as validation read it, in the order `shown`
+/// gives, when it was read for this edition.
+pub fn edition_pages(
+    site: &Site,
+    theme: &Theme,
+    edition: &Edition,
+    read: Option<&[RenderedSection]>,
+    output: &mut ViewOutput,
+) {
     contents_page(site, theme, edition, output);
     let sections = edition.shown();
-    for position in 0..sections.len() {
-        section_page(site, theme, edition, &sections, position, output);
-    }
+    let updated = super::changes_view::updated_sections(site, edition);
+    let read = read.filter(|read| read.len() == sections.len());
+    let facts: Vec<super::a_z::SectionFacts> = (0..sections.len())
+        .map(|position| {
+            let read = read.map(|read| &read[position]);
+            section_page(
+                site, theme, edition, &sections, position, read, &updated, output,
+            )
+        })
+        .collect();
     all_page(site, theme, edition, &sections, output);
     people_page(site, theme, edition, output);
     organisations_page(site, theme, edition, output);
+    super::glossary::page(site, theme, edition, output);
+    super::a_z::page(site, theme, edition, &sections, &facts, output);
     for asset in &edition.revision.assets {
         if !output.images.contains(&asset.path) {
             continue;
@@ -103,6 +139,9 @@ fn contents_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut Vie
     }
     if view.governance && edition.standing == Standing::Current {
         context.insert("pending", &super::revisions::pending(site, view, &path));
+    }
+    if edition.standing == Standing::Current {
+        context.insert("latest", &super::changes_view::latest(site, view, &path));
     }
     output.page(theme, "view.html", &path, &context);
 }
@@ -186,18 +225,24 @@ struct TocEntry {
     text: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn section_page(
     site: &Site,
     theme: &Theme,
     edition: &Edition,
     sections: &[&Section],
     position: usize,
+    read: Option<&RenderedSection>,
+    updated: &std::collections::HashMap<String, String>,
     output: &mut ViewOutput,
-) {
+) -> super::a_z::SectionFacts {
     let (view, revision, base) = (edition.view, edition.revision, edition.base.as_str());
     let section = sections[position];
     let path = urls::section(base, &section.id);
-    let mut rendered = markdown::render(&Page::new(site, edition, section, &path, Mode::Section));
+    let mut rendered = match read {
+        Some(read) => read.clone(),
+        None => markdown::render(&Page::new(site, edition, section, &path, Mode::Section)),
+    };
     output.absorb(&path, section.source, &mut rendered);
 
     let mut breadcrumbs = view_crumbs(site, edition, &path);
@@ -276,7 +321,17 @@ fn section_page(
         &position.checked_sub(1).map(|p| link_to(sections[p])),
     );
     context.insert("next", &sections.get(position + 1).map(|s| link_to(s)));
+    context.insert(
+        "updated",
+        &updated
+            .get(&section.id)
+            .map(|change| urls::relative(&path, change)),
+    );
     output.page(theme, "section.html", &path, &context);
+    super::a_z::SectionFacts {
+        headings: rendered.headings,
+        references: rendered.references,
+    }
 }
 
 #[derive(Serialize)]
@@ -298,8 +353,13 @@ fn all_page(
     let view = edition.view;
     let path = urls::all_sections(&edition.base);
     let mut printed = Vec::new();
+    // A term is marked at its first use on the page, not in each section.
+    let mut terms_seen: Vec<String> = Vec::new();
     for section in sections {
-        let mut rendered = markdown::render(&Page::new(site, edition, section, &path, Mode::All));
+        let mut page = Page::new(site, edition, section, &path, Mode::All);
+        page.terms_seen = &terms_seen;
+        let mut rendered = markdown::render(&page);
+        terms_seen.append(&mut rendered.terms);
         output.absorb(&path, section.source, &mut rendered);
         printed.push(PrintSection {
             id: section.id.clone(),
@@ -321,25 +381,18 @@ fn all_page(
     };
     let mut context = page_context(site, &spec);
     context.insert("sections", &printed);
-    context.insert("contents", &contents_in_page(edition, None));
+    context.insert("contents", &contents_in_page(edition));
+    context.insert("paper_copy", &super::paper_copy::notice(site));
+    context.insert(
+        "printed",
+        &super::paper_copy::printed(site, edition.revision),
+    );
     output.page(theme, "all.html", &path, &context);
 }
 
 /// The contents list of the print page, linking within the page.
-fn contents_in_page(edition: &Edition, parent: Option<usize>) -> Vec<ContentsItem> {
-    edition
-        .revision
-        .sections
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.parent == parent && s.shown_in(&edition.view.id))
-        .map(|(i, s)| ContentsItem {
-            title: s.title.clone(),
-            url: format!("#{}", s.id),
-            summary: None,
-            children: contents_in_page(edition, Some(i)),
-        })
-        .collect()
+fn contents_in_page(edition: &Edition) -> Vec<ContentsItem> {
+    contents_tree(edition, None, &|s| (format!("#{}", s.id), None))
 }
 
 #[derive(Serialize)]
@@ -437,6 +490,7 @@ struct Category {
 
 #[derive(Serialize)]
 struct OrganisationEntry {
+    anchor: String,
     name: String,
     url: Option<String>,
     helps_with: Option<String>,
@@ -457,6 +511,7 @@ fn organisations_page(site: &Site, theme: &Theme, edition: &Edition, output: &mu
             .clone()
             .unwrap_or_else(|| "Other organisations".into());
         let entry = OrganisationEntry {
+            anchor: urls::organisation_anchor(&org.id),
             name: org.name.clone(),
             url: org.url.clone(),
             helps_with: org.helps_with.clone(),
@@ -584,37 +639,36 @@ fn reviews_page(
         Due::Upcoming => "upcoming",
         Due::NotRecorded => "not-recorded",
     };
-    let deadlines = items.len() - revision.checks.len();
-    let mut entries: Vec<ScheduleEntry> = items[..deadlines]
+    let entries: Vec<ScheduleEntry> = items
         .iter()
-        .map(|item| ScheduleEntry {
-            title: item.title.clone(),
-            due: item.due.map(|d| d.long()),
-            due_iso: item.due.map(|d| d.iso()),
-            state: state(&item.state),
-            owners: Vec::new(),
-            every: None,
-            last_done: None,
-            notes: None,
+        .map(|item| {
+            let entry = ScheduleEntry {
+                title: item.title.clone(),
+                due: item.due.map(|d| d.long()),
+                due_iso: item.due.map(|d| d.iso()),
+                state: state(&item.state),
+                owners: Vec::new(),
+                every: None,
+                last_done: None,
+                notes: None,
+            };
+            match item.kind {
+                Kind::Review | Kind::Deadline => entry,
+                Kind::Check(check) => ScheduleEntry {
+                    owners: check
+                        .owners
+                        .iter()
+                        .filter_map(|o| revision.role(o))
+                        .map(|r| r.title.clone())
+                        .collect(),
+                    every: Some(check.every.describe()),
+                    last_done: check.last_done.map(|d| d.long()),
+                    notes: check.notes.clone(),
+                    ..entry
+                },
+            }
         })
         .collect();
-    for (item, check) in items[deadlines..].iter().zip(&revision.checks) {
-        entries.push(ScheduleEntry {
-            title: item.title.clone(),
-            due: item.due.map(|d| d.long()),
-            due_iso: item.due.map(|d| d.iso()),
-            state: state(&item.state),
-            owners: check
-                .owners
-                .iter()
-                .filter_map(|o| revision.role(o))
-                .map(|r| r.title.clone())
-                .collect(),
-            every: Some(check.every.describe()),
-            last_done: check.last_done.map(|d| d.long()),
-            notes: check.notes.clone(),
-        });
-    }
     let spec = PageSpec {
         path: &path,
         title: "Reviews and checks".into(),
@@ -746,20 +800,18 @@ struct ViewCard {
     title: String,
     description: String,
     url: String,
+    /// What changed in the revision in force, for this view.
+    latest: Option<super::changes_view::Latest>,
 }
 
 /// Pages and files outside any view: landing, 404 and assets.
 pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree {
     let mut tree = Tree::default();
     let mut render = |template: &str, path: &str, context: &Context| match theme
-        .tera
-        .render(template, context)
+        .render(template, path, context)
     {
         Ok(html) => tree.insert(urls::file_for(path), html),
-        Err(error) => diagnostics.push(Diagnostic::error(format!(
-            "the template {template} failed: {}",
-            super::theme::describe(&error)
-        ))),
+        Err(problem) => diagnostics.push(problem),
     };
     let path = urls::landing();
     let spec = PageSpec {
@@ -782,6 +834,7 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
             title: v.title.clone(),
             description: v.description.clone(),
             url: urls::relative(&path, &urls::view(&v.id)),
+            latest: super::changes_view::latest(site, v, &path),
         })
         .collect();
     context.insert("views", &views);
@@ -789,6 +842,7 @@ pub fn shared(site: &Site, theme: &Theme, diagnostics: &mut Diagnostics) -> Tree
         "applies_from",
         &site.settings.applies_from.map(|d| d.long()),
     );
+    context.insert("paper_copy", &super::paper_copy::notice(site));
     render("landing.html", &path, &context);
 
     // The 404 page is served at any depth, so its links are absolute from
@@ -886,11 +940,8 @@ pub fn sitemap(
         .collect();
     let mut context = Context::new();
     context.insert("entries", &entries);
-    match theme.tera.render("sitemap.xml", &context) {
+    match theme.render("sitemap.xml", "sitemap.xml", &context) {
         Ok(xml) => tree.insert("sitemap.xml", xml),
-        Err(error) => diagnostics.push(Diagnostic::error(format!(
-            "the template sitemap.xml failed: {}",
-            super::theme::describe(&error)
-        ))),
+        Err(problem) => diagnostics.push(problem),
     }
 }

@@ -16,7 +16,7 @@ use crate::urls;
 
 /// The address where a view shows a revision (`governors/` or
 /// `versions/2023-24/governors/`).
-fn base_of(site: &Site, view: &View, revision: &Revision) -> String {
+pub(super) fn base_of(site: &Site, view: &View, revision: &Revision) -> String {
     match site.main_revision(view) {
         Some(main) if main.id == revision.id => view.id.clone(),
         _ => urls::edition_base(&revision.id, &view.id),
@@ -228,9 +228,18 @@ fn changes_page(
     }
     let title = format!("What changed from {} to {}", old.id, new.id);
     let mut breadcrumbs = super::context::view_crumbs(site, edition, &path);
-    breadcrumbs.push(Link {
-        title: "Revisions".into(),
-        url: urls::relative(&path, &urls::revisions(&view.id)),
+    // A view without governance has no timeline: its change pages belong
+    // to its list of what changed.
+    breadcrumbs.push(if view.governance {
+        Link {
+            title: "Revisions".into(),
+            url: urls::relative(&path, &urls::revisions(&view.id)),
+        }
+    } else {
+        Link {
+            title: "What changed".into(),
+            url: urls::relative(&path, &urls::view_changes(&view.id)),
+        }
     });
     if side_by_side {
         breadcrumbs.push(Link {
@@ -249,7 +258,14 @@ fn changes_page(
             "Every change to the {} between revision {} and revision {}, as {} read it.",
             site.settings.policy_title, old.id, new.id, view.title
         ),
-        view: Some((edition, ViewPage::Revisions)),
+        view: Some((
+            edition,
+            if view.governance {
+                ViewPage::Revisions
+            } else {
+                ViewPage::Changes
+            },
+        )),
         breadcrumbs,
     };
     let mut context = tera::Context::new();

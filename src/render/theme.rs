@@ -91,8 +91,24 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/accessibility.html"),
     ),
     (
+        "glossary.html",
+        include_str!("../../themes/default/templates/glossary.html"),
+    ),
+    (
+        "a-z.html",
+        include_str!("../../themes/default/templates/a-z.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "what-changed.html",
+        include_str!("../../themes/default/templates/what-changed.html"),
+    ),
+    (
+        "feed.xml",
+        include_str!("../../themes/default/templates/feed.xml"),
     ),
     (
         "sitemap.xml",
@@ -115,6 +131,27 @@ pub struct Theme {
     pub tera: Tera,
     /// Files copied to assets/, by name.
     pub assets: Vec<(String, Vec<u8>)>,
+}
+
+impl Theme {
+    /// The page at `path` from `template`, or the error naming the
+    /// template, the file it was for and the template's line: the one way
+    /// every page, the landing page and the sitemap are rendered.
+    pub fn render(
+        &self,
+        template: &str,
+        path: &str,
+        context: &tera::Context,
+    ) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|error| {
+            Diagnostic::error(format!(
+                "the template {template} failed for {}: {}",
+                crate::urls::file_for(path),
+                describe(&error)
+            ))
+            .help("fix the template; the message names the line")
+        })
+    }
 }
 
 /// The theme named in site.yaml: the site's own files where it has them,

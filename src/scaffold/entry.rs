@@ -8,7 +8,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{Added, FIX_FIRST, Problem, check_unchanged, id_from, ids_in, unique_id, yaml_text};
+use super::{Added, FIX_FIRST, NotDone, check_unchanged, id_from, ids_in, unique_id, yaml_text};
 
 const PEOPLE: &str = "data/people.yaml";
 const ORGANISATIONS: &str = "data/organisations.yaml";
@@ -20,7 +20,7 @@ pub fn new_person(
     name: &str,
     roles: &[String],
     today: NaiveDate,
-) -> Result<Added, Problem> {
+) -> Result<Added, NotDone> {
     let name = super::one_line(name, "person's name", "Priya Shah")?;
     let roles = known_roles(root, &name, roles)?;
     append(root, PEOPLE, &name, "person", today, |id| {
@@ -42,7 +42,7 @@ pub fn new_organisation(
     name: &str,
     url: Option<&str>,
     today: NaiveDate,
-) -> Result<Added, Problem> {
+) -> Result<Added, NotDone> {
     let name = super::one_line(name, "organisation's name", "Childline")?;
     let url = url.map(web_address).transpose()?;
     append(root, ORGANISATIONS, &name, "organisation", today, |id| {
@@ -68,22 +68,22 @@ pub fn new_organisation(
 }
 
 /// The roles asked for, each checked against roles.yaml, without repeats.
-fn known_roles(root: &Path, name: &str, asked: &[String]) -> Result<Vec<String>, Problem> {
+fn known_roles(root: &Path, name: &str, asked: &[String]) -> Result<Vec<String>, NotDone> {
     let text = std::fs::read_to_string(root.join(ROLES)).map_err(|error| {
-        Problem::site(
+        NotDone::site(
             format!("cannot read {ROLES} in {}: {error}", root.display()),
             "run this in the site's folder, or give its folder with --root",
         )
     })?;
     let known = ids_in(&text).map_err(|problem| {
-        Problem::site(
+        NotDone::site(
             format!("{ROLES} cannot be read ({problem}), so its roles cannot be checked"),
             "run `policyweb build` to see where the problem is, fix it, then try again",
         )
     })?;
     let listing = format!("{ROLES} lists: {}", known.join(", "));
     if asked.is_empty() {
-        return Err(Problem::usage(
+        return Err(NotDone::usage(
             format!("say which role {name} holds, with --role"),
             format!(
                 "for example --role {}; {listing}",
@@ -97,7 +97,7 @@ fn known_roles(root: &Path, name: &str, asked: &[String]) -> Result<Vec<String>,
         if !known.iter().any(|k| k == role) {
             let near = crate::ids::closest(role, known.iter().map(String::as_str));
             let guess = near.map_or_else(String::new, |n| format!("did you mean `{n}`? "));
-            return Err(Problem::usage(
+            return Err(NotDone::usage(
                 format!("there is no role `{role}` in {ROLES}"),
                 format!("{guess}{listing}; to add a new role, add it to {ROLES} first"),
             ));
@@ -111,12 +111,12 @@ fn known_roles(root: &Path, name: &str, asked: &[String]) -> Result<Vec<String>,
 
 /// A web address an organisation may have: https, or http (returned with
 /// `true`, since it needs `allow_http`). Anything else is refused.
-fn web_address(url: &str) -> Result<(String, bool), Problem> {
+fn web_address(url: &str) -> Result<(String, bool), NotDone> {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
     let http = lower.starts_with("http://");
     let refuse = |why: String| {
-        Problem::usage(
+        NotDone::usage(
             why,
             "give the organisation's full web address, such as --url https://www.childline.org.uk/",
         )
@@ -206,24 +206,24 @@ fn append(
     fallback: &str,
     today: NaiveDate,
     entry: impl FnOnce(&str) -> Vec<String>,
-) -> Result<Added, Problem> {
+) -> Result<Added, NotDone> {
     let path = root.join(file);
     let original = match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             if !root.join("data").is_dir() {
-                return Err(Problem::site(
+                return Err(NotDone::site(
                     format!("there is no data/ folder in {}", root.display()),
                     "run this in the site's folder, or give its folder with --root; `policyweb init` makes a new site",
                 ));
             }
             None
         }
-        Err(error) => return Err(Problem::io("read", &path, &error)),
+        Err(error) => return Err(NotDone::io("read", &path, &error)),
     };
     let text = original.clone().unwrap_or_default();
     let ids = ids_in(&text).map_err(|problem| {
-        Problem::site(
+        NotDone::site(
             format!("{file} cannot be read ({problem}), so nothing was added"),
             "run `policyweb build` to see where the problem is, fix it, then try again",
         )
@@ -252,7 +252,7 @@ fn append(
                 }
             })
             .collect();
-        return Err(Problem::site(
+        return Err(NotDone::site(
             format!("{file} is not laid out as a list of `- id:` entries, so nothing was added"),
             format!(
                 "add the entry at the end of the list yourself:\n{}",
@@ -265,7 +265,7 @@ fn append(
         today,
         FIX_FIRST,
         || {
-            std::fs::write(&path, &new_text).map_err(|e| Problem::io("write", &path, &e))?;
+            std::fs::write(&path, &new_text).map_err(|e| NotDone::io("write", &path, &e))?;
             Ok(Added {
                 file: file.into(),
                 line,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use super::{Problem, yaml_text};
+use super::{NotDone, yaml_text};
 
 pub use crate::validate::placeholders::PLACEHOLDER_SCHOOL;
 
@@ -65,6 +65,10 @@ const STARTER: &[(&str, &str)] = &[
         include_str!("starter/data/curriculum.yaml"),
     ),
     (
+        "data/glossary.yaml",
+        include_str!("starter/data/glossary.yaml"),
+    ),
+    (
         ".github/workflows/policyweb.yml",
         include_str!("../../ci/github/policyweb.yml"),
     ),
@@ -95,10 +99,10 @@ pub struct Created {
 
 /// Writes the starter site into `dir`, creating it if missing. Refuses a
 /// folder with anything in it (other than `.git`) unless `force`.
-pub fn init(dir: &Path, school: &str, force: bool, today: NaiveDate) -> Result<Created, Problem> {
+pub fn init(dir: &Path, school: &str, force: bool, today: NaiveDate) -> Result<Created, NotDone> {
     let school = super::one_line(school, "school's name", "Hillside Primary School")?;
     if dir.exists() && !dir.is_dir() {
-        return Err(Problem::usage(
+        return Err(NotDone::usage(
             format!("{} is a file, not a folder", dir.display()),
             "give the name of a new folder for the site, such as `policyweb init online-safety-policy`",
         ));
@@ -108,7 +112,7 @@ pub fn init(dir: &Path, school: &str, force: bool, today: NaiveDate) -> Result<C
         if !found.is_empty() {
             let shown: Vec<String> = found.iter().take(3).map(|n| format!("`{n}`")).collect();
             let more = if found.len() > 3 { ", …" } else { "" };
-            return Err(Problem::usage(
+            return Err(NotDone::usage(
                 format!(
                     "{} is not empty (it holds {}{more}), so nothing was written",
                     dir.display(),
@@ -143,11 +147,11 @@ pub fn init(dir: &Path, school: &str, force: bool, today: NaiveDate) -> Result<C
 
 /// The names in `dir` that make it "not empty": everything but `.git`, so
 /// a freshly cloned empty repository can be used. None if it is missing.
-fn entries(dir: &Path) -> Result<Vec<String>, Problem> {
+fn entries(dir: &Path) -> Result<Vec<String>, NotDone> {
     let read = match std::fs::read_dir(dir) {
         Ok(read) => read,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => return Err(Problem::io("read the folder", dir, &error)),
+        Err(error) => return Err(NotDone::io("read the folder", dir, &error)),
     };
     let mut names: Vec<String> = read
         .filter_map(Result::ok)
@@ -216,23 +220,23 @@ fn pin_version(text: &str, version: &str) -> String {
         .collect()
 }
 
-fn write(dir: &Path, relative: &str, text: &str) -> Result<(), Problem> {
+fn write(dir: &Path, relative: &str, text: &str) -> Result<(), NotDone> {
     let path = dir.join(relative);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Problem::io("create", parent, &e))?;
+        std::fs::create_dir_all(parent).map_err(|e| NotDone::io("create", parent, &e))?;
     }
-    std::fs::write(&path, text).map_err(|e| Problem::io("write", &path, &e))
+    std::fs::write(&path, text).map_err(|e| NotDone::io("write", &path, &e))
 }
 
 /// A new .gitignore, or the lines missing from one already there.
-fn write_gitignore(dir: &Path) -> Result<(), Problem> {
+fn write_gitignore(dir: &Path) -> Result<(), NotDone> {
     let path = dir.join(".gitignore");
     let existing = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return write(dir, ".gitignore", GITIGNORE);
         }
-        Err(error) => return Err(Problem::io("read", &path, &error)),
+        Err(error) => return Err(NotDone::io("read", &path, &error)),
     };
     let have: Vec<&str> = existing.lines().map(str::trim).collect();
     let missing: Vec<&str> = GITIGNORE
@@ -257,7 +261,7 @@ fn write_gitignore(dir: &Path) -> Result<(), Problem> {
         text.push_str(line);
         text.push('\n');
     }
-    std::fs::write(&path, text).map_err(|e| Problem::io("write", &path, &e))
+    std::fs::write(&path, text).map_err(|e| NotDone::io("write", &path, &e))
 }
 
 #[cfg(test)]

@@ -18,12 +18,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::diagnostics::{Diagnostics, Sources};
+use crate::diagnostics::{Diagnostics, Sources, slashed};
 
 /// Why a command did nothing. `usage` problems are the command line's
 /// (exit 2); the rest are the site's or the disk's (exit 1).
 #[derive(Debug)]
-pub struct Problem {
+pub struct NotDone {
     pub message: String,
     /// One sentence on what to do instead.
     pub help: Option<String>,
@@ -32,9 +32,9 @@ pub struct Problem {
     pub site: Option<(Sources, Diagnostics)>,
 }
 
-impl Problem {
-    pub fn usage(message: impl Into<String>, help: impl Into<String>) -> Problem {
-        Problem {
+impl NotDone {
+    pub fn usage(message: impl Into<String>, help: impl Into<String>) -> NotDone {
+        NotDone {
             message: message.into(),
             help: Some(help.into()),
             usage: true,
@@ -42,8 +42,8 @@ impl Problem {
         }
     }
 
-    pub fn site(message: impl Into<String>, help: impl Into<String>) -> Problem {
-        Problem {
+    pub fn site(message: impl Into<String>, help: impl Into<String>) -> NotDone {
+        NotDone {
             message: message.into(),
             help: Some(help.into()),
             usage: false,
@@ -51,8 +51,8 @@ impl Problem {
         }
     }
 
-    fn io(doing: &str, path: &Path, error: &std::io::Error) -> Problem {
-        Problem {
+    fn io(doing: &str, path: &Path, error: &std::io::Error) -> NotDone {
+        NotDone {
             message: format!("cannot {doing} {}: {error}", path.display()),
             help: Some("check that the folder exists and is writable".into()),
             usage: false,
@@ -184,16 +184,16 @@ fn is_plain_safe(text: &str) -> bool {
 
 /// Refuses text that must fit on one line of YAML or front matter;
 /// `example` shows what is wanted.
-pub fn one_line(text: &str, what: &str, example: &str) -> Result<String, Problem> {
+pub fn one_line(text: &str, what: &str, example: &str) -> Result<String, NotDone> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err(Problem::usage(
+        return Err(NotDone::usage(
             format!("the {what} is empty"),
             format!("give the {what} in quotes, such as \"{example}\""),
         ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(Problem::usage(
+        return Err(NotDone::usage(
             format!("the {what} must be one line of text"),
             format!("give the {what} without line breaks or tabs, such as \"{example}\""),
         ));
@@ -225,15 +225,15 @@ fn check_unchanged(
     root: &Path,
     today: NaiveDate,
     help: &str,
-    change: impl FnOnce() -> Result<Added, Problem>,
+    change: impl FnOnce() -> Result<Added, NotDone>,
     undo: impl FnOnce(),
-) -> Result<Added, Problem> {
+) -> Result<Added, NotDone> {
     let before = site_errors(root, today).count;
     let added = change()?;
     let after = site_errors(root, today);
     if after.count > before {
         undo();
-        return Err(Problem {
+        return Err(NotDone {
             message: format!(
                 "adding {} would bring the errors above, so everything was put back as it was",
                 slashed(&added.file)
@@ -272,14 +272,6 @@ fn hint_ids(root: &Path, file: &str) -> Vec<String> {
         .ok()
         .and_then(|text| ids_in(&text).ok())
         .unwrap_or_default()
-}
-
-/// A path relative to content/ or the root, written with `/`.
-fn slashed(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]

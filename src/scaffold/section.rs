@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{
-    Added, FIX_FIRST, Problem, check_unchanged, hint_ids, id_from, slashed, unique_id, yaml_text,
-};
+use super::{Added, FIX_FIRST, NotDone, check_unchanged, hint_ids, id_from, unique_id, yaml_text};
+use crate::diagnostics::display_path;
 use crate::load::content::section_id;
 
 /// What `new section` is asked for.
@@ -41,11 +40,11 @@ struct Place {
     convert: Option<PathBuf>,
 }
 
-pub fn new_section(root: &Path, request: &Request, today: NaiveDate) -> Result<Added, Problem> {
+pub fn new_section(root: &Path, request: &Request, today: NaiveDate) -> Result<Added, NotDone> {
     let title = super::one_line(request.title, "section's title", "Acceptable use")?;
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(Problem::site(
+        return Err(NotDone::site(
             format!("there is no content/ folder in {}", root.display()),
             "run this in the site's folder, or give its folder with --root; `policyweb init` makes a new site",
         ));
@@ -67,7 +66,7 @@ pub fn new_section(root: &Path, request: &Request, today: NaiveDate) -> Result<A
     });
     let file = place.dir.join(format!("{number:0digits$}-{id}.md"));
     if file.exists() {
-        return Err(Problem::site(
+        return Err(NotDone::site(
             format!("{} already exists", file.display()),
             "give the section another title",
         ));
@@ -78,8 +77,8 @@ pub fn new_section(root: &Path, request: &Request, today: NaiveDate) -> Result<A
     if let Some(single) = &place.convert {
         notes.push(format!(
             "{} is now the folder {}/, with its own text in _index.md (its address is unchanged)",
-            shown(root, single),
-            shown(root, &place.dir),
+            display_path(root, single),
+            display_path(root, &place.dir),
         ));
     }
     let convert = place.convert.clone();
@@ -88,8 +87,8 @@ pub fn new_section(root: &Path, request: &Request, today: NaiveDate) -> Result<A
     let help = match &place.convert {
         Some(single) => format!(
             "{} would become {}/_index.md, and what it links to beside it would no longer be found: make the folder yourself, with its images moved into it, then try again",
-            shown(root, single),
-            shown(root, &place.dir)
+            display_path(root, single),
+            display_path(root, &place.dir)
         ),
         None => FIX_FIRST.into(),
     };
@@ -100,10 +99,10 @@ pub fn new_section(root: &Path, request: &Request, today: NaiveDate) -> Result<A
         || {
             if let Some(single) = &convert {
                 std::fs::create_dir(&place.dir)
-                    .map_err(|e| Problem::io("create", &place.dir, &e))?;
-                std::fs::rename(single, &index).map_err(|e| Problem::io("move", single, &e))?;
+                    .map_err(|e| NotDone::io("create", &place.dir, &e))?;
+                std::fs::rename(single, &index).map_err(|e| NotDone::io("move", single, &e))?;
             }
-            std::fs::write(&written, &text).map_err(|e| Problem::io("write", &written, &e))?;
+            std::fs::write(&written, &text).map_err(|e| NotDone::io("write", &written, &e))?;
             Ok(Added {
                 file: relative,
                 line: body_line,
@@ -154,7 +153,7 @@ fn scan(dir: &Path, found: &mut Vec<Found>) {
     }
 }
 
-fn place(content: &Path, request: &Request, found: &[Found]) -> Result<Place, Problem> {
+fn place(content: &Path, request: &Request, found: &[Found]) -> Result<Place, NotDone> {
     let after = match request.after {
         Some(after) => Some(find(after, found, "--after")?),
         None => None,
@@ -172,16 +171,11 @@ fn place(content: &Path, request: &Request, found: &[Found]) -> Result<Place, Pr
     if let Some(after) = after
         && (place.convert.is_some() || after.path.parent() != Some(place.dir.as_path()))
     {
-        return Err(Problem::usage(
+        return Err(NotDone::usage(
             format!(
                 "the section `{}` is not in {}",
                 after.id,
-                slashed(
-                    place
-                        .dir
-                        .strip_prefix(content.parent().unwrap_or(content))
-                        .unwrap_or(&place.dir)
-                )
+                display_path(content.parent().unwrap_or(content), &place.dir)
             ),
             "give --after a section of the same folder, or leave out --under: the new section then goes into --after's folder",
         ));
@@ -189,10 +183,10 @@ fn place(content: &Path, request: &Request, found: &[Found]) -> Result<Place, Pr
     Ok(place)
 }
 
-fn find<'f>(id: &str, found: &'f [Found], option: &str) -> Result<&'f Found, Problem> {
+fn find<'f>(id: &str, found: &'f [Found], option: &str) -> Result<&'f Found, NotDone> {
     found.iter().find(|f| f.id == id).ok_or_else(|| {
         let near = crate::ids::closest(id, found.iter().map(|f| f.id.as_str()));
-        Problem::usage(
+        NotDone::usage(
             format!("{option}: there is no section `{id}` in content/"),
             match near {
                 Some(near) => format!("did you mean `{near}`? A section's id is its file name without the number and .md"),
@@ -203,7 +197,7 @@ fn find<'f>(id: &str, found: &'f [Found], option: &str) -> Result<&'f Found, Pro
 }
 
 /// `--under`: a folder's path under content/, or a section's id.
-fn under_place(content: &Path, under: &str, found: &[Found]) -> Result<Place, Problem> {
+fn under_place(content: &Path, under: &str, found: &[Found]) -> Result<Place, NotDone> {
     let path = under.trim().trim_end_matches('/');
     let path = path.strip_prefix("content/").unwrap_or(path);
     let safe = !path.is_empty()
@@ -243,7 +237,7 @@ fn folder_for(file: &Path) -> Place {
 
 /// The number for the new file: the next ten after the folder's last, or
 /// one between `after` and the section that follows it.
-fn number(siblings: &[&Found], after: Option<&str>) -> Result<u64, Problem> {
+fn number(siblings: &[&Found], after: Option<&str>) -> Result<u64, NotDone> {
     let numbers = siblings.iter().filter_map(|f| f.number);
     let next_ten = |n: u64| (n / 10 + 1) * 10;
     let Some(after) = after else {
@@ -253,7 +247,7 @@ fn number(siblings: &[&Found], after: Option<&str>) -> Result<u64, Problem> {
         unreachable!("--after was found in this folder");
     };
     let Some(low) = from.number else {
-        return Err(Problem::usage(
+        return Err(NotDone::usage(
             format!("the file of `{after}` has no number, so nothing can follow it"),
             "number its file, such as 030-name.md, then try again",
         ));
@@ -266,7 +260,7 @@ fn number(siblings: &[&Found], after: Option<&str>) -> Result<u64, Problem> {
             .iter()
             .find(|f| f.number == Some(high))
             .map_or_else(String::new, |f| format!(" and `{}`", f.id));
-        return Err(Problem::usage(
+        return Err(NotDone::usage(
             format!("there is no free number between `{after}` ({low}){next} ({high})"),
             "renumber the files that follow it (the numbers only set the order; addresses do not change), then try again",
         ));
@@ -342,10 +336,6 @@ fn strand_hint(root: &Path) -> String {
                 .map(str::to_string)
         })
         .unwrap_or_else(|| "online-bullying".into())
-}
-
-fn shown(root: &Path, path: &Path) -> String {
-    slashed(path.strip_prefix(root).unwrap_or(path))
 }
 
 #[cfg(test)]

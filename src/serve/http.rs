@@ -133,11 +133,7 @@ pub fn file_for(path: &str) -> Option<String> {
     {
         return None;
     }
-    Some(if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
-    })
+    Some(crate::urls::file_for(trimmed))
 }
 
 async fn page(State(shared): State<Shared>, uri: Uri) -> Response {

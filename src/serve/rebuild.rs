@@ -40,10 +40,13 @@ impl Rebuilder {
     /// Builds the site in memory. On errors, their text as the terminal
     /// shows it (file, line, caret), without colour.
     pub fn rebuild(&mut self) -> Result<Rebuilt, String> {
-        let checked = match crate::load_checked_site_with(&self.root, self.today, &self.parsed) {
-            Ok(checked) => checked,
-            Err(refused) => return Err(refused.errors().render(&refused.sources, false)),
-        };
+        let kept = self.cache.take_sections();
+        let checked =
+            match crate::load_checked_site_with(&self.root, self.today, &self.parsed, kept) {
+                Ok(checked) => checked,
+                Err(refused) => return Err(refused.errors().render(&refused.sources, false)),
+            };
+        self.cache.keep_sections(checked.sections);
         let (site, mut diagnostics) = (checked.site, checked.diagnostics);
         let sources = &site.sources;
         let (generated, more) = crate::generate_cached(&site, &mut self.cache);

@@ -181,7 +181,7 @@ fn statement_contact(
 
 /// A telephone number as it is dialled: digits, spaces, `+`, brackets and
 /// hyphens, with at least one digit.
-fn phone(check: &mut Checker, document: &Document, number: &Text) -> String {
+pub(super) fn phone(check: &mut Checker, document: &Document, number: &Text) -> String {
     let text = number.value.trim().to_string();
     let allowed = text
         .chars()
@@ -200,7 +200,7 @@ fn phone(check: &mut Checker, document: &Document, number: &Text) -> String {
 /// A web page for reporting a problem: a full https address, refused on
 /// the same grounds as every other address in data/. An email address or a
 /// telephone number has its own key.
-fn web_page(check: &mut Checker, document: &Document, url: &Text) -> String {
+pub(super) fn web_page(check: &mut Checker, document: &Document, url: &Text) -> String {
     let address = url.value.trim().to_string();
     let web = address.to_ascii_lowercase().starts_with("https://");
     match address::classify(&address, false) {

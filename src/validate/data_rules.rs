@@ -278,6 +278,10 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
             document,
             site.accessibility.as_ref(),
         ),
+        paper_copy: site
+            .paper_copy
+            .as_ref()
+            .map(|entry| super::paper_copy::paper_copy(check, document, entry)),
         restricted_out: site
             .restricted_out
             .as_ref()

@@ -6,13 +6,18 @@
 //! (`commands::load_checked_site` hands on only a site without errors).
 //!
 //! Rules about references inside Markdown (`[[role:…]]`) depend on the view
-//! being rendered and are checked by `markdown`, for every view and
-//! revision, before any command goes on (`render::markdown_problems`).
+//! that shows the section: `section_reads` reads every section once for
+//! each revision and view that shows it, resolving and checking them (with
+//! the rest of the Markdown stage's rules), and keeps what it read for
+//! render to lay out.
 
 mod accessibility;
 mod curriculum;
 mod data_rules;
+mod glossary;
+mod paper_copy;
 pub mod placeholders;
+mod section_reads;
 mod sections;
 
 use chrono::NaiveDate;
@@ -22,6 +27,8 @@ use crate::load::Loaded;
 use crate::load::entries::Text;
 use crate::load::yaml::Document;
 use crate::model::{Revision, Site};
+
+pub use section_reads::SectionReads;
 
 /// Checks everything `load` read and builds the `Site`. Returns the
 /// diagnostics (warnings too) and the site whenever site.yaml and every
@@ -62,6 +69,7 @@ pub fn validate(
         };
         let policy = data_rules::policy_data(&mut check, &found.data, &view_ids);
         let fills = data_rules::fills(&mut check, &found.data);
+        let glossary = glossary::glossary(&mut check, &found.data);
         let sections = sections::sections(
             &mut check,
             &found.content.sections,
@@ -93,6 +101,7 @@ pub fn validate(
             checks: policy.checks,
             framework: policy.framework,
             curriculum: policy.curriculum,
+            glossary,
             assets: found.content.assets,
             unreadable: found.data.unreadable,
             template: found.template,

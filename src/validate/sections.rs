@@ -184,7 +184,7 @@ pub fn sections(
             source: section.source,
             body,
             blocks,
-            dir: section.dir.to_string_lossy().replace('\\', "/"),
+            dir: crate::diagnostics::slashed(&section.dir),
             origin: section.origin,
         });
     }

@@ -65,14 +65,8 @@ impl Cache {
     }
 
     pub fn save(&self, root: &Path) -> std::io::Result<()> {
-        let file = path(root);
-        let folder = file.parent().expect("the cache file is inside a folder");
-        std::fs::create_dir_all(folder)?;
         let json = serde_json::to_string(self).map_err(std::io::Error::other)?;
-        let mut staged = tempfile::NamedTempFile::new_in(folder)?;
-        std::io::Write::write_all(&mut staged, json.as_bytes())?;
-        staged.persist(&file).map_err(|e| e.error)?;
-        Ok(())
+        crate::output::replace_file(&path(root), json.as_bytes())
     }
 }
 

@@ -1,24 +1,27 @@
 //! Every external address the policy uses, with where it stands: links and
-//! autolinks in the sections' Markdown, and the addresses in data/
+//! autolinks in the sections' Markdown, as validation read them
+//! (`validate::SectionReads`: the one parse), and the addresses in data/
 //! (organisations, publications, people's e-mail, curriculum units, the
 //! framework, the school's website, the accessibility statement's
-//! contact). Read from what `load` found, while every value still knows its
-//! line and column.
+//! contact), read from what `load` found while every value still knows
+//! its line and column (`in_data`).
 //!
-//! Only the revisions the site publishes as live are collected: the one in
-//! force and the newest (the draft). Earlier revisions are the text as it
-//! was approved; their links are history and cannot be mended.
+//! Only the revisions the site publishes as live are collected
+//! (`Site::live`): the one in force and the newest (the draft). Earlier
+//! revisions are the text as it was approved; their links are history and
+//! cannot be mended.
 
-use std::ops::Range;
-
-use pulldown_cmark::{Event, LinkType, Parser, Tag};
+use std::collections::HashMap;
 
 use crate::address::{self, Target};
 use crate::diagnostics::{SourceId, Sources, line_column};
+use crate::load::Loaded;
+use crate::load::LoadedRevision;
 use crate::load::entries::Text;
 use crate::load::yaml::Document;
-use crate::load::{Loaded, LoadedRevision};
-use crate::markdown;
+use crate::markdown::context::Edition;
+use crate::model::Site;
+use crate::validate::SectionReads;
 
 /// One address and every place it is used, in the order first found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,14 +31,34 @@ pub struct Address {
     pub places: Vec<String>,
 }
 
-pub fn addresses(loaded: &Loaded) -> Vec<Address> {
-    let mut found = Found {
-        sources: &loaded.sources,
-        addresses: Vec::new(),
-    };
+/// An address as written, and where: the file and the byte it starts at.
+#[derive(Debug, Clone)]
+struct Use {
+    url: String,
+    source: SourceId,
+    offset: usize,
+}
+
+/// The addresses site.yaml and each revision's data/ give, with where
+/// each is written; taken before validation, which keeps the values but
+/// not their places.
+#[derive(Debug, Default)]
+pub struct InData {
+    site: Vec<Use>,
+    /// By the revision's entry in versions.yaml: a site that passed
+    /// validation has one revision per entry, in that order.
+    revisions: HashMap<usize, Vec<Use>>,
+}
+
+pub fn in_data(loaded: &Loaded) -> InData {
+    let mut found = InData::default();
     if let Some((document, site)) = &loaded.site {
+        let mut uses = Uses {
+            sources: &loaded.sources,
+            uses: Vec::new(),
+        };
         if let Some(website) = &site.school.website {
-            found.value(document, website);
+            uses.value(document, website);
         }
         let contact = site
             .accessibility
@@ -43,54 +66,114 @@ pub fn addresses(loaded: &Loaded) -> Vec<Address> {
             .and_then(|a| a.value.contact.as_ref());
         if let Some(contact) = contact {
             if let Some(url) = &contact.value.url {
-                found.value(document, url);
+                uses.value(document, url);
             }
             if let Some(email) = &contact.value.email {
-                found.email(document, email);
+                uses.email(document, email);
             }
         }
+        found.site = uses.uses;
     }
-    for revision in live(loaded) {
-        found.revision(revision);
+    for revision in &loaded.revisions {
+        if let Some(entry) = revision.entry {
+            let mut uses = Uses {
+                sources: &loaded.sources,
+                uses: Vec::new(),
+            };
+            uses.revision(revision);
+            found.revisions.insert(entry, uses.uses);
+        }
+    }
+    found
+}
+
+/// Every address the live revisions use, site.yaml's first, then each
+/// revision's sections in order and its data/.
+pub fn addresses(site: &Site, sections: &SectionReads, data: &InData) -> Vec<Address> {
+    let mut found = Found {
+        sources: &site.sources,
+        addresses: Vec::new(),
+    };
+    for used in &data.site {
+        found.add(used);
+    }
+    for revision in site.live() {
+        for used in in_sections(site, sections, &revision.id) {
+            found.add(&used);
+        }
+        let entry = site
+            .revisions
+            .iter()
+            .position(|r| std::ptr::eq(r, revision));
+        for used in entry
+            .and_then(|e| data.revisions.get(&e))
+            .into_iter()
+            .flatten()
+        {
+            found.add(used);
+        }
     }
     found.addresses
 }
 
-/// The revisions in force and newest, by versions.yaml's statuses.
-fn live(loaded: &Loaded) -> Vec<&LoadedRevision> {
-    let Some((_, entries)) = &loaded.versions else {
-        return loaded.revisions.iter().collect();
+/// The links and autolinks of one revision's sections as every view that
+/// shows them read them, each place once, in the order written.
+fn in_sections(site: &Site, sections: &SectionReads, revision: &str) -> Vec<Use> {
+    let mut by_section: Vec<Vec<Use>> = Vec::new();
+    let Some(index) = site.revisions.iter().position(|r| r.id == revision) else {
+        return Vec::new();
     };
-    let approved = |r: &&LoadedRevision| {
-        r.entry
-            .and_then(|i| entries.get(i))
-            .is_some_and(|e| e.status.value.trim() == "approved")
-    };
-    let mut live: Vec<&LoadedRevision> = Vec::new();
-    if let Some(current) = loaded.revisions.iter().rev().find(approved) {
-        live.push(current);
+    let revision = &site.revisions[index];
+    for view in &site.settings.views {
+        let editions = Edition::in_view(site, view)
+            .into_iter()
+            .chain(Edition::trial(site, view))
+            .filter(|e| std::ptr::eq(e.revision, revision));
+        for edition in editions {
+            let Some(read) = sections.of(&edition) else {
+                continue;
+            };
+            for (section, read) in edition.shown().into_iter().zip(read) {
+                let at = revision
+                    .sections
+                    .iter()
+                    .position(|s| std::ptr::eq(s, section))
+                    .unwrap_or_default();
+                if by_section.len() <= at {
+                    by_section.resize_with(at + 1, Vec::new);
+                }
+                by_section[at].extend(read.external.iter().map(|link| Use {
+                    url: link.url.clone(),
+                    source: section.source,
+                    offset: link.source_bytes.start,
+                }));
+            }
+        }
     }
-    if let Some(newest) = loaded.revisions.last()
-        && !live.iter().any(|r| std::ptr::eq(*r, newest))
-    {
-        live.push(newest);
-    }
-    live
+    by_section
+        .into_iter()
+        .flat_map(|mut uses| {
+            uses.sort_by_key(|u| u.offset);
+            uses.dedup_by(|a, b| a.offset == b.offset && a.url == b.url);
+            uses
+        })
+        .collect()
 }
 
+/// Addresses found so far, with their places.
 struct Found<'a> {
     sources: &'a Sources,
     addresses: Vec<Address>,
 }
 
 impl Found<'_> {
-    fn add(&mut self, url: &str, source: SourceId, offset: usize) {
-        let url = url.trim();
+    fn add(&mut self, used: &Use) {
+        let url = used.url.trim();
         if !is_checkable(url) {
             return;
         }
-        let file = self.sources.get(source);
-        let (line, column) = line_column(&file.text, offset);
+        let file = self.sources.get(used.source);
+        let (line, column) = line_column(&file.text, used.offset);
         let place = format!("{}:{line}:{column}", file.path);
         match self.addresses.iter_mut().find(|a| a.url == url) {
             Some(address) if !address.places.contains(&place) => address.places.push(place),
@@ -101,28 +184,34 @@ impl Found<'_> {
             }),
         }
     }
+}
 
+/// Addresses in data/ as they are met, with where they are written.
+struct Uses<'a> {
+    sources: &'a Sources,
+    uses: Vec<Use>,
+}
+
+impl Uses<'_> {
     fn value(&mut self, document: &Document, value: &Text) {
         let span = document.span_of(self.sources, value);
-        self.add(&value.value, document.source, span.start);
+        self.uses.push(Use {
+            url: value.value.clone(),
+            source: document.source,
+            offset: span.start,
+        });
     }
 
     fn email(&mut self, document: &Document, email: &Text) {
         let span = document.span_of(self.sources, email);
-        self.add(
-            &format!("mailto:{}", email.value.trim()),
-            document.source,
-            span.start,
-        );
+        self.uses.push(Use {
+            url: format!("mailto:{}", email.value.trim()),
+            source: document.source,
+            offset: span.start,
+        });
     }
 
     fn revision(&mut self, revision: &LoadedRevision) {
-        for section in &revision.content.sections {
-            let text = &self.sources.get(section.source).text;
-            for (url, span) in markdown_links(text, section.body_start..text.len()) {
-                self.add(&url, section.source, span.start);
-            }
-        }
         let data = &revision.data;
         if let Some((document, entries)) = &data.organisations {
             for url in entries.iter().filter_map(|e| e.url.as_ref()) {
@@ -166,46 +255,75 @@ fn is_checkable(url: &str) -> bool {
         && address::classify(url, true) == Ok(Target::External)
 }
 
-/// Links and autolinks in a stretch of Markdown, with their byte ranges in
-/// the whole text. References (`[[org:…]]`) are not links here: their
-/// addresses are collected from data/.
-fn markdown_links(text: &str, body: Range<usize>) -> Vec<(String, Range<usize>)> {
-    let start = body.start;
-    Parser::new_ext(&text[body], markdown::options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) if !matches!(link_type, LinkType::WikiLink { .. }) => {
-                Some((dest_url.to_string(), start + range.start..start + range.end))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The minimal fixture with a section of links: two for every view,
+    /// one in a block for staff only.
+    fn site_with_links() -> tempfile::TempDir {
+        let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/minimal");
+        let root = tempfile::tempdir().unwrap();
+        for entry in walkdir::WalkDir::new(fixture).into_iter().flatten() {
+            let to = root
+                .path()
+                .join(entry.path().strip_prefix(fixture).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        std::fs::write(
+            root.path().join("content/040-further-reading.md"),
+            "---\ntitle: Further reading\n---\nSee [CEOP](https://www.ceop.police.uk/) and\n<https://childline.org.uk>, or [[org:ceop]] and [a page](#top).\n\n::: staff\nStaff read [the guidance](https://www.gov.uk/kcsie).\n:::\n",
+        )
+        .unwrap();
+        root
+    }
+
     #[test]
     fn markdown_links_and_autolinks_are_found_where_they_stand() {
-        let text = "---\ntitle: X\n---\nSee [CEOP](https://www.ceop.police.uk/) and\n<https://childline.org.uk>, or [[org:nspcc]] and [a page](#top).\n";
-        let body = text.find("See").unwrap()..text.len();
-        let found = markdown_links(text, body);
-        let urls: Vec<&str> = found.iter().map(|(u, _)| u.as_str()).collect();
+        let root = site_with_links();
+        let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+        let (loaded, diagnostics) = crate::load::load(root.path());
+        let data = in_data(&loaded);
+        let checked = crate::check_loaded(loaded, today, diagnostics, SectionReads::default())
+            .unwrap_or_else(|refused| panic!("{:?}", refused.errors()));
+        let found = addresses(&checked.site, &checked.sections, &data);
+        let in_section = |url: &str| -> Vec<String> {
+            found
+                .iter()
+                .filter(|a| a.url == url)
+                .flat_map(|a| a.places.iter())
+                .filter(|p| p.starts_with("content/040-further-reading.md"))
+                .cloned()
+                .collect()
+        };
+        // Each place once, though three views show the section.
         assert_eq!(
-            urls,
-            [
-                "https://www.ceop.police.uk/",
-                "https://childline.org.uk",
-                "#top"
-            ]
+            in_section("https://www.ceop.police.uk/"),
+            ["content/040-further-reading.md:4:5"]
         );
-        assert_eq!(line_column(text, found[0].1.start), (4, 5));
-        assert_eq!(line_column(text, found[1].1.start), (5, 1));
+        assert_eq!(
+            in_section("https://childline.org.uk"),
+            ["content/040-further-reading.md:5:1"]
+        );
+        // A block one view shows is read for that view.
+        assert_eq!(
+            in_section("https://www.gov.uk/kcsie"),
+            ["content/040-further-reading.md:8:12"]
+        );
+        // The reference's address is data/'s, where it is written.
+        let ceop = found
+            .iter()
+            .find(|a| a.url == "https://www.ceop.police.uk/")
+            .unwrap();
+        assert!(
+            ceop.places
+                .contains(&"data/organisations.yaml:3:8".to_string())
+        );
+        assert!(!found.iter().any(|a| a.url == "#top"));
         assert!(!is_checkable("#top"));
         assert!(is_checkable("mailto:dsl@school.example"));
         assert!(!is_checkable("tel:01234567890"));

@@ -10,14 +10,8 @@ use crate::model::link_report::{LinkOutcome, LinkResult, Report};
 
 /// Keeps the report for the build and `status`, replacing the file whole.
 pub fn save(root: &Path, report: &Report) -> std::io::Result<()> {
-    let file = path(root);
-    let folder = file.parent().expect("the report file is inside a folder");
-    std::fs::create_dir_all(folder)?;
     let json = serde_json::to_string_pretty(report).map_err(std::io::Error::other)?;
-    let mut staged = tempfile::NamedTempFile::new_in(folder)?;
-    std::io::Write::write_all(&mut staged, json.as_bytes())?;
-    staged.persist(&file).map_err(|e| e.error)?;
-    Ok(())
+    crate::output::replace_file(&path(root), json.as_bytes())
 }
 
 /// The heading and one-line explanation of each group a report shows.
