@@ -44,6 +44,9 @@ pub struct Loaded {
     pub link_report: Option<crate::model::link_report::Report>,
     /// The template this site inherits from, read, when site.yaml names one.
     pub template: Option<inherit::TemplateSite>,
+    /// Every template root read along the chain (canonical), nearest
+    /// first: what `serve` watches besides the site's own folders.
+    pub templates: Vec<PathBuf>,
 }
 
 /// One revision's files, as read.
@@ -88,19 +91,23 @@ pub fn load_with(root: &Path, memo: &yaml::Memo) -> (Loaded, Diagnostics) {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
     let mut scratch = Vec::new();
+    let mut reading = Reading {
+        sources: &mut sources,
+        diagnostics: &mut diagnostics,
+        memo,
+        scratch: &mut scratch,
+        chain: Vec::new(),
+        roots: Vec::new(),
+    };
     let read = read_site(
         &SiteRoot {
             dir: root.to_path_buf(),
             shown: String::new(),
         },
-        &mut Reading {
-            sources: &mut sources,
-            diagnostics: &mut diagnostics,
-            memo,
-            scratch: &mut scratch,
-            chain: Vec::new(),
-        },
+        &mut reading,
     );
+    // The first root read is the site's own.
+    let templates = reading.roots.split_off(1.min(reading.roots.len()));
     let loaded = Loaded {
         root: root.to_path_buf(),
         sources,
@@ -110,6 +117,7 @@ pub fn load_with(root: &Path, memo: &yaml::Memo) -> (Loaded, Diagnostics) {
         scratch,
         link_report: link_report::load(root),
         template: read.template,
+        templates,
     };
     (loaded, diagnostics)
 }
@@ -131,6 +139,8 @@ pub(crate) struct Reading<'a> {
     /// The site roots being read, the site built first, with how their
     /// site.yaml is named: a template that comes back to one is a cycle.
     pub chain: Vec<(PathBuf, String)>,
+    /// Every site root read so far (canonical), in the order read.
+    pub roots: Vec<PathBuf>,
 }
 
 /// One site root read: its own files, each revision merged with the
@@ -144,6 +154,9 @@ pub(crate) struct SiteRead {
 
 pub(crate) fn read_site(root: &SiteRoot, reading: &mut Reading) -> SiteRead {
     let canonical = root.dir.canonicalize().unwrap_or_else(|_| root.dir.clone());
+    if !reading.roots.contains(&canonical) {
+        reading.roots.push(canonical.clone());
+    }
     reading
         .chain
         .push((canonical, format!("{}data/site.yaml", root.shown)));
