@@ -496,3 +496,87 @@ fn diff_says_which_changes_came_from_the_template() {
         "from the Anyshire Council template (2024-25 → 2025-26)"
     );
 }
+
+#[test]
+fn release_gives_a_new_revision_the_template_pin_of_the_one_before() {
+    let schools = Schools::new();
+    // Oakfield with only its approved 2024-25 (pinned to the template's
+    // 2024-25, frozen in versions/2024-25): the working tree is no revision.
+    let versions = schools.read("oakfield/data/versions.yaml");
+    let approved = &versions[..versions.find("- id: 2025-26").unwrap()];
+    schools.site.write("oakfield/data/versions.yaml", approved);
+    let release = [
+        "release",
+        "2025-26",
+        "--approved",
+        "2025-07-01",
+        "--by",
+        "the Oakfield Governing Body",
+        "--next-review",
+        "2026-07",
+    ];
+    let run = schools.run("oakfield", &release, IN_GRACE);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Moving to the template's 2025-26 is `template adopt`'s to do, so the
+    // new revision stays on what the school last approved.
+    assert_eq!(
+        schools.read("oakfield/data/versions.yaml"),
+        format!(
+            "{approved}- id: 2025-26\n  status: approved\n  approved: 2025-07-01\n  approved_by: the Oakfield Governing Body\n  next_review: 2026-07\n  template: 2024-25\n  source: versions/2025-26\n"
+        )
+    );
+    schools
+        .run("oakfield", &["build"], IN_GRACE)
+        .assert_success();
+}
+
+#[test]
+fn release_refuses_a_revision_built_on_a_template_draft_and_changes_nothing() {
+    let schools = Schools::new();
+    // The template's 2025-26 back to a draft: Riverside's draft is pinned
+    // to it, so approving Riverside's would let approved text change.
+    let template = schools.read("anyshire-template/data/versions.yaml");
+    let at = template.find("- id: 2025-26").unwrap();
+    schools.site.write(
+        "anyshire-template/data/versions.yaml",
+        &format!(
+            "{}- id: 2025-26\n  status: draft\n  source: working\n",
+            &template[..at]
+        ),
+    );
+    let before = schools.read("riverside/data/versions.yaml");
+    let run = schools.run(
+        "riverside",
+        &[
+            "release",
+            "2025-26",
+            "--approved",
+            "2025-07-01",
+            "--by",
+            "the board",
+        ],
+        IN_GRACE,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "release refused: this revision is built on the template's 2025-26, which is still a draft"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Pointed at the pin in Riverside's versions.yaml (line 9, after
+    // `  template: `).
+    assert!(
+        run.stderr.contains("data/versions.yaml:9:13"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Nothing was changed."),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(schools.read("riverside/data/versions.yaml"), before);
+    assert!(!schools.root("riverside").join("versions/2025-26").exists());
+}
