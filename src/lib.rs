@@ -63,7 +63,19 @@ pub fn load_site_with(
     today: NaiveDate,
     memo: &load::yaml::Memo,
 ) -> (Option<Site>, Sources, Diagnostics) {
-    let (loaded, diagnostics) = load::load_with(root, memo);
+    load_site_inheriting(root, today, memo, None)
+}
+
+/// `load_site_with` for a school of a trust: it inherits from
+/// `inherited` (the trust's template, from the school's root) when its
+/// own site.yaml names no template.
+pub fn load_site_inheriting(
+    root: &Path,
+    today: NaiveDate,
+    memo: &load::yaml::Memo,
+    inherited: Option<String>,
+) -> (Option<Site>, Sources, Diagnostics) {
+    let (loaded, diagnostics) = load::load_inheriting(root, memo, inherited);
     let sources = loaded.sources.clone();
     let (site, diagnostics) = validate::validate(loaded, today, diagnostics);
     let site = site.map(|site| with_template(site, &diagnostics, memo));
@@ -148,6 +160,24 @@ pub fn load_checked_site_with(
 ) -> Result<Checked, Refused> {
     let (loaded, diagnostics) = load::load_with(root, memo);
     check_loaded(loaded, today, diagnostics, kept)
+}
+
+/// `load_checked_site` for a school of a trust: inheriting `inherited`
+/// (the trust's template, from the school's root) unless its site.yaml
+/// names a template, reusing the YAML `memo` kept from the schools before.
+pub fn load_checked_site_inheriting(
+    root: &Path,
+    today: NaiveDate,
+    memo: &load::yaml::Memo,
+    inherited: Option<String>,
+) -> Result<Checked, Refused> {
+    let (loaded, diagnostics) = load::load_inheriting(root, memo, inherited);
+    check_loaded(
+        loaded,
+        today,
+        diagnostics,
+        validate::SectionReads::default(),
+    )
 }
 
 /// `load_checked_site` for what `load` has already read (`check` takes

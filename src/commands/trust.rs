@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::build::{BuildOptions, load_for_build, render_site, write_failure};
+use super::build::{BuildOptions, load_for_build_inheriting, render_site, write_failure};
 use super::{json, plural, print};
 use crate::cli::Format;
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
@@ -101,12 +101,15 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
     };
     let mut built = Vec::new();
     let mut schools = Vec::new();
+    // Kept from one school to the next: the template they share is parsed
+    // once, not once a school.
+    let memo = crate::load::yaml::Memo::default();
     for school in &trust.schools {
         if output::interrupt::stopped().is_some() {
             break;
         }
         let chosen = selected.contains(&school.id);
-        let (site, school_sources, mut found) = load_for_build(
+        let (site, school_sources, mut found) = load_for_build_inheriting(
             &school.root,
             options.today,
             options
@@ -114,6 +117,8 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
                 .as_deref()
                 .map(|base| under(base, &school.id))
                 .as_deref(),
+            trust.template_from(school),
+            &memo,
         );
         let mut pages = None;
         let generated = match &site {
@@ -155,7 +160,7 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
         if errors > 0 {
             failed.push(school.id.clone());
         }
-        schools.push(school_status(&trust, school, site.as_ref(), unusable));
+        schools.push(school_status(school, site.as_ref(), unusable));
         diagnostics.extend(take_in(&mut sources, school, &school_sources, found));
         if let Some((public, restricted)) = pages {
             built.push((school.id.clone(), public, restricted));
@@ -296,15 +301,10 @@ fn finish(
 
 /// A school's line on the trust's pages: from its own status when its
 /// site has no errors.
-fn school_status(
-    trust: &Trust,
-    school: &School,
-    site: Option<&Site>,
-    errors: usize,
-) -> SchoolStatus {
+fn school_status(school: &School, site: Option<&Site>, errors: usize) -> SchoolStatus {
     match site.filter(|_| errors == 0) {
         Some(site) => {
-            let mut line = SchoolStatus::of(trust, school, &crate::status::status(site));
+            let mut line = SchoolStatus::of(school, &crate::status::status(site));
             line.governance_view = site
                 .settings
                 .views
@@ -449,9 +449,11 @@ pub fn status(root: &Path, today: NaiveDate) -> (Option<TrustStatus>, Sources, D
     };
     diagnostics.items.retain(Diagnostic::is_error);
     let mut schools = Vec::new();
+    let memo = crate::load::yaml::Memo::default();
     for school in &trust.schools {
-        match crate::load_checked_site(&school.root, today) {
-            Ok(checked) => schools.push(school_status(&trust, school, Some(&checked.site), 0)),
+        let inherited = trust.template_from(school);
+        match crate::load_checked_site_inheriting(&school.root, today, &memo, inherited) {
+            Ok(checked) => schools.push(school_status(school, Some(&checked.site), 0)),
             Err(refused) => {
                 let errors = refused.errors();
                 schools.push(SchoolStatus::unreadable(school, errors.error_count()));

@@ -14,12 +14,13 @@ use std::path::{Component, Path, PathBuf};
 use super::content::{Content, RawSection};
 use super::entries::{
     CheckEntry, DataFiles, DateEntry, DocumentEntry, GlossaryEntry, OrganisationEntry, PersonEntry,
-    RoleEntry, SiteFile, Text, VersionEntry,
+    RoleEntry, SiteFile, TemplateEntry, Text, VersionEntry,
 };
 use super::yaml::Document;
 use super::{LoadedRevision, Reading, SiteRead, SiteRoot, read_site};
 use crate::diagnostics::{Diagnostic, Place, Sources};
 use crate::model::{Omitted, Origin, TemplateUse};
+use serde_saphyr::Spanned;
 
 /// A template, read: its own site.yaml's name and each of its revisions,
 /// already merged with its own template when it has one.
@@ -59,6 +60,20 @@ impl TemplateSite {
         let index = entries.iter().position(|e| e.id.value.trim() == id)?;
         self.revisions.iter().find(|r| r.entry == Some(index))
     }
+}
+
+/// `template:` as a trust gives it to a school whose site.yaml names
+/// none: written nowhere in the school's files, so it has no place there
+/// (trust.yaml has checked that it is a site).
+pub(super) fn given(path: String) -> Spanned<TemplateEntry> {
+    let nowhere = serde_saphyr::Location::UNKNOWN;
+    Spanned::new(
+        TemplateEntry {
+            path: Spanned::new(path, nowhere, nowhere),
+        },
+        nowhere,
+        nowhere,
+    )
 }
 
 /// `a/../b` → `b`, without touching the file system, so that a chain of

@@ -87,6 +87,17 @@ pub fn load(root: &Path) -> (Loaded, Diagnostics) {
 
 /// `load`, reusing the documents `memo` kept from earlier loads.
 pub fn load_with(root: &Path, memo: &yaml::Memo) -> (Loaded, Diagnostics) {
+    load_inheriting(root, memo, None)
+}
+
+/// `load_with` for a school of a trust: `inherited` is the trust's
+/// template, as a path from this site's root (`../template`), which the
+/// site inherits from when its own site.yaml names no template.
+pub fn load_inheriting(
+    root: &Path,
+    memo: &yaml::Memo,
+    inherited: Option<String>,
+) -> (Loaded, Diagnostics) {
     memo.next_load();
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
@@ -98,6 +109,7 @@ pub fn load_with(root: &Path, memo: &yaml::Memo) -> (Loaded, Diagnostics) {
         scratch: &mut scratch,
         chain: Vec::new(),
         roots: Vec::new(),
+        inherited,
     };
     let read = read_site(
         &SiteRoot {
@@ -141,6 +153,9 @@ pub(crate) struct Reading<'a> {
     pub chain: Vec<(PathBuf, String)>,
     /// Every site root read so far (canonical), in the order read.
     pub roots: Vec<PathBuf>,
+    /// The template the site being built inherits from when its site.yaml
+    /// names none (a trust's), from its root; taken by the first read.
+    pub inherited: Option<String>,
 }
 
 /// One site root read: its own files, each revision merged with the
@@ -172,7 +187,12 @@ pub(crate) fn read_site(root: &SiteRoot, reading: &mut Reading) -> SiteRead {
         unreadable: Vec::new(),
         memo: reading.memo,
     };
-    let site: Option<(Document, SiteFile)> = files.read("site", true);
+    let mut site: Option<(Document, SiteFile)> = files.read("site", true);
+    if let (Some(path), Some((_, file))) = (reading.inherited.take(), &mut site)
+        && file.template.is_none()
+    {
+        file.template = Some(inherit::given(path));
+    }
     let versions = files.read::<Vec<VersionEntry>>("versions", true);
     let template = site
         .as_ref()
