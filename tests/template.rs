@@ -674,3 +674,38 @@ fn a_replacement_for_a_section_in_an_omitted_folder_is_an_error_not_dropped() {
         run.stderr
     );
 }
+
+#[test]
+fn a_site_with_no_sections_of_its_own_inherits_them_all_at_every_level() {
+    // national → la → school, where only the national template has
+    // content/: the council's is empty and the school has none at all.
+    let schools = Schools::empty();
+    write_site(&schools, "national", "National Online Safety", None);
+    schools.write(
+        "national/content/010-duties.md",
+        "---\ntitle: Duties\n---\n\nEvery school names a lead.\n",
+    );
+    write_site(&schools, "la", "Anyshire Council", Some("../national"));
+    std::fs::create_dir_all(schools.path("la/content")).unwrap();
+    write_site(&schools, "school", "Hill School", Some("../la"));
+    schools.build("la").assert_success();
+    schools.build("school").assert_success();
+    let page = visible_text(&schools.page("school", "parents/duties/index.html"));
+    assert!(page.contains("Every school names a lead."), "{page}");
+    // A site that leaves every inherited section out has none at all:
+    // an error, never an empty site.
+    schools.write(
+        "school/content/010-duties.md",
+        "---\nomit: true\nreason: We use our own policy.\n---\n",
+    );
+    let run = schools.build("school");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "revision 2025-26 of the template ../la leaves this site no sections: it omits every one and has none of its own"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}

@@ -68,6 +68,10 @@ pub fn load(
         assets: Vec::new(),
     };
     if !content_dir.is_dir() {
+        if tree.inherits {
+            // Every section may come from the template.
+            return content;
+        }
         diagnostics.push(
             Diagnostic::error(format!("there is no {shown}/ folder"))
                 .in_file(format!("{shown}/"))
@@ -85,7 +89,7 @@ pub fn load(
         &mut content,
         memo,
     );
-    if content.sections.is_empty() && !diagnostics.has_errors() {
+    if content.sections.is_empty() && !tree.inherits && !diagnostics.has_errors() {
         diagnostics.push(
             Diagnostic::error(format!("{shown}/ has no sections"))
                 .in_file(format!("{shown}/"))

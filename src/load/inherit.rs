@@ -294,6 +294,15 @@ fn merge(
     );
     let mut omitted = Vec::new();
     revision.content = merge_content(&parent.content, own, reading, &mut omitted);
+    if revision.content.sections.is_empty() && !reading.diagnostics.has_errors() {
+        reading.diagnostics.push(
+            Diagnostic::error(format!(
+                "revision {pin} of the template {} leaves this site no sections: it omits every one and has none of its own",
+                template.path
+            ))
+            .help("keep at least one of the template's sections, or add one of the site's own to content/"),
+        );
+    }
     let own_data = std::mem::take(&mut revision.data);
     revision.data = merge_data(&parent.data, own_data, reading);
     revision.template = Some(TemplateUse {
