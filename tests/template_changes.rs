@@ -539,7 +539,7 @@ fn release_refuses_a_revision_built_on_a_template_draft_and_changes_nothing() {
     let at = template.find("- id: 2025-26").unwrap();
     schools.site.write(
         "anyshire-template/data/versions.yaml",
-        &format!(
+        format!(
             "{}- id: 2025-26\n  status: draft\n  source: working\n",
             &template[..at]
         ),

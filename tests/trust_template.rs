@@ -72,8 +72,8 @@ fn a_school_without_its_own_template_inherits_the_trusts_and_the_dashboard_count
     let dashboard = std::fs::read_to_string(site.path("restricted/index.html")).unwrap();
     let text = visible_text(&dashboard);
     let card = |name: &str| -> String {
-        text.splitn(2, name)
-            .nth(1)
+        text.split_once(name)
+            .map(|(_, after)| after)
             .unwrap_or_else(|| panic!("{name} on the dashboard: {text}"))
             .to_string()
     };
