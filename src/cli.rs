@@ -179,6 +179,42 @@ pub enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
+    /// What changed in the template the site is built on, and adopting it.
+    Template {
+        #[command(subcommand)]
+        what: TemplateCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TemplateCommand {
+    /// Say what the template's newest approved revision changes against
+    /// the one the revision in force is pinned to.
+    Changes {
+        /// The site root, holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// `text` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The same as `--format json`.
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+    },
+    /// Pin the working revision to template revision ID (an approved id
+    /// from the template's versions.yaml), opening a draft revision when
+    /// the newest is approved.
+    Adopt {
+        /// The template revision, such as 2025-26.
+        id: String,
+        /// The id of the draft to open when the newest revision is
+        /// approved (default: the school year after it).
+        #[arg(long, value_name = "REVISION-ID")]
+        draft: Option<String>,
+        /// The site root, holding content/ and data/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]

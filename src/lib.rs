@@ -10,6 +10,7 @@
 //! (`commands/`) comes in by.
 
 pub mod address;
+pub mod adopt;
 pub mod ansi;
 pub mod changes;
 pub mod cli;
@@ -62,10 +63,50 @@ pub fn load_site_with(
     today: NaiveDate,
     memo: &load::yaml::Memo,
 ) -> (Option<Site>, Sources, Diagnostics) {
-    let (loaded, diagnostics) = load::load_with(root, memo);
+    load_site_inheriting(root, today, memo, None)
+}
+
+/// `load_site_with` for a school of a trust: it inherits from
+/// `inherited` (the trust's template, from the school's root) when its
+/// own site.yaml names no template.
+pub fn load_site_inheriting(
+    root: &Path,
+    today: NaiveDate,
+    memo: &load::yaml::Memo,
+    inherited: Option<String>,
+) -> (Option<Site>, Sources, Diagnostics) {
+    let (loaded, diagnostics) = load::load_inheriting(root, memo, inherited);
     let sources = loaded.sources.clone();
     let (site, diagnostics) = validate::validate(loaded, today, diagnostics);
+    let site = site.map(|site| with_template(site, &diagnostics, memo));
     (site, sources, diagnostics)
+}
+
+/// The site with the template it is built on read whole, every revision
+/// of it, for what a newer template revision changes; a template with
+/// errors of its own is kept as `None`, for its own build to report.
+/// Only a site without errors reads it: a chain that comes round in a
+/// circle is an error of loading, so reading stops there.
+fn with_template(mut site: Site, found: &Diagnostics, memo: &load::yaml::Memo) -> Site {
+    if found.has_errors() {
+        return site;
+    }
+    let Some(uses) = site
+        .revisions
+        .iter()
+        .rev()
+        .find_map(|r| r.template.as_ref())
+    else {
+        return site;
+    };
+    let root = site.root.join(&uses.path);
+    let (template, _, diagnostics) = load_site_with(&root, site.today, memo);
+    site.template = Some(model::Template {
+        name: uses.name.clone(),
+        path: uses.path.clone(),
+        site: template.filter(|_| !diagnostics.has_errors()).map(Box::new),
+    });
+    site
 }
 
 /// A site that may go on to be rendered, compared, checked or released:
@@ -121,6 +162,24 @@ pub fn load_checked_site_with(
     check_loaded(loaded, today, diagnostics, kept)
 }
 
+/// `load_checked_site` for a school of a trust: inheriting `inherited`
+/// (the trust's template, from the school's root) unless its site.yaml
+/// names a template, reusing the YAML `memo` kept from the schools before.
+pub fn load_checked_site_inheriting(
+    root: &Path,
+    today: NaiveDate,
+    memo: &load::yaml::Memo,
+    inherited: Option<String>,
+) -> Result<Checked, Refused> {
+    let (loaded, diagnostics) = load::load_inheriting(root, memo, inherited);
+    check_loaded(
+        loaded,
+        today,
+        diagnostics,
+        validate::SectionReads::default(),
+    )
+}
+
 /// `load_checked_site` for what `load` has already read (`check` takes
 /// the addresses in data/ from it first), with the problems loading found.
 pub fn check_loaded(
@@ -130,7 +189,9 @@ pub fn check_loaded(
     kept: validate::SectionReads,
 ) -> Result<Checked, Refused> {
     let sources = loaded.sources.clone();
+    let memo = load::yaml::Memo::default();
     let (site, mut diagnostics) = validate::validate(loaded, today, diagnostics);
+    let site = site.map(|site| with_template(site, &diagnostics, &memo));
     let mut sections = validate::SectionReads::default();
     if let Some(site) = &site {
         start_workers();

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::Parser;
 
-use policyweb::cli::{Cli, Command};
+use policyweb::cli::{Cli, Command, Format, TemplateCommand};
 use policyweb::commands;
 use policyweb::commands::build::BuildOptions;
 
@@ -56,6 +56,17 @@ fn main() -> ExitCode {
         }
         Command::New { what } => commands::new::run(what, now, cli.quiet, color),
         Command::Explain { topic } => commands::explain::run(topic.as_deref()),
+        Command::Template { what } => match what {
+            TemplateCommand::Changes { root, format, json } => commands::template::changes(
+                &root,
+                if json { Format::Json } else { format },
+                now,
+                (!no_color, color),
+            ),
+            TemplateCommand::Adopt { id, draft, root } => {
+                commands::template::adopt(&root, &id, draft.as_deref(), now, cli.quiet, color)
+            }
+        },
         Command::Diff {
             old,
             new,

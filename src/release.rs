@@ -71,8 +71,15 @@ pub fn release(
                 .help("write the next review as YYYY-MM or YYYY-MM-DD"),
         );
     }
-    let mut file = Sources::default();
+    // Read into a copy of the site's files, so that a refusal pointing
+    // into versions.yaml is shown in versions.yaml (and the build's own
+    // problems still in theirs).
+    let mut file = sources.clone();
     let versions = load::read_versions(root, &mut file, &mut Diagnostics::default());
+    let refuse = |mut diagnostics: Diagnostics, diagnostic: Diagnostic| {
+        diagnostics.push(diagnostic);
+        Err((file.clone(), diagnostics))
+    };
     let Some((document, entries)) = &versions else {
         return refuse(
             diagnostics,
@@ -144,6 +151,25 @@ pub fn release(
             append_entry(text, entries, &file, document, approval)
         }
     };
+    let pin = match template_pin(root, entries, existing) {
+        Ok(pin) => pin,
+        Err(problem) => {
+            let at = existing.map(|i| {
+                let entry = &entries[i];
+                document.span_of(&file, entry.template.as_ref().unwrap_or(&entry.id))
+            });
+            let problem = match at {
+                Some(place) => problem.at(document.source, place),
+                None => problem.in_file("data/versions.yaml"),
+            };
+            return refuse(diagnostics, problem);
+        }
+    };
+    let plan = match (existing, &pin) {
+        // A draft's own pin stays on its line; a new entry is given one.
+        (None, Some(pin)) => with_pin(&plan, pin),
+        _ => plan,
+    };
     if frozen.exists() {
         return refuse(
             diagnostics,
@@ -153,7 +179,7 @@ pub fn release(
         );
     }
     // The edited file must still read, and record what was asked.
-    if let Err(problem) = check_edit(&plan, approval) {
+    if let Err(problem) = check_edit(&plan, approval, pin.as_deref()) {
         return refuse(
             diagnostics,
             Diagnostic::error(format!(
@@ -182,9 +208,80 @@ pub fn release(
     })
 }
 
+/// The template revision the approved revision is built on, for a site
+/// with `template:`: a draft's own pin, or for a new entry the pin of the
+/// revision before it (moving to a newer template revision is `template
+/// adopt`'s, never release's). Refused when that template revision is not
+/// approved, since an approved revision's text must never change.
+fn template_pin(
+    root: &Path,
+    entries: &[VersionEntry],
+    existing: Option<usize>,
+) -> Result<Option<String>, Diagnostic> {
+    let (loaded, _) = load::load(root);
+    let Some(template) = &loaded.template else {
+        return Ok(None);
+    };
+    let ids = template.revision_ids();
+    let pinned = match existing {
+        Some(i) => entries[i]
+            .template
+            .as_ref()
+            .map(|t| t.value.trim().to_string()),
+        None => entries
+            .iter()
+            .rev()
+            .find_map(|e| e.template.as_ref())
+            .map(|t| t.value.trim().to_string())
+            .or_else(|| ids.iter().rev().find(|(_, a)| *a).map(|(i, _)| i.clone())),
+    };
+    let Some(pinned) = pinned else {
+        return Err(Diagnostic::error(format!(
+            "the template {} has no approved revision to build this one on",
+            template.path
+        ))
+        .help("a revision built on a template pins an approved template revision: approve one in the template first"));
+    };
+    let newest = ids.iter().rev().find(|(_, a)| *a).map(|(i, _)| i.as_str());
+    match ids.iter().find(|(i, _)| *i == pinned) {
+        Some((_, true)) => Ok(Some(pinned)),
+        Some((_, false)) => Err(Diagnostic::error(format!(
+            "release refused: this revision is built on the template's {pinned}, which is still a draft"
+        ))
+        .help(match newest {
+            Some(newest) => format!(
+                "an approved revision's text must never change: wait for the template to approve {pinned}, or run `policyweb template adopt {newest}` and check the draft again"
+            ),
+            None => format!(
+                "an approved revision's text must never change: wait for the template to approve {pinned}"
+            ),
+        })),
+        None => Err(Diagnostic::error(format!(
+            "release refused: the template {} has no revision {pinned}",
+            template.path
+        ))
+        .help("pin a revision from the template's data/versions.yaml with `policyweb template adopt ID`")),
+    }
+}
+
+/// A new entry (the last, as `append_entry` writes it) with its template
+/// pin, before its `source:`.
+fn with_pin(plan: &str, pin: &str) -> String {
+    let Some(at) = plan.trim_end().rfind('\n') else {
+        return plan.to_string();
+    };
+    let source = &plan[at + 1..];
+    let indent: String = source.chars().take_while(|c| *c == ' ').collect();
+    format!(
+        "{}\n{indent}template: {}\n{source}",
+        &plan[..at],
+        scalar(pin)
+    )
+}
+
 /// A value as YAML writes it: plain when that reads back the same, else
 /// double-quoted.
-fn scalar(value: &str) -> String {
+pub(crate) fn scalar(value: &str) -> String {
     let plain = !value.is_empty()
         && value.trim() == value
         && !value.starts_with([
@@ -288,7 +385,7 @@ fn approve_in_place(
 
 /// A `key: value  # comment` line with a new value, the comment kept in
 /// its column where it fits.
-fn set_value(line: &str, value: &str) -> String {
+pub(crate) fn set_value(line: &str, value: &str) -> String {
     let Some(colon) = line.find(':') else {
         return line.to_string();
     };
@@ -305,7 +402,7 @@ fn set_value(line: &str, value: &str) -> String {
 }
 
 /// A line without its `#` comment.
-fn strip_comment(line: &str) -> String {
+pub(crate) fn strip_comment(line: &str) -> String {
     match line
         .find(':')
         .and_then(|colon| comment_start(&line[colon + 1..]).map(|i| colon + 1 + i))
@@ -367,7 +464,7 @@ fn append_entry(
 
 /// Reads the edited file back: it must parse, and the entry must say
 /// what was asked.
-fn check_edit(text: &str, approval: &ApprovalToRecord) -> Result<(), String> {
+fn check_edit(text: &str, approval: &ApprovalToRecord, pin: Option<&str>) -> Result<(), String> {
     let entries: Vec<VersionEntry> = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
     let entry = entries
         .iter()
@@ -379,6 +476,7 @@ fn check_edit(text: &str, approval: &ApprovalToRecord) -> Result<(), String> {
         || value(&entry.approved).as_deref() != Some(expected_date.as_str())
         || value(&entry.approved_by).as_deref() != Some(approval.by.trim())
         || value(&entry.source) != Some(format!("versions/{}", approval.id))
+        || value(&entry.template).as_deref() != pin
     {
         return Err("the edited entry does not read back as approved".into());
     }

@@ -40,6 +40,10 @@ pub struct StatusReport {
     pub curriculum: CurriculumGaps,
     /// How the links stood at the last `policyweb check`; `None` before one.
     pub links: Option<LinkHealth>,
+    /// For a site built on a template: what the newest revision has not
+    /// adopted yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<TemplateStatus>,
     /// What `--strict` fails on, one phrase each.
     pub to_attend_to: Vec<String>,
 }
@@ -115,6 +119,28 @@ pub struct CurriculumGaps {
     pub mapped: bool,
     /// One sentence a strand with a gap.
     pub gaps: Vec<String>,
+}
+
+/// The template's newest approved revision against the newest revision's
+/// pin.
+#[derive(Debug, Serialize)]
+pub struct TemplateStatus {
+    pub name: String,
+    /// The template revision the newest revision is pinned to.
+    pub pinned: Option<String>,
+    /// The template's newest approved revision.
+    pub newest: Option<String>,
+    /// Template changes not yet adopted, of every kind; `None` when the
+    /// template could not be read whole.
+    pub not_adopted: Option<usize>,
+    pub counts: Option<crate::changes::template::Counts>,
+    /// The first approved template revision not adopted, when it was
+    /// approved and how many days ago.
+    pub waiting: Option<String>,
+    pub waiting_since: Option<String>,
+    pub waiting_days: Option<i64>,
+    /// `template_grace_days` in site.yaml (default 90).
+    pub grace_days: u32,
 }
 
 /// The last link report, in brief.
@@ -195,6 +221,7 @@ pub fn status(site: &Site) -> StatusReport {
             gaps: crate::curriculum::gap_sentences(newest),
         },
         links: report::load(&site.root).map(|r| link_health(&r)),
+        template: template_status(site),
         to_attend_to: Vec::new(),
     };
     status.to_attend_to = attention(&status);
@@ -207,6 +234,49 @@ pub fn status(site: &Site) -> StatusReport {
         }
     }
     status
+}
+
+fn template_status(site: &Site) -> Option<TemplateStatus> {
+    use crate::changes::template::Standing;
+    let standing = crate::changes::template::working(site)?;
+    let pinned = site.newest().template.as_ref().map(|t| t.pin.clone());
+    let mut status = TemplateStatus {
+        name: String::new(),
+        pinned,
+        newest: None,
+        not_adopted: Some(0),
+        counts: None,
+        waiting: None,
+        waiting_since: None,
+        waiting_days: None,
+        grace_days: site.settings.template_grace_days,
+    };
+    match standing {
+        Standing::Unreadable { template, .. } => {
+            status.name = template;
+            status.not_adopted = None;
+        }
+        Standing::NothingApproved { template } => status.name = template,
+        Standing::UpToDate { template, pinned } => {
+            status.name = template;
+            status.newest = Some(pinned);
+        }
+        Standing::Behind {
+            changes,
+            waiting,
+            waiting_since,
+            waiting_days,
+        } => {
+            status.name = changes.template.clone();
+            status.newest = Some(changes.newest.clone());
+            status.not_adopted = Some(changes.counts.total());
+            status.counts = Some(changes.counts);
+            status.waiting = Some(waiting);
+            status.waiting_since = waiting_since;
+            status.waiting_days = waiting_days;
+        }
+    }
+    Some(status)
 }
 
 fn in_force(revision: &Revision) -> InForce {
@@ -292,6 +362,15 @@ fn attention(status: &StatusReport) -> Vec<String> {
     }
     for role in &status.vacant_roles {
         found.push(format!("nobody holds the role {}", role.title));
+    }
+    if let Some(template) = &status.template
+        && let (Some(waiting), Some(days)) = (&template.waiting, template.waiting_days)
+        && days > i64::from(template.grace_days)
+    {
+        found.push(format!(
+            "template revision {waiting} of {} has waited {days} days unadopted (template_grace_days: {})",
+            template.name, template.grace_days
+        ));
     }
     found
 }
@@ -400,6 +479,10 @@ pub fn terminal(status: &StatusReport, color: bool) -> String {
         let _ = writeln!(out, "  {gap}");
     }
 
+    if let Some(template) = &status.template {
+        out.push_str(&template_lines(status, template, &paint));
+    }
+
     // Links.
     match &status.links {
         None => {
@@ -444,6 +527,74 @@ pub fn terminal(status: &StatusReport, color: bool) -> String {
                     places(&link.places)
                 );
             }
+        }
+    }
+    out
+}
+
+/// The template group: pinned where, and what is not adopted yet.
+fn template_lines(
+    status: &StatusReport,
+    template: &TemplateStatus,
+    paint: &dyn Fn(&str, &str) -> String,
+) -> String {
+    let mut out = String::new();
+    let pinned = template.pinned.as_deref().unwrap_or("no revision");
+    let _ = writeln!(
+        out,
+        "\n{} ({}: revision {} is built on its {pinned}; {})",
+        paint(BOLD, "Template"),
+        template.name,
+        status.newest,
+        template
+            .newest
+            .as_deref()
+            .map_or("it has no approved revision".to_string(), |n| {
+                format!("its newest approved is {n}")
+            })
+    );
+    match (template.not_adopted, &template.counts) {
+        (None, _) => {
+            let _ = writeln!(
+                out,
+                "  The template has errors, so what changed in it cannot be counted; build it to see them."
+            );
+        }
+        (Some(0), _) | (_, None) => {
+            let _ = writeln!(out, "  Up to date: nothing to adopt.");
+        }
+        (Some(count), Some(counts)) => {
+            let waited = match (&template.waiting, template.waiting_days) {
+                (Some(waiting), Some(waited)) => {
+                    let late = waited > i64::from(template.grace_days);
+                    let phrase = format!(
+                        "revision {waiting} approved {} ago{}",
+                        days(waited),
+                        if late {
+                            format!(
+                                ", past the {} allowed",
+                                days(i64::from(template.grace_days))
+                            )
+                        } else {
+                            String::new()
+                        }
+                    );
+                    if late { paint(RED, &phrase) } else { phrase }
+                }
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {count} template change{} not adopted ({}){}{waited}",
+                if count == 1 { "" } else { "s" },
+                crate::changes::template::count_phrases(counts).join(", "),
+                if waited.is_empty() { "" } else { "; " }
+            );
+            let _ = writeln!(
+                out,
+                "  See them with policyweb template changes; take them in with policyweb template adopt {}.",
+                template.newest.as_deref().unwrap_or("ID")
+            );
         }
     }
     out
@@ -554,6 +705,7 @@ mod tests {
                 gaps: Vec::new(),
             },
             links: None,
+            template: None,
             to_attend_to: Vec::new(),
         }
     }

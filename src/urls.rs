@@ -99,6 +99,12 @@ pub fn curriculum_coverage(view: &str) -> PagePath {
     format!("{view}/curriculum/coverage/")
 }
 
+/// What changed in the template a school's site is built on, on
+/// governance views.
+pub fn template_changes(view: &str) -> PagePath {
+    format!("{view}/template/")
+}
+
 /// The last external link check, on governance views.
 pub fn link_report(view: &str) -> PagePath {
     format!("{view}/links/")
@@ -143,7 +149,7 @@ pub enum Taken {
 /// The folder names the site itself uses, from the builders above (and
 /// `restricted/`, the restricted tree beside the output): the one list
 /// that section ids and view ids are checked against.
-pub const OWN_FOLDERS: [(&str, Taken); 14] = [
+pub const OWN_FOLDERS: [(&str, Taken); 15] = [
     ("all", Taken::Both),
     ("people", Taken::Both),
     ("changes", Taken::Both),
@@ -152,6 +158,7 @@ pub const OWN_FOLDERS: [(&str, Taken); 14] = [
     ("links", Taken::InView),
     ("organisations", Taken::InView),
     ("revisions", Taken::InView),
+    ("template", Taken::InView),
     ("glossary", Taken::InView),
     ("a-z", Taken::InView),
     ("assets", Taken::AtRoot),

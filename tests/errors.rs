@@ -197,7 +197,7 @@ fn a_misspelt_key_gets_a_did_you_mean() {
         &stderr,
         "unknown key `tilte`",
         "content/020-reporting.md:2:1",
-        "did you mean `title`? The keys allowed here are `title`, `summary`, `audiences`, `owner`, `strands`",
+        "did you mean `title`? The keys allowed here are `title`, `summary`, `audiences`, `owner`, `strands`, `omit`, `reason`",
     );
 }
 

@@ -46,6 +46,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "commands",
             "links::external",
             "release",
+            "adopt",
             "status",
             "scaffold",
             "serve",

@@ -22,12 +22,16 @@ const SCREENSHOTS = join(ROOT, 'screenshots');
 // A second site, built by ./run from a test fixture with a restricted view
 // (the example has none), served under /fixture/: its public/ and restricted/.
 const FIXTURE = process.env.AUDIT_FIXTURE || null;
+// examples/template/: a school built on a template and the template itself,
+// served under /template/oakfield and /template/anyshire-template.
+const TEMPLATE = process.env.AUDIT_TEMPLATE || null;
 // A trust of three schools (tests/fixtures/trust), built the same way and
 // served under /trust/: its landing page and its dashboard, with each
 // school's pages under them.
 const TRUST = process.env.AUDIT_TRUST || null;
 // Where each folder is served, longest prefix first.
 const MOUNTS = [
+  ...(TEMPLATE ? [['/template/oakfield', join(TEMPLATE, 'oakfield')], ['/template/anyshire-template', join(TEMPLATE, 'anyshire-template')]] : []),
   ...(FIXTURE ? [['/fixture/restricted', join(FIXTURE, 'restricted')], ['/fixture', join(FIXTURE, 'public')]] : []),
   ...(TRUST ? [['/trust/restricted', join(TRUST, 'restricted')], ['/trust', join(TRUST, 'public')]] : []),
   ['/restricted', RESTRICTED],

@@ -6,6 +6,7 @@
 
 pub mod data_changes;
 pub mod report;
+pub mod template;
 pub mod text;
 
 use std::collections::HashMap;
@@ -41,6 +42,13 @@ pub struct Summary {
     pub unchanged: usize,
     pub words_added: usize,
     pub words_removed: usize,
+    /// Sections whose change came with the template (a site built on one).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub from_template: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,6 +80,10 @@ pub struct SectionChange {
     /// Every block of the section, changed or not; removed ones where
     /// they stood.
     pub blocks: Vec<BlockChange>,
+    /// For a site built on a template, where the change came from: "from
+    /// the Anyshire Council template (2024-25 → 2025-26)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 impl SectionChange {
@@ -118,11 +130,62 @@ impl SectionChange {
         if let Some(moved) = &self.moved {
             parts.push(moved.clone());
         }
+        if let Some(origin) = &self.origin {
+            parts.push(origin.clone());
+        }
         if parts.is_empty() {
             "unchanged".into()
         } else {
             parts.join("; ")
         }
+    }
+}
+
+/// Where a section's change came from in a site built on a template: the
+/// template's own text changing between the two revisions' pins, a section
+/// the template added or removed, or the school's text giving way to the
+/// template's or taking its place. `None` for the school's own changes.
+fn template_origin(
+    (old, before): (&Revision, Option<&Section>),
+    (new, after): (&Revision, Option<&Section>),
+) -> Option<String> {
+    use crate::model::Origin;
+    let uses = new.template.as_ref().or(old.template.as_ref())?;
+    let name = &uses.name;
+    let pin = |r: &Revision| r.template.as_ref().map(|t| t.pin.clone());
+    let (old_pin, new_pin) = (pin(old), pin(new));
+    let pins = match (&old_pin, &new_pin) {
+        (Some(a), Some(b)) if a != b => format!(" ({a} → {b})"),
+        (_, Some(b)) => format!(" ({b})"),
+        _ => String::new(),
+    };
+    let omitted_in = |r: &Revision, id: &str| {
+        r.template
+            .as_ref()
+            .is_some_and(|t| t.omitted.iter().any(|o| o.id == id))
+    };
+    match (before.map(|s| s.origin), after.map(|s| s.origin)) {
+        // The same template text changes only with the pin; with the same
+        // pin, what changed is the school's (a role's title, say).
+        (Some(Origin::Template), Some(Origin::Template)) => {
+            (old_pin != new_pin).then(|| format!("from the {name} template{pins}"))
+        }
+        (None, Some(Origin::Template)) => Some(format!("new in the {name} template{pins}")),
+        (Some(Origin::Template), None) => {
+            let id = &before?.id;
+            Some(if omitted_in(new, id) {
+                format!("left out by the school from the {name} template")
+            } else {
+                format!("removed from the {name} template{pins}")
+            })
+        }
+        (Some(Origin::Replaced), Some(Origin::Template)) => Some(format!(
+            "the school's own text gave way to the {name} template's{pins}"
+        )),
+        (Some(Origin::Template), Some(Origin::Replaced)) => Some(format!(
+            "the school's own text now replaces the {name} template's"
+        )),
+        _ => None,
     }
 }
 
@@ -257,6 +320,7 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
                     words_added: added,
                     words_removed: 0,
                     blocks,
+                    origin: template_origin((old, None), (new, Some(section))),
                 }
             }
             Some(o) => {
@@ -288,12 +352,16 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
                     moved: moved[n].clone(),
                     words_added: added,
                     words_removed: removed,
+                    origin: (edited || renamed || moved[n].is_some())
+                        .then(|| template_origin((old, Some(before)), (new, Some(section))))
+                        .flatten(),
                     blocks,
                 }
             }
         };
         summary.words_added += change.words_added;
         summary.words_removed += change.words_removed;
+        summary.from_template += usize::from(change.origin.is_some());
         sections.push(change);
     }
     for (o, &oi) in old_shown.iter().enumerate() {
@@ -303,8 +371,10 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
         let section = &old.sections[oi];
         let blocks = whole(&old_blocks[o], BlockMark::Removed);
         let (_, removed) = count(&blocks);
+        let origin = template_origin((old, Some(section)), (new, None));
         summary.removed += 1;
         summary.words_removed += removed;
+        summary.from_template += usize::from(origin.is_some());
         sections.push(SectionChange {
             status: ChangeKind::Removed,
             old: Some(SectionRef {
@@ -317,6 +387,7 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
             words_added: 0,
             words_removed: removed,
             blocks,
+            origin,
         });
     }
     // Sections paired across the revisions, renamed ones included, for
@@ -372,6 +443,11 @@ fn reference_words(site: &Site, revision: &Revision, target: &str) -> String {
         }
         "date" => revision.date(id).map(|d| d.long()),
         "school" => Some(site.settings.school.name.clone()),
+        // The school's words; in a template, the fill-in's id in brackets
+        // (its prompt is compared on its own).
+        "fill" => revision
+            .fill(id)
+            .map(|f| f.text.clone().unwrap_or_else(|| format!("[{}]", f.id))),
         _ => None,
     };
     found.unwrap_or_else(|| target.to_string())

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::text::{BlockMark, Mark};
-use super::{ChangeKind, Changes, words};
+use super::{ChangeKind, Changes, SectionChange, words};
 use crate::ansi::{BOLD, GREEN, RED};
 
 pub fn terminal(changes: &Changes, color: bool) -> String {
@@ -33,6 +33,13 @@ pub fn terminal(changes: &Changes, color: bool) -> String {
         words(s.words_added),
         words(s.words_removed)
     );
+    if s.from_template > 0 {
+        let _ = writeln!(
+            out,
+            "{} of the changed sections came with the template.",
+            s.from_template
+        );
+    }
     if !changes.data.is_empty() {
         let _ = writeln!(
             out,
@@ -63,21 +70,30 @@ pub fn terminal(changes: &Changes, color: bool) -> String {
             paint(BOLD, change.title()),
             change.headline()
         );
-        for block in change.blocks.iter().filter(|b| b.mark != BlockMark::Same) {
-            let mut line = String::new();
-            for piece in &block.pieces {
-                match (block.mark, piece.mark) {
-                    (BlockMark::Removed, _) | (_, Mark::Removed) => {
-                        line.push_str(&paint(RED, &format!("[-{}-]", piece.text)));
-                    }
-                    (BlockMark::Added, _) | (_, Mark::Added) => {
-                        line.push_str(&paint(GREEN, &format!("{{+{}+}}", piece.text)));
-                    }
-                    _ => line.push_str(&piece.text),
+        out.push_str(&changed_blocks(change, "    ", color));
+    }
+    out
+}
+
+/// A section's changed blocks, a line each under `indent`, with the
+/// words marked.
+pub fn changed_blocks(change: &SectionChange, indent: &str, color: bool) -> String {
+    let paint = crate::ansi::painter(color);
+    let mut out = String::new();
+    for block in change.blocks.iter().filter(|b| b.mark != BlockMark::Same) {
+        let mut line = String::new();
+        for piece in &block.pieces {
+            match (block.mark, piece.mark) {
+                (BlockMark::Removed, _) | (_, Mark::Removed) => {
+                    line.push_str(&paint(RED, &format!("[-{}-]", piece.text)));
                 }
+                (BlockMark::Added, _) | (_, Mark::Added) => {
+                    line.push_str(&paint(GREEN, &format!("{{+{}+}}", piece.text)));
+                }
+                _ => line.push_str(&piece.text),
             }
-            let _ = writeln!(out, "    {}: {line}", block.kind.describe());
         }
+        let _ = writeln!(out, "{indent}{}: {line}", block.kind.describe());
     }
     out
 }

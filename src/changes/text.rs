@@ -29,7 +29,7 @@ impl BlockKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Block {
     pub kind: BlockKind,
     pub text: String,

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::plural;
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
+use crate::load::yaml::Memo;
 use crate::model::Site;
 use crate::{address, curriculum, output, urls, validate};
 
@@ -211,7 +212,22 @@ pub fn load_for_build(
     today: NaiveDate,
     base_url: Option<&str>,
 ) -> (Option<Site>, Sources, Diagnostics) {
-    let (mut site, sources, mut diagnostics) = crate::load_site(root, today);
+    load_for_build_inheriting(root, today, base_url, None, &Memo::default())
+}
+
+/// `load_for_build` for a school of a trust: inheriting the trust's
+/// template (`inherited`, from the school's root) unless its site.yaml
+/// names one, and reusing the YAML `memo` kept from the schools before,
+/// so that a template they share is parsed once.
+pub fn load_for_build_inheriting(
+    root: &Path,
+    today: NaiveDate,
+    base_url: Option<&str>,
+    inherited: Option<String>,
+    memo: &Memo,
+) -> (Option<Site>, Sources, Diagnostics) {
+    let (mut site, sources, mut diagnostics) =
+        crate::load_site_inheriting(root, today, memo, inherited);
     // The one place the site's settings are changed after loading: the
     // same site built for another address (a staging copy, a sub-path).
     if let (Some(site), Some(base_url)) = (&mut site, base_url) {

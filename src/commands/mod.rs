@@ -16,6 +16,7 @@ pub mod new;
 pub mod release;
 pub mod serve;
 pub mod status;
+pub mod template;
 pub mod trust;
 
 use std::io::Write;

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::build::{BuildOptions, load_for_build, render_site, write_failure};
+use super::build::{BuildOptions, load_for_build_inheriting, render_site, write_failure};
 use super::{json, plural, print};
 use crate::cli::Format;
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
@@ -106,6 +106,9 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
     // Set once any school fails: the outputs will not be swapped in, so
     // no later school's pages are written.
     let failing = AtomicBool::new(!failed.is_empty());
+    // Kept across the schools: a template they share is parsed once, not
+    // once a school.
+    let memo = crate::load::yaml::Memo::default();
     // A batch of schools at a time, in parallel, so that one school's
     // reading (which is not parallel) overlaps another's rendering, while
     // memory holds only a batch's pages.
@@ -117,7 +120,15 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
             .par_iter()
             .map(|school| {
                 let chosen = selected.contains(&school.id);
-                build_school(options, school, chosen, outputs.as_ref(), &failing)
+                build_school(
+                    options,
+                    &trust,
+                    school,
+                    chosen,
+                    outputs.as_ref(),
+                    &failing,
+                    &memo,
+                )
             })
             .collect();
         for (school, result) in batch.iter().zip(results) {
@@ -150,7 +161,7 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
             if errors > 0 {
                 failed.push(school.id.clone());
             }
-            schools.push(school_status(&trust, school, site.as_ref(), unusable));
+            schools.push(school_status(school, site.as_ref(), unusable));
             diagnostics.extend(take_in(&mut sources, school, &school_sources, found));
             if let Some((public, restricted)) = pages {
                 built.push((school.id.clone(), public, restricted));
@@ -221,12 +232,14 @@ struct SchoolBuild {
 /// under `<school-id>/`; they leave memory when this returns.
 fn build_school(
     options: &BuildOptions,
+    trust: &Trust,
     school: &School,
     chosen: bool,
     outputs: Option<&Outputs>,
     failing: &AtomicBool,
+    memo: &crate::load::yaml::Memo,
 ) -> SchoolBuild {
-    let (site, sources, mut found) = load_for_build(
+    let (site, sources, mut found) = load_for_build_inheriting(
         &school.root,
         options.today,
         options
@@ -234,6 +247,8 @@ fn build_school(
             .as_deref()
             .map(|base| under(base, &school.id))
             .as_deref(),
+        trust.template_from(school),
+        memo,
     );
     let mut pages = None;
     let mut write_failed = false;
@@ -362,15 +377,10 @@ fn finish(
 
 /// A school's line on the trust's pages: from its own status when its
 /// site has no errors.
-fn school_status(
-    trust: &Trust,
-    school: &School,
-    site: Option<&Site>,
-    errors: usize,
-) -> SchoolStatus {
+fn school_status(school: &School, site: Option<&Site>, errors: usize) -> SchoolStatus {
     match site.filter(|_| errors == 0) {
         Some(site) => {
-            let mut line = SchoolStatus::of(trust, school, &crate::status::status(site));
+            let mut line = SchoolStatus::of(school, &crate::status::status(site));
             line.governance_view = site
                 .settings
                 .views
@@ -515,8 +525,10 @@ pub fn status(root: &Path, today: NaiveDate) -> (Option<TrustStatus>, Sources, D
     };
     diagnostics.items.retain(Diagnostic::is_error);
     let mut schools = Vec::new();
+    let memo = crate::load::yaml::Memo::default();
     for school in &trust.schools {
-        match crate::load_checked_site(&school.root, today) {
+        let inherited = trust.template_from(school);
+        match crate::load_checked_site_inheriting(&school.root, today, &memo, inherited) {
             Ok(checked) => {
                 // What only rendering finds (a link to a page the build
                 // does not write, a draft's reference its view will not
@@ -525,7 +537,7 @@ pub fn status(root: &Path, today: NaiveDate) -> (Option<TrustStatus>, Sources, D
                 let (_, mut rendered) = crate::generate_checked(&checked);
                 rendered.items.retain(Diagnostic::is_error);
                 let errors = rendered.error_count();
-                schools.push(school_status(&trust, school, Some(&checked.site), errors));
+                schools.push(school_status(school, Some(&checked.site), errors));
                 if errors > 0 {
                     diagnostics.extend(take_in(
                         &mut sources,

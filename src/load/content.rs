@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::TreeRoot;
-use super::entries::FrontMatter;
+use super::entries::{FrontMatter, OmitFrontMatter, Text};
 use super::yaml::{Document, Memo};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId, Sources, display_path};
-use crate::model::Asset;
+use crate::model::{Asset, Origin};
+use serde_saphyr::Spanned;
 
 /// A section file as found, before validation.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawSection {
     pub source: SourceId,
     /// The id from the file or folder name, without its numeric prefix.
@@ -27,8 +28,28 @@ pub struct RawSection {
     pub body_start: usize,
     /// Folder containing the file, relative to content/ (for images).
     pub dir: PathBuf,
+    /// The number its file or folder name starts with: its place among a
+    /// template's sections.
+    pub order: Option<u64>,
+    /// Whether it is the site's own or inherited (set by the merge).
+    pub origin: Origin,
+    /// `omit: true` in its front matter: it leaves out the template's
+    /// section of the same id.
+    pub omit: Option<OmitMark>,
+    /// A folder without `_index.md` in a site with a template: it takes the
+    /// template's folder section of the same id.
+    pub needs_index: bool,
 }
 
+/// `omit: true` and its reason, where they are written.
+#[derive(Debug, Clone)]
+pub struct OmitMark {
+    pub document: Document,
+    pub omit: Spanned<bool>,
+    pub reason: Option<Text>,
+}
+
+#[derive(Clone)]
 pub struct Content {
     pub sections: Vec<RawSection>,
     pub assets: Vec<Asset>,
@@ -47,6 +68,10 @@ pub fn load(
         assets: Vec::new(),
     };
     if !content_dir.is_dir() {
+        if tree.inherits {
+            // Every section may come from the template.
+            return content;
+        }
         diagnostics.push(
             Diagnostic::error(format!("there is no {shown}/ folder"))
                 .in_file(format!("{shown}/"))
@@ -64,7 +89,7 @@ pub fn load(
         &mut content,
         memo,
     );
-    if content.sections.is_empty() && !diagnostics.has_errors() {
+    if content.sections.is_empty() && !tree.inherits && !diagnostics.has_errors() {
         diagnostics.push(
             Diagnostic::error(format!("{shown}/ has no sections"))
                 .in_file(format!("{shown}/"))
@@ -305,6 +330,36 @@ fn walk_folder(
                     continue;
                 }
                 let index = path.join("_index.md");
+                if !index.is_file() && tree.inherits {
+                    // Its folder section comes from the template; the merge
+                    // reports it when the template has no such folder.
+                    let position = content.sections.len();
+                    let folder = sources.add(format!("{}/", tree.display(path)), String::new());
+                    content.sections.push(RawSection {
+                        source: folder,
+                        id: section_id(&name),
+                        parent,
+                        depth,
+                        front: None,
+                        body_start: 0,
+                        dir: folder_of(&content_dir, &index),
+                        order: prefix_number(&name),
+                        origin: Origin::Own,
+                        omit: None,
+                        needs_index: true,
+                    });
+                    walk_folder(
+                        tree,
+                        path,
+                        Some(position),
+                        depth + 1,
+                        sources,
+                        diagnostics,
+                        content,
+                        memo,
+                    );
+                    continue;
+                }
                 if !index.is_file() {
                     diagnostics.push(
                         Diagnostic::error(format!(
@@ -320,7 +375,7 @@ fn walk_folder(
                     continue;
                 };
                 let position = content.sections.len();
-                content.sections.push(raw_section(
+                let mut section = raw_section(
                     sources,
                     source,
                     folder_of(&content_dir, &index),
@@ -329,7 +384,9 @@ fn walk_folder(
                     depth,
                     diagnostics,
                     memo,
-                ));
+                );
+                section.order = prefix_number(&name);
+                content.sections.push(section);
                 walk_folder(
                     tree,
                     path,
@@ -347,7 +404,7 @@ fn walk_folder(
                 let Some(source) = read_text(tree, path, sources, diagnostics) else {
                     continue;
                 };
-                let section = raw_section(
+                let mut section = raw_section(
                     sources,
                     source,
                     folder_of(&content_dir, path),
@@ -357,6 +414,7 @@ fn walk_folder(
                     diagnostics,
                     memo,
                 );
+                section.order = prefix_number(&name);
                 content.sections.push(section);
             }
             Found::Asset => content.assets.push(Asset {
@@ -464,6 +522,10 @@ fn raw_section(
         front: None,
         body_start: 0,
         dir,
+        order: None,
+        origin: Origin::Own,
+        omit: None,
+        needs_index: false,
     };
     match split_front_matter(&file.text) {
         Some((yaml, body_start)) => {
@@ -474,8 +536,27 @@ fn raw_section(
                 end: yaml.end,
             };
             match document.parse_memo::<FrontMatter>(sources, memo) {
-                Ok(front) => section.front = Some((document, front)),
-                Err(diagnostic) => diagnostics.push(diagnostic),
+                Ok(front) => {
+                    if let Some(omit) = front.omit.clone().filter(|o| o.value) {
+                        section.omit = Some(OmitMark {
+                            document,
+                            omit,
+                            reason: front.reason.clone(),
+                        });
+                    }
+                    section.front = Some((document, front));
+                }
+                // A file that only omits a template section needs no title.
+                Err(diagnostic) => match document.parse_memo::<OmitFrontMatter>(sources, memo) {
+                    Ok(only) if only.omit.value => {
+                        section.omit = Some(OmitMark {
+                            document,
+                            omit: only.omit,
+                            reason: only.reason,
+                        })
+                    }
+                    _ => diagnostics.push(diagnostic),
+                },
             }
         }
         None if file.text.lines().next().map(str::trim_end) == Some("---") => diagnostics.push(

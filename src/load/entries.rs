@@ -28,6 +28,19 @@ pub struct SiteFile {
     pub paper_copy: Option<PaperCopyEntry>,
     /// Where restricted views are built, from the site root.
     pub restricted_out: Option<Text>,
+    /// The site this one inherits its content/ and data/ from.
+    pub template: Option<Spanned<TemplateEntry>>,
+    /// Days a school may leave an approved template revision unadopted
+    /// before `status --strict` fails (default 90).
+    pub template_grace_days: Option<Spanned<u32>>,
+}
+
+/// `template:` in site.yaml: `{path: ../la-template}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateEntry {
+    /// Another site root, relative to this one.
+    pub path: Text,
 }
 
 /// The accessibility statement's facts, as site.yaml gives them.
@@ -119,6 +132,9 @@ pub struct ViewEntry {
     /// Which curriculum pages the view shows: `years`, `map`, `strands`,
     /// `coverage`.
     pub curriculum: Option<Vec<Text>>,
+    /// Whether its pages say which text is the school's own and which its
+    /// template's; default: in a governance view only.
+    pub template_marks: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -127,6 +143,10 @@ pub struct RoleEntry {
     pub id: Text,
     pub title: Text,
     pub description: Text,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -137,6 +157,10 @@ pub struct PersonEntry {
     pub roles: Spanned<Vec<Text>>,
     pub organisation: Option<Text>,
     pub contact: Option<ContactEntry>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -158,6 +182,10 @@ pub struct OrganisationEntry {
     pub helps_with: Option<Text>,
     pub category: Option<Text>,
     pub views: Option<Vec<Text>>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -169,15 +197,33 @@ pub struct DocumentEntry {
     pub edition: Option<Spanned<u32>>,
     pub url: Option<Text>,
     pub superseded_by: Option<Text>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
+    /// Where `superseded_by` is written, when it was kept from the
+    /// template's entry of the same id.
+    #[serde(skip)]
+    pub superseded_from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewsFile {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub dates: Vec<DateEntry>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub checks: Vec<CheckEntry>,
+}
+
+/// A list that may be left empty (`dates:` with nothing after it), as when
+/// every entry in it omits a template's.
+pub fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -190,6 +236,10 @@ pub struct DateEntry {
     pub deadline: bool,
     /// When a deadline was met: it is then no longer due.
     pub met: Option<Text>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -201,6 +251,10 @@ pub struct CheckEntry {
     pub every: Text,
     pub last_done: Option<Text>,
     pub notes: Option<Text>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -213,6 +267,9 @@ pub struct VersionEntry {
     pub minute: Option<Text>,
     pub next_review: Option<Text>,
     pub source: Option<Text>,
+    /// The template revision this revision is built on (an id from the
+    /// template's own versions.yaml), for a site with `template:`.
+    pub template: Option<Text>,
 }
 
 /// One entry of glossary.yaml: an abbreviation or word the policy uses,
@@ -228,6 +285,10 @@ pub struct GlossaryEntry {
     /// What it means, in a sentence or two.
     pub meaning: Option<Text>,
     pub url: Option<Text>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
 }
 
 /// strands.yaml: the curriculum framework the map is matched against.
@@ -296,12 +357,55 @@ pub struct FrontMatter {
     pub audiences: Option<Vec<Text>>,
     pub owner: Option<Text>,
     pub strands: Option<Vec<Text>>,
+    /// `omit: true` leaves out the template's section of the same id.
+    pub omit: Option<Spanned<bool>>,
+    /// Why the section is omitted: required with `omit`, shown to governors.
+    pub reason: Option<Text>,
+}
+
+/// The front matter of a file that only omits an inherited section:
+/// `omit: true` and `reason: …`, no title needed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OmitFrontMatter {
+    pub omit: Spanned<bool>,
+    pub reason: Option<Text>,
+}
+
+/// An entry of a data file in a site with a template that drops the
+/// template's entry of the same id: `- id: x` / `omit: true`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OmitEntry {
+    pub id: Text,
+    pub omit: Spanned<bool>,
+    pub reason: Option<Text>,
+}
+
+/// fills.yaml: a template declares each fill-in (`id`, `prompt`); a school
+/// gives its text (`id`, `text`). A site in the middle of a chain may do
+/// both: fill some and declare others for the schools below it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FillEntry {
+    pub id: Text,
+    /// What the school is asked for: declares the fill-in.
+    pub prompt: Option<Text>,
+    /// The school's words, as plain text.
+    pub text: Option<Text>,
+    /// The file it is written in, when it is not the list's own (an entry
+    /// inherited from a template); set by `load`, never written.
+    #[serde(skip)]
+    pub from: Option<Document>,
+    /// 0 for the site's own fills.yaml, 1 for its template's, and so on.
+    #[serde(skip)]
+    pub layer: usize,
 }
 
 /// One revision's data files, parsed; a file that failed to parse is `None`
 /// here and its diagnostic is already recorded. site.yaml and versions.yaml
 /// belong to the whole site and are read once, from the working tree.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct DataFiles {
     pub roles: Option<(Document, Vec<RoleEntry>)>,
     pub people: Option<(Document, Vec<PersonEntry>)>,
@@ -312,9 +416,17 @@ pub struct DataFiles {
     /// Connected World when the revision has none.
     pub strands: Option<(Document, StrandsFile)>,
     pub curriculum: Option<(Document, CurriculumFile)>,
+    /// data/fills.yaml: fill-ins declared and filled.
+    pub fills: Option<(Document, Vec<FillEntry>)>,
     pub glossary: Option<(Document, Vec<GlossaryEntry>)>,
     /// Data files that exist but could not be parsed, by name (`roles`).
     /// References to what they define are not checked, so that one broken
     /// file does not bury the report under "unknown role" errors.
     pub unreadable: Vec<&'static str>,
+    /// Whether strands.yaml is the revision's own file, not the built-in
+    /// framework (a template's then gives way to it).
+    pub strands_own: bool,
+    /// `omit: true` entries of a site with a template, by the file they are
+    /// in (`roles`, `dates`), with where each is written.
+    pub omits: Vec<(&'static str, Document, OmitEntry)>,
 }

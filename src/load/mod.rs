@@ -9,13 +9,16 @@
 pub mod content;
 pub mod entries;
 pub mod git;
+pub mod inherit;
 pub mod link_report;
+mod omit;
 pub mod yaml;
 pub mod yaml_errors;
 
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
+use serde_saphyr::Spanned;
 use tempfile::TempDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources, display_path};
@@ -39,6 +42,11 @@ pub struct Loaded {
     /// The last external link check's report, from .policyweb/ (the build
     /// itself never goes online).
     pub link_report: Option<crate::model::link_report::Report>,
+    /// The template this site inherits from, read, when site.yaml names one.
+    pub template: Option<inherit::TemplateSite>,
+    /// Every template root read along the chain (canonical), nearest
+    /// first: what `serve` watches besides the site's own folders.
+    pub templates: Vec<PathBuf>,
 }
 
 /// One revision's files, as read.
@@ -50,15 +58,21 @@ pub struct LoadedRevision {
     pub source: RevisionSource,
     pub data: DataFiles,
     pub content: Content,
+    /// What it inherits, for a site with a template.
+    pub template: Option<crate::model::TemplateUse>,
 }
 
 /// A folder holding content/ and data/, and how its files are named in
 /// messages: `content/scope.md`, `versions/2023-24/content/scope.md`, or
-/// `v2023-24:content/scope.md` for a git ref.
+/// `v2023-24:content/scope.md` for a git ref; a template's files start with
+/// the template's path (`../la-template/content/scope.md`).
 #[derive(Debug, Clone)]
 pub struct TreeRoot {
     pub dir: PathBuf,
     pub shown: String,
+    /// Whether the site has a template, so that its files may omit and
+    /// replace the template's.
+    pub inherits: bool,
 }
 
 impl TreeRoot {
@@ -73,31 +87,124 @@ pub fn load(root: &Path) -> (Loaded, Diagnostics) {
 
 /// `load`, reusing the documents `memo` kept from earlier loads.
 pub fn load_with(root: &Path, memo: &yaml::Memo) -> (Loaded, Diagnostics) {
+    load_inheriting(root, memo, None)
+}
+
+/// `load_with` for a school of a trust: `inherited` is the trust's
+/// template, as a path from this site's root (`../template`), which the
+/// site inherits from when its own site.yaml names no template.
+pub fn load_inheriting(
+    root: &Path,
+    memo: &yaml::Memo,
+    inherited: Option<String>,
+) -> (Loaded, Diagnostics) {
     memo.next_load();
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
+    let mut scratch = Vec::new();
+    let mut reading = Reading {
+        sources: &mut sources,
+        diagnostics: &mut diagnostics,
+        memo,
+        scratch: &mut scratch,
+        chain: Vec::new(),
+        roots: Vec::new(),
+        inherited,
+    };
+    let read = read_site(
+        &SiteRoot {
+            dir: root.to_path_buf(),
+            shown: String::new(),
+        },
+        &mut reading,
+    );
+    // The first root read is the site's own.
+    let templates = reading.roots.split_off(1.min(reading.roots.len()));
+    let loaded = Loaded {
+        root: root.to_path_buf(),
+        sources,
+        site: read.site,
+        versions: read.versions,
+        revisions: read.revisions,
+        scratch,
+        link_report: link_report::load(root),
+        template: read.template,
+        templates,
+    };
+    (loaded, diagnostics)
+}
+
+/// A site root and how its files are named from the site being built: the
+/// site itself (`""`) or a template (`../la-template/`).
+#[derive(Debug, Clone)]
+pub(crate) struct SiteRoot {
+    pub dir: PathBuf,
+    pub shown: String,
+}
+
+/// What every read of a site shares along a chain of templates.
+pub(crate) struct Reading<'a> {
+    pub sources: &'a mut Sources,
+    pub diagnostics: &'a mut Diagnostics,
+    pub memo: &'a yaml::Memo,
+    pub scratch: &'a mut Vec<TempDir>,
+    /// The site roots being read, the site built first, with how their
+    /// site.yaml is named: a template that comes back to one is a cycle.
+    pub chain: Vec<(PathBuf, String)>,
+    /// Every site root read so far (canonical), in the order read.
+    pub roots: Vec<PathBuf>,
+    /// The template the site being built inherits from when its site.yaml
+    /// names none (a trust's), from its root; taken by the first read.
+    pub inherited: Option<String>,
+}
+
+/// One site root read: its own files, each revision merged with the
+/// template revision it is pinned to.
+pub(crate) struct SiteRead {
+    pub site: Option<(Document, SiteFile)>,
+    pub versions: Option<(Document, Vec<VersionEntry>)>,
+    pub revisions: Vec<LoadedRevision>,
+    pub template: Option<inherit::TemplateSite>,
+}
+
+pub(crate) fn read_site(root: &SiteRoot, reading: &mut Reading) -> SiteRead {
+    let canonical = root.dir.canonicalize().unwrap_or_else(|_| root.dir.clone());
+    if !reading.roots.contains(&canonical) {
+        reading.roots.push(canonical.clone());
+    }
+    reading
+        .chain
+        .push((canonical, format!("{}data/site.yaml", root.shown)));
     let working = TreeRoot {
-        dir: root.to_path_buf(),
-        shown: String::new(),
+        dir: root.dir.clone(),
+        shown: root.shown.clone(),
+        inherits: false,
     };
     let mut files = DataReader {
         tree: &working,
-        sources: &mut sources,
-        diagnostics: &mut diagnostics,
+        sources: reading.sources,
+        diagnostics: reading.diagnostics,
         unreadable: Vec::new(),
-        memo,
+        memo: reading.memo,
     };
-    let site = files.read("site", true);
+    let mut site: Option<(Document, SiteFile)> = files.read("site", true);
+    if let (Some(path), Some((_, file))) = (reading.inherited.take(), &mut site)
+        && file.template.is_none()
+    {
+        file.template = Some(inherit::given(path));
+    }
     let versions = files.read::<Vec<VersionEntry>>("versions", true);
-    let mut loaded = Loaded {
-        root: root.to_path_buf(),
-        sources,
-        site,
-        versions: None,
-        revisions: Vec::new(),
-        scratch: Vec::new(),
-        link_report: link_report::load(root),
+    let template = site
+        .as_ref()
+        .and_then(|(document, file)| inherit::read_template(root, document, file, reading));
+    let inherits = site
+        .as_ref()
+        .is_some_and(|(_, file)| file.template.is_some());
+    let working = TreeRoot {
+        inherits,
+        ..working
     };
+    let mut revisions = Vec::new();
     if let Some((document, entries)) = &versions {
         let count = entries.len();
         if let Some(last) = entries.last()
@@ -105,52 +212,71 @@ pub fn load_with(root: &Path, memo: &yaml::Memo) -> (Loaded, Diagnostics) {
                 .iter()
                 .enumerate()
                 .any(|(index, entry)| reads_working_tree(entry, index + 1 == count))
-            && root.join("content").is_dir()
+            && root.dir.join("content").is_dir()
         {
             // Just after a release: an edit to content/ now would build
             // cleanly and be published nowhere, without a word.
             let at = last.source.as_ref().unwrap_or(&last.id);
-            diagnostics.push(
+            reading.diagnostics.push(
                 Diagnostic::warning("no revision reads content/ and data/, so changes there are published nowhere")
-                    .at(document.source, document.span_of(&loaded.sources, at))
+                    .at(document.source, document.span_of(reading.sources, at))
                     .help("start the next revision: add a draft at the end of data/versions.yaml (`- id: ...`, `status: draft`, `source: working`)"),
             );
         }
         for (index, entry) in entries.iter().enumerate() {
             let Some(source) = source_of(
-                &loaded.sources,
+                reading.sources,
                 document,
                 entry,
                 index + 1 == count,
-                &mut diagnostics,
+                reading.diagnostics,
             ) else {
                 continue;
             };
-            let Some(tree) = tree_for(&mut loaded, document, entry, &source, &mut diagnostics)
-            else {
+            let Some(tree) = tree_for(root, inherits, document, entry, &source, reading) else {
                 continue;
             };
-            let (data, content) = read_tree(&tree, &mut loaded.sources, &mut diagnostics, memo);
-            loaded.revisions.push(LoadedRevision {
+            let (data, content) =
+                read_tree(&tree, reading.sources, reading.diagnostics, reading.memo);
+            let mut revision = LoadedRevision {
                 entry: Some(index),
                 source,
                 data,
                 content,
-            });
+                template: None,
+            };
+            if !inherit::pin(
+                &mut revision,
+                document,
+                entry,
+                site.as_ref(),
+                template.as_ref(),
+                reading,
+            ) {
+                continue;
+            }
+            revisions.push(revision);
         }
     } else {
         // versions.yaml could not be read: still read the working tree, so
         // its own problems are reported in the same run.
-        let (data, content) = read_tree(&working, &mut loaded.sources, &mut diagnostics, memo);
-        loaded.revisions.push(LoadedRevision {
+        let (data, content) =
+            read_tree(&working, reading.sources, reading.diagnostics, reading.memo);
+        revisions.push(LoadedRevision {
             entry: None,
             source: RevisionSource::Working,
             data,
             content,
+            template: None,
         });
     }
-    loaded.versions = versions;
-    (loaded, diagnostics)
+    reading.chain.pop();
+    SiteRead {
+        site,
+        versions,
+        revisions,
+        template,
+    }
 }
 
 /// Reads one revision's data/ files and content/.
@@ -167,18 +293,37 @@ fn read_tree(
         unreadable: Vec::new(),
         memo,
     };
-    let mut data = DataFiles {
-        roles: files.read("roles", false),
-        people: files.read("people", false),
-        organisations: files.read("organisations", false),
-        documents: files.read("documents", false),
-        reviews: files.read("reviews", false),
-        strands: files.read("strands", false),
-        curriculum: files.read("curriculum", false),
-        glossary: files.read("glossary", false),
-        unreadable: Vec::new(),
+    let mut omits = Vec::new();
+    let mut data = if tree.inherits {
+        DataFiles {
+            roles: files.read_layered("roles", &mut omits),
+            people: files.read_layered("people", &mut omits),
+            organisations: files.read_layered("organisations", &mut omits),
+            documents: files.read_layered("documents", &mut omits),
+            reviews: files.read_layered_reviews(&mut omits),
+            strands: files.read("strands", false),
+            curriculum: files.read("curriculum", false),
+            fills: files.read("fills", false),
+            glossary: files.read_layered("glossary", &mut omits),
+            ..DataFiles::default()
+        }
+    } else {
+        DataFiles {
+            roles: files.read("roles", false),
+            people: files.read("people", false),
+            organisations: files.read("organisations", false),
+            documents: files.read("documents", false),
+            reviews: files.read("reviews", false),
+            strands: files.read("strands", false),
+            curriculum: files.read("curriculum", false),
+            fills: files.read("fills", false),
+            glossary: files.read("glossary", false),
+            ..DataFiles::default()
+        }
     };
+    data.omits = omits;
     data.unreadable = files.unreadable;
+    data.strands_own = data.strands.is_some();
     if data.strands.is_none() && !data.unreadable.contains(&"strands") {
         data.strands = Some(built_in_framework(sources));
     }
@@ -221,6 +366,7 @@ pub fn read_versions(
     let working = TreeRoot {
         dir: root.to_path_buf(),
         shown: String::new(),
+        inherits: false,
     };
     DataReader {
         tree: &working,
@@ -298,25 +444,28 @@ fn source_of(
 
 /// The folder to read a revision from; a git ref is copied out first.
 fn tree_for(
-    loaded: &mut Loaded,
+    root: &SiteRoot,
+    inherits: bool,
     document: &Document,
     entry: &VersionEntry,
     source: &RevisionSource,
-    diagnostics: &mut Diagnostics,
+    reading: &mut Reading,
 ) -> Option<TreeRoot> {
     let at = entry.source.as_ref().unwrap_or(&entry.id);
-    let place = document.span_of(&loaded.sources, at);
+    let place = document.span_of(reading.sources, at);
     let id = entry.id.value.trim();
+    let diagnostics = &mut *reading.diagnostics;
     match source {
         RevisionSource::Working => Some(TreeRoot {
-            dir: loaded.root.clone(),
-            shown: String::new(),
+            dir: root.dir.clone(),
+            shown: root.shown.clone(),
+            inherits,
         }),
         RevisionSource::Folder(path) => {
-            let dir = loaded.root.join(path);
+            let dir = root.dir.join(path);
             if !dir.is_dir() {
                 diagnostics.push(
-                    Diagnostic::error(format!("revision {id} should be in {path}/, which does not exist"))
+                    Diagnostic::error(format!("revision {id} should be in {}{path}/, which does not exist", root.shown))
                         .at(document.source, place)
                         .help(format!(
                             "restore the frozen copy (content/ and data/) to {path}/, or set `source:` to where revision {id} is kept (a folder, or `git:` and a tag)"
@@ -326,7 +475,8 @@ fn tree_for(
             }
             Some(TreeRoot {
                 dir,
-                shown: format!("{path}/"),
+                shown: format!("{}{path}/", root.shown),
+                inherits,
             })
         }
         RevisionSource::Git(reference) => {
@@ -342,7 +492,7 @@ fn tree_for(
                     return None;
                 }
             };
-            if let Err(problem) = git::extract(&loaded.root, reference, scratch.path()) {
+            if let Err(problem) = git::extract(&root.dir, reference, scratch.path()) {
                 diagnostics.push(
                     Diagnostic::error(format!("revision {id}: {}", problem.message))
                         .at(document.source, place)
@@ -352,9 +502,10 @@ fn tree_for(
             }
             let tree = TreeRoot {
                 dir: scratch.path().to_path_buf(),
-                shown: format!("{reference}:"),
+                shown: format!("{}{reference}:", root.shown),
+                inherits,
             };
-            loaded.scratch.push(scratch);
+            reading.scratch.push(scratch);
             Some(tree)
         }
     }
@@ -376,6 +527,19 @@ impl DataReader<'_> {
         name: &'static str,
         required: bool,
     ) -> Option<(Document, T)> {
+        let document = self.open(name, required)?;
+        match document.parse_memo::<T>(self.sources, self.memo) {
+            Ok(value) => Some((document, value)),
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
+                self.unreadable.push(name);
+                None
+            }
+        }
+    }
+
+    /// data/NAME.yaml's text, when it exists and holds something.
+    fn open(&mut self, name: &'static str, required: bool) -> Option<Document> {
         let path = self.tree.dir.join("data").join(format!("{name}.yaml"));
         let shown = self.tree.display(&path);
         // A link that points nowhere is read, so that it is reported.
@@ -411,7 +575,95 @@ impl DataReader<'_> {
             }
             return None;
         }
+        Some(document)
+    }
+
+    /// A list of entries in a site with a template: entries with
+    /// `omit: true` are taken out (into `omits`) and the rest parsed as the
+    /// file's entries, every line and column as written.
+    fn read_layered<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+        &mut self,
+        name: &'static str,
+        omits: &mut Vec<(&'static str, Document, entries::OmitEntry)>,
+    ) -> Option<(Document, Vec<T>)> {
+        let document = self.open(name, false)?;
+        if !self.sources.get(document.source).text.contains("omit") {
+            return self.parse_memo(name, document);
+        }
+        let text = self.sources.get(document.source).text.clone();
+        let Some(items) = omit::probe::<Vec<Spanned<omit::Probe>>>(&text)
+            .map(|list| list.iter().map(omit::Item::of).collect::<Vec<_>>())
+        else {
+            return self.parse_read(name, document, &text);
+        };
+        let (keep, only) = omit::masks(&text, &[items.as_slice()]);
+        if only.is_none() {
+            // Nothing omitted: read as any other file (and reuse the memo).
+            return self.parse_memo(name, document);
+        }
+        if let Some(only) = only {
+            match document.parse_text::<Vec<entries::OmitEntry>>(self.sources, &only) {
+                Ok(found) => omits.extend(found.into_iter().map(|e| (name, document, e))),
+                Err(diagnostic) => self.diagnostics.push(diagnostic),
+            }
+        }
+        self.parse_read(name, document, &keep)
+    }
+
+    /// reviews.yaml in a site with a template: `read_layered` for its
+    /// `dates` and `checks`.
+    fn read_layered_reviews(
+        &mut self,
+        omits: &mut Vec<(&'static str, Document, entries::OmitEntry)>,
+    ) -> Option<(Document, entries::ReviewsFile)> {
+        let document = self.open("reviews", false)?;
+        if !self.sources.get(document.source).text.contains("omit") {
+            return self.parse_memo("reviews", document);
+        }
+        let text = self.sources.get(document.source).text.clone();
+        let Some(probe) = omit::probe::<omit::ReviewsProbe>(&text) else {
+            return self.parse_read("reviews", document, &text);
+        };
+        let dates: Vec<omit::Item> = probe.dates.iter().flatten().map(omit::Item::of).collect();
+        let checks: Vec<omit::Item> = probe.checks.iter().flatten().map(omit::Item::of).collect();
+        let (keep, only) = omit::masks(&text, &[dates.as_slice(), checks.as_slice()]);
+        if only.is_none() {
+            return self.parse_memo("reviews", document);
+        }
+        if let Some(only) = only {
+            match document.parse_text::<omit::ReviewsOmits>(self.sources, &only) {
+                Ok(found) => {
+                    omits.extend(found.dates.into_iter().map(|e| ("dates", document, e)));
+                    omits.extend(found.checks.into_iter().map(|e| ("checks", document, e)));
+                }
+                Err(diagnostic) => self.diagnostics.push(diagnostic),
+            }
+        }
+        self.parse_read("reviews", document, &keep)
+    }
+
+    fn parse_memo<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+        &mut self,
+        name: &'static str,
+        document: Document,
+    ) -> Option<(Document, T)> {
         match document.parse_memo::<T>(self.sources, self.memo) {
+            Ok(value) => Some((document, value)),
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
+                self.unreadable.push(name);
+                None
+            }
+        }
+    }
+
+    fn parse_read<T: DeserializeOwned>(
+        &mut self,
+        name: &'static str,
+        document: Document,
+        text: &str,
+    ) -> Option<(Document, T)> {
+        match document.parse_text::<T>(self.sources, text) {
             Ok(value) => Some((document, value)),
             Err(diagnostic) => {
                 self.diagnostics.push(diagnostic);

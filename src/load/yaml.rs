@@ -81,6 +81,21 @@ impl Document {
         )
     }
 
+    /// `parse` over `text`, a copy of the document's file with some lines
+    /// blanked (the same length): problems are placed in the file itself.
+    pub fn parse_text<T: DeserializeOwned>(
+        &self,
+        sources: &Sources,
+        text: &str,
+    ) -> Result<T, Diagnostic> {
+        let text = &text[self.start..self.end];
+        if let Some(found) = self.hidden_controls(sources, text) {
+            return Err(found);
+        }
+        serde_saphyr::from_str_with_options(text, Options::default())
+            .map_err(|error| self.diagnostic(sources, &error))
+    }
+
     /// `parse`, reusing what `memo` kept when the document's text has been
     /// parsed as a `T` before.
     pub fn parse_memo<T>(&self, sources: &Sources, memo: &Memo) -> Result<T, Diagnostic>

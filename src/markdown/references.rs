@@ -21,6 +21,7 @@ const KINDS: &[&str] = &[
     "date",
     "school",
     "term",
+    "fill",
 ];
 
 /// A reference that could not be resolved: what is wrong and how to fix it.
@@ -125,7 +126,7 @@ fn resolve_known(
                 Some(url) => format!("<a class=\"ref-doc\" href=\"{}\">{text}</a>", escape(url)),
                 None => format!("<cite>{text}</cite>"),
             };
-            let warning = doc.superseded_by.as_ref().and_then(|newer| revision.document(newer)).map(|newer| {
+            let warning = newest_edition(revision, doc).map(|newer| {
                 (
                     format!("this cites {} {}, which {} replaces", doc.title, edition_text(doc.edition), edition_text(newer.edition)),
                     format!("cite [[doc:{}]] instead, and check the wording against the new edition", newer.id),
@@ -138,6 +139,7 @@ fn resolve_known(
             })
         }
         "section" => section(page, id, label),
+        "fill" => fill(page, id),
         "strand" => strand(page, id, label),
         "curriculum" => curriculum(page, id, label),
         "term" => term(page, id, label, false, false),
@@ -178,8 +180,60 @@ fn resolve_known(
                     let id = if id.is_empty() { String::new() } else { format!(":{}", id.to_lowercase()) };
                     format!("did you mean `[[{near}{id}]]`? Kinds and ids are written in lower case")
                 }
-                None => "references are [[role:…]], [[person:…]], [[holders:…]], [[org:…]], [[doc:…]], [[section:…]], [[strand:…]], [[curriculum]], [[date:…]], [[term:…]] and [[school]]".into(),
+                None => "references are [[role:…]], [[person:…]], [[holders:…]], [[org:…]], [[doc:…]], [[section:…]], [[strand:…]], [[curriculum]], [[date:…]], [[term:…]], [[school]] and [[fill:…]]".into(),
             },
+        }),
+    }
+}
+
+/// The last of the editions that replace `doc`, following `superseded_by`
+/// from one to the next (across a template's documents and the school's
+/// alike); `None` when nothing replaces it.
+fn newest_edition<'r>(
+    revision: &'r Revision,
+    doc: &'r crate::model::Publication,
+) -> Option<&'r crate::model::Publication> {
+    let mut seen = vec![doc.id.as_str()];
+    let mut newest = None;
+    let mut at = doc;
+    while let Some(next) = at
+        .superseded_by
+        .as_deref()
+        .and_then(|id| revision.document(id))
+    {
+        if seen.contains(&next.id.as_str()) {
+            break;
+        }
+        seen.push(&next.id);
+        newest = Some(next);
+        at = next;
+    }
+    newest
+}
+
+/// `[[fill:id]]`: the school's words, as plain text. Unfilled, a template's
+/// own build shows the prompt in a marked placeholder (a class content
+/// cannot carry); a school's build refuses it.
+fn fill(page: &Page, id: &str) -> Result<Resolved, Unresolved> {
+    let revision = page.revision;
+    let fill = revision.fill(id).ok_or_else(|| {
+        let known: Vec<String> = revision.fills.iter().map(|f| f.id.clone()).collect();
+        let mut unknown = unknown("fill-in", id, known, "the template's data/fills.yaml");
+        unknown.message = format!(
+            "`[[fill:{}]]` is a fill-in no data/fills.yaml declares",
+            crate::prose::shorten(id)
+        );
+        unknown
+    })?;
+    match &fill.text {
+        Some(text) => Ok(Resolved::inline(escape(text))),
+        None if fill.placeholder => Ok(Resolved::inline(format!(
+            "<span class=\"fill-in\"><span class=\"fill-in-label\">To be filled in by each school:</span> {}</span>",
+            escape(&fill.prompt)
+        ))),
+        None => Err(Unresolved {
+            message: format!("the fill-in `{id}` is not filled in: {}", fill.prompt),
+            help: format!("give the school's words in data/fills.yaml: `- id: {id}` and `text: …`"),
         }),
     }
 }

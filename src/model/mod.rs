@@ -6,6 +6,7 @@ pub mod curriculum;
 pub mod date;
 pub mod link_report;
 pub mod source;
+pub mod template;
 
 use std::ops::Range;
 
@@ -14,6 +15,7 @@ use chrono::NaiveDate;
 pub use curriculum::{AgeBand, Curriculum, Framework, Strand, Term, Unit, YearGroup};
 pub use date::{Interval, PolicyDate};
 pub use source::{Asset, RevisionSource};
+pub use template::{Fill, Omitted, Origin, TemplateUse};
 
 use crate::diagnostics::{Place, SourceId, Sources};
 
@@ -33,6 +35,22 @@ pub struct Site {
     pub scratch: Vec<tempfile::TempDir>,
     /// The last external link check, if one has run in this site root.
     pub link_report: Option<crate::model::link_report::Report>,
+    /// The template the site is built on, read whole, for what changed in
+    /// it; `None` for a site built on no template.
+    pub template: Option<Template>,
+}
+
+/// The template a school's site is built on (`template: {path}` in
+/// site.yaml), with every revision of its own, so that what a newer one
+/// changes can be shown before the school adopts it.
+#[derive(Debug)]
+pub struct Template {
+    /// What the school's pages call it.
+    pub name: String,
+    /// Its folder as site.yaml writes it (`../la-template`).
+    pub path: String,
+    /// `None` when the template itself has errors.
+    pub site: Option<Box<Site>>,
 }
 
 impl Site {
@@ -95,6 +113,9 @@ pub struct Settings {
     pub views: Vec<View>,
     /// Days before a due date that reminders start.
     pub reminder_days: u32,
+    /// Days an approved template revision may wait unadopted before
+    /// `status --strict` fails.
+    pub template_grace_days: u32,
     pub link_check: LinkCheck,
     pub accessibility: Accessibility,
     /// How to ask for a free paper copy, from site.yaml's `paper_copy`;
@@ -239,6 +260,8 @@ pub struct View {
     /// Carries review dates, overdue notices and drafts (the governors).
     pub governance: bool,
     pub curriculum: CurriculumPages,
+    /// Its pages mark the school's own text and the template's.
+    pub template_marks: bool,
 }
 
 /// Which curriculum pages a view shows, from `curriculum:` in site.yaml.
@@ -291,6 +314,16 @@ pub struct Revision {
     /// Its data files that could not be read (`roles`): references to what
     /// they define are not reported as unknown, since the file's own error is.
     pub unreadable: Vec<&'static str>,
+    /// The template it is built on, for a site with `template:`.
+    pub template: Option<TemplateUse>,
+    /// The fill-ins its text may use, with their words.
+    pub fills: Vec<Fill>,
+}
+
+impl Revision {
+    pub fn fill(&self, id: &str) -> Option<&Fill> {
+        self.fills.iter().find(|f| f.id == id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,6 +362,8 @@ pub struct Section {
     pub blocks: Vec<AudienceBlock>,
     /// The section's folder relative to content/, for its images.
     pub dir: String,
+    /// Whether the text is the site's own or its template's.
+    pub origin: Origin,
 }
 
 impl Section {

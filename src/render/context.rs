@@ -91,6 +91,9 @@ pub struct ViewNav {
     /// The curriculum pages, when the revision keeps a curriculum and the
     /// view shows any of them.
     pub curriculum: Option<String>,
+    /// What changed in the template, on governance views of a site built
+    /// on one.
+    pub template: Option<String>,
     /// Which of the view's pages this is, for `aria-current`.
     pub current: &'static str,
 }
@@ -154,6 +157,7 @@ pub enum ViewPage {
     Reviews,
     Revisions,
     Curriculum,
+    Template,
     /// The view's list of what changed in each revision.
     Changes,
     Glossary,
@@ -196,6 +200,8 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
                 .then(|| urls::relative(spec.path, &urls::revisions(&view.id))),
             curriculum: super::curriculum::has_pages(edition)
                 .then(|| urls::relative(spec.path, &urls::curriculum(base))),
+            template: (view.governance && standing != Standing::Earlier && site.template.is_some())
+                .then(|| urls::relative(spec.path, &urls::template_changes(&view.id))),
             current: match page {
                 ViewPage::Contents => "contents",
                 ViewPage::Section => "section",
@@ -205,6 +211,7 @@ pub fn chrome(site: &Site, spec: &PageSpec) -> Chrome {
                 ViewPage::Reviews => "reviews",
                 ViewPage::Revisions => "revisions",
                 ViewPage::Curriculum => "curriculum",
+                ViewPage::Template => "template",
                 ViewPage::Changes => "changes",
                 ViewPage::Glossary => "glossary",
                 ViewPage::AZ => "a-z",

@@ -16,6 +16,7 @@ mod glossary;
 mod pages;
 mod paper_copy;
 mod revisions;
+mod template_changes;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -226,6 +227,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         };
         let mut link_pages = ViewOutput::default();
         pages::link_pages(site, &theme, &edition, shown, &mut link_pages);
+        template_changes::page(site, &theme, &edition, &mut link_pages);
         link_pages.finish_once();
         into.absorb_owned(link_pages);
     }

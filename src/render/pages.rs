@@ -140,6 +140,11 @@ fn contents_page(
     let mut context = page_context(site, &spec);
     context.insert("view_description", &view.description);
     context.insert("contents", &contents(edition, &path, None));
+    if view.governance
+        && let Some(template) = &edition.revision.template
+    {
+        context.insert("template", &template_facts(template));
+    }
     if view.governance && edition.standing == Standing::Current {
         context.insert("pending", &super::revisions::pending(site, view, &path));
     }
@@ -150,6 +155,64 @@ fn contents_page(
         );
     }
     output.page(theme, "view.html", &path, &context);
+}
+
+/// What a governance view's contents page says of the template: which
+/// revision of it the policy is built on, and the sections left out.
+#[derive(Serialize)]
+struct TemplateFacts {
+    /// "the Anyshire Council template", "the National Model Policy template".
+    label: String,
+    pin: String,
+    omitted: Vec<OmittedSection>,
+}
+
+#[derive(Serialize)]
+struct OmittedSection {
+    title: String,
+    reason: String,
+}
+
+fn template_facts(template: &crate::model::TemplateUse) -> TemplateFacts {
+    TemplateFacts {
+        label: template_label(&template.name),
+        pin: template.pin.clone(),
+        omitted: template
+            .omitted
+            .iter()
+            .map(|o| OmittedSection {
+                title: o.title.clone(),
+                reason: o.reason.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// How a template is named in a sentence: its name, with "template" after
+/// it unless the name already ends so.
+fn template_label(name: &str) -> String {
+    if name.to_lowercase().ends_with("template") {
+        name.to_string()
+    } else {
+        format!("{name} template")
+    }
+}
+
+/// Whose words a section is, in a view that says so: `None` elsewhere, and
+/// in a site without a template.
+pub(super) fn origin_mark(edition: &Edition, section: &Section) -> Option<String> {
+    let template = edition.revision.template.as_ref()?;
+    if !edition.view.template_marks {
+        return None;
+    }
+    Some(match section.origin {
+        crate::model::Origin::Own => "Written by the school".to_string(),
+        crate::model::Origin::Replaced => format!(
+            "Written by the school, in place of the {}'s section",
+            template_label(&template.name)
+        ),
+        crate::model::Origin::Template => format!("From the {}", template_label(&template.name)),
+    })
 }
 
 #[derive(Serialize)]
@@ -260,6 +323,7 @@ fn section_page(
     context.insert("summary", &section.summary);
     context.insert("body", &rendered.html);
     context.insert("owner", &owner);
+    context.insert("origin", &origin_mark(edition, section));
     context.insert("strands", &strands);
     context.insert("toc", &toc);
     context.insert("children", &children);
@@ -287,6 +351,7 @@ struct PrintSection {
     title: String,
     level: usize,
     body: String,
+    origin: Option<String>,
 }
 
 fn all_page(
@@ -312,6 +377,7 @@ fn all_page(
             title: section.title.clone(),
             level: (2 + section.depth).min(6),
             body: rendered.html,
+            origin: origin_mark(edition, section),
         });
     }
     let spec = PageSpec {

@@ -139,6 +139,8 @@ struct SectionView {
     title: String,
     status: &'static str,
     headline: String,
+    /// The change came with the template the site is built on.
+    from_template: bool,
     in_old: Option<String>,
     in_new: Option<String>,
     /// The new text with changes marked, block by block.
@@ -182,6 +184,7 @@ fn changes_page(
             title: change.title().to_string(),
             status: status_word(change),
             headline: change.headline(),
+            from_template: change.origin.is_some(),
             in_old: change.old.as_ref().map(|s| section_url(old, &s.id)),
             in_new: change.new.as_ref().map(|s| section_url(new, &s.id)),
             marked: shown_blocks(change)
@@ -216,6 +219,14 @@ fn changes_page(
         line(summary.words_added, "added", ("word", "words")),
         line(summary.words_removed, "removed", ("word", "words")),
     ];
+    let mut counts = counts;
+    if summary.from_template > 0 {
+        counts.push(line(
+            summary.from_template,
+            "from the template",
+            ("change", "changes"),
+        ));
+    }
     let title = format!("What changed from {} to {}", old.id, new.id);
     let mut breadcrumbs = super::context::view_crumbs(site, edition, &path);
     // A view without governance has no timeline: its change pages belong
@@ -299,7 +310,7 @@ fn changes_page(
 }
 
 /// A block to show, or how many unchanged blocks are left out.
-enum Shown<'a> {
+pub(super) enum Shown<'a> {
     Block(&'a BlockChange),
     Elided(usize),
 }
@@ -310,7 +321,7 @@ const CONTEXT: usize = 1;
 /// The blocks a change page shows for a section: for an added or removed
 /// section, all of it; for a changed one, each change with one unchanged
 /// block either side, the rest counted; for a moved or renamed one, none.
-fn shown_blocks(change: &SectionChange) -> Vec<Shown<'_>> {
+pub(super) fn shown_blocks(change: &SectionChange) -> Vec<Shown<'_>> {
     let blocks = &change.blocks;
     match change.status {
         ChangeKind::Added | ChangeKind::Removed => {
@@ -343,7 +354,7 @@ fn shown_blocks(change: &SectionChange) -> Vec<Shown<'_>> {
     out
 }
 
-fn elided_html(count: usize) -> String {
+pub(super) fn elided_html(count: usize) -> String {
     let noun = if count == 1 { "block" } else { "blocks" };
     format!("<p class=\"block-elided\">… {count} unchanged {noun} …</p>")
 }
@@ -362,7 +373,7 @@ fn status_word(change: &SectionChange) -> &'static str {
 /// A block of the new text with its changes marked. Screen readers hear
 /// "added" and "removed" before each change; the marks alone are not
 /// enough for everyone.
-fn marked_html(block: &BlockChange) -> String {
+pub(super) fn marked_html(block: &BlockChange) -> String {
     let kind = block.kind.describe();
     let mut html = String::new();
     let whole = match block.mark {

@@ -80,6 +80,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/curriculum-coverage.html"),
     ),
     (
+        "template-changes.html",
+        include_str!("../../themes/default/templates/template-changes.html"),
+    ),
+    (
         "links.html",
         include_str!("../../themes/default/templates/links.html"),
     ),

@@ -1,6 +1,7 @@
 //! `policyweb serve`: a live preview. Builds the site in memory, serves it
 //! on 127.0.0.1 (another address only when asked), watches content/,
-//! data/, themes/ and versions/, rebuilds after each change (waiting for an
+//! data/, themes/ and versions/ (and a template's content/, data/ and
+//! versions/, a chain's too), rebuilds after each change (waiting for an
 //! editor's several writes to settle), and tells open pages to reload. A
 //! change with an error leaves the last good site served, with the error
 //! shown over it; nothing is written to disk. Only requests addressed to
@@ -13,7 +14,7 @@ mod http;
 pub mod rebuild;
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
@@ -136,6 +137,11 @@ pub fn serve(options: Options, reporter: impl Reporter) -> Result<(), ServeFailu
                 .map_err(|e| ServeFailure::Other(format!("cannot watch {folder}/: {e}")))?;
         }
     }
+    // A template's files (and a chain's) are the site's too: a change to
+    // one is a change to the school's pages.
+    let mut roots = vec![root.clone()];
+    watch_templates(&mut watcher, &mut roots, rebuilder.templates());
+    let watcher = Arc::new(Mutex::new(watcher));
     // Announced once the files are watched, so no change is missed.
     http::lock(&reporter).listening(
         bound,
@@ -154,14 +160,21 @@ pub fn serve(options: Options, reporter: impl Reporter) -> Result<(), ServeFailu
         refusals: Arc::default(),
         reporter: Arc::clone(&reporter) as Arc<Mutex<dyn Reporter>>,
     };
+    let watching = Arc::clone(&watcher);
     std::thread::spawn(move || {
-        while let Some(()) = next_change(&changed, &root) {
+        while let Some(()) = next_change(&changed, &roots) {
             let started = Instant::now();
             let mut result = rebuilder.rebuild();
-            while changed_again(&changed, &root) {
+            while changed_again(&changed, &roots) {
                 while let Ok(_more) = changed.recv_timeout(SETTLE) {}
                 result = rebuilder.rebuild();
             }
+            // site.yaml may name a template it did not (or another).
+            watch_templates(
+                &mut *http::lock(&watching),
+                &mut roots,
+                rebuilder.templates(),
+            );
             publish(
                 result,
                 started,
@@ -186,6 +199,25 @@ pub fn serve(options: Options, reporter: impl Reporter) -> Result<(), ServeFailu
     // Open event streams would hold the runtime; stop without waiting.
     runtime.shutdown_background();
     Ok(())
+}
+
+/// Watches the content/, data/ and versions/ of each template root not
+/// watched yet, adding it to `roots` (the site's own root first). A
+/// folder that cannot be watched is skipped: the template's problems are
+/// the build's to report.
+fn watch_templates(watcher: &mut impl Watcher, roots: &mut Vec<PathBuf>, templates: &[PathBuf]) {
+    for template in templates {
+        if roots.contains(template) {
+            continue;
+        }
+        roots.push(template.clone());
+        for folder in ["content", "data", "versions"] {
+            let path = template.join(folder);
+            if path.is_dir() {
+                let _ = watcher.watch(&path, RecursiveMode::Recursive);
+            }
+        }
+    }
 }
 
 /// A future that ends at Ctrl-C, with the handler installed now.
@@ -261,10 +293,13 @@ fn restricted_views(restricted: &crate::output::Tree) -> Vec<String> {
 
 /// Waits for a change worth a rebuild, then for the files to settle.
 /// `None` when the watcher has gone.
-fn next_change(changed: &mpsc::Receiver<notify::Result<notify::Event>>, root: &Path) -> Option<()> {
+fn next_change(
+    changed: &mpsc::Receiver<notify::Result<notify::Event>>,
+    roots: &[PathBuf],
+) -> Option<()> {
     loop {
         let event = changed.recv().ok()?;
-        if !matters(&event, root) {
+        if !matters(&event, roots) {
             continue;
         }
         while let Ok(_more) = changed.recv_timeout(SETTLE) {}
@@ -274,17 +309,20 @@ fn next_change(changed: &mpsc::Receiver<notify::Result<notify::Event>>, root: &P
 
 /// Whether a change worth a rebuild has arrived since the last one was
 /// taken, without waiting.
-fn changed_again(changed: &mpsc::Receiver<notify::Result<notify::Event>>, root: &Path) -> bool {
+fn changed_again(
+    changed: &mpsc::Receiver<notify::Result<notify::Event>>,
+    roots: &[PathBuf],
+) -> bool {
     let mut again = false;
     while let Ok(event) = changed.try_recv() {
-        again |= matters(&event, root);
+        again |= matters(&event, roots);
     }
     again
 }
 
 /// Whether an event touches a file the site is built from, rather than an
-/// editor's swap or backup file.
-fn matters(event: &notify::Result<notify::Event>, root: &Path) -> bool {
+/// editor's swap or backup file (in the site or one of its templates).
+fn matters(event: &notify::Result<notify::Event>, roots: &[PathBuf]) -> bool {
     let Ok(event) = event else {
         return true;
     };
@@ -301,6 +339,6 @@ fn matters(event: &notify::Result<notify::Event>, root: &Path) -> bool {
             || name.ends_with(".swp")
             || name.ends_with(".swx")
             || name == "4913";
-        !scratch && path.strip_prefix(root).is_ok()
+        !scratch && roots.iter().any(|root| path.strip_prefix(root).is_ok())
     })
 }

@@ -25,6 +25,9 @@ pub struct Rebuilder {
     cache: BuildCache,
     /// The YAML documents parsed in the last load.
     parsed: crate::load::yaml::Memo,
+    /// The template roots the last load read (a chain's included), whose
+    /// files are watched as the site's own are.
+    templates: Vec<PathBuf>,
 }
 
 impl Rebuilder {
@@ -34,18 +37,25 @@ impl Rebuilder {
             today,
             cache: BuildCache::default(),
             parsed: crate::load::yaml::Memo::default(),
+            templates: Vec::new(),
         }
+    }
+
+    /// The template roots the last rebuild read, nearest first.
+    pub fn templates(&self) -> &[PathBuf] {
+        &self.templates
     }
 
     /// Builds the site in memory. On errors, their text as the terminal
     /// shows it (file, line, caret), without colour.
     pub fn rebuild(&mut self) -> Result<Rebuilt, String> {
         let kept = self.cache.take_sections();
-        let checked =
-            match crate::load_checked_site_with(&self.root, self.today, &self.parsed, kept) {
-                Ok(checked) => checked,
-                Err(refused) => return Err(refused.errors().render(&refused.sources, false)),
-            };
+        let (loaded, found) = crate::load::load_with(&self.root, &self.parsed);
+        self.templates = loaded.templates.clone();
+        let checked = match crate::check_loaded(loaded, self.today, found, kept) {
+            Ok(checked) => checked,
+            Err(refused) => return Err(refused.errors().render(&refused.sources, false)),
+        };
         self.cache.keep_sections(checked.sections);
         let (site, mut diagnostics) = (checked.site, checked.diagnostics);
         let sources = &site.sources;

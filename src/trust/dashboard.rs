@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::ansi::{BOLD, RED};
 use crate::status::{State, StatusReport};
 
-use super::{School, Trust};
+use super::School;
 
 /// The whole trust, school by school (`status --root TRUST --format json`).
 #[derive(Debug, Serialize)]
@@ -62,17 +62,18 @@ pub struct SchoolStatus {
     pub governance_view: Option<String>,
 }
 
-/// Where a school stands with the trust's template.
+/// Where a school stands with its template (the trust's, or its own).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum TemplateStanding {
     NotUsing,
     /// `not_adopted`: approved template changes the school has not yet
-    /// taken in. (Counted by issue 20's `template changes`; until that
-    /// lands, every school is built from its own files and this is 0.)
+    /// taken in, counted as the school's own `status` counts them; `None`
+    /// when the template has errors and cannot be compared.
     Using {
-        path: String,
-        not_adopted: usize,
+        /// The template's name, from its site.yaml.
+        name: String,
+        not_adopted: Option<usize>,
     },
 }
 
@@ -81,8 +82,17 @@ impl TemplateStanding {
     pub fn describe(&self) -> String {
         match self {
             TemplateStanding::NotUsing => "not using a template".into(),
-            TemplateStanding::Using { not_adopted: 0, .. } => "template: up to date".into(),
-            TemplateStanding::Using { not_adopted, .. } => format!(
+            TemplateStanding::Using {
+                not_adopted: None, ..
+            } => "template: has errors, so its changes cannot be counted".into(),
+            TemplateStanding::Using {
+                not_adopted: Some(0),
+                ..
+            } => "template: up to date".into(),
+            TemplateStanding::Using {
+                not_adopted: Some(not_adopted),
+                ..
+            } => format!(
                 "template: {not_adopted} change{} not adopted",
                 if *not_adopted == 1 { "" } else { "s" }
             ),
@@ -116,7 +126,7 @@ impl SchoolStatus {
     }
 
     /// A school's line, from its own status.
-    pub fn of(trust: &Trust, school: &School, status: &StatusReport) -> SchoolStatus {
+    pub fn of(school: &School, status: &StatusReport) -> SchoolStatus {
         let overdue = status
             .next_review
             .iter()
@@ -151,7 +161,7 @@ impl SchoolStatus {
                 .filter(|r| r.date_unrecorded)
                 .map(|r| r.id.clone())
                 .collect(),
-            template: template_standing(trust, school),
+            template: template_standing(status),
             broken_links: status.links.as_ref().map(|links| {
                 links
                     .broken
@@ -175,13 +185,14 @@ impl SchoolStatus {
     }
 }
 
-/// The one place a school's template standing is worked out: wire issue
-/// 20's count of template changes not adopted in here.
-fn template_standing(trust: &Trust, school: &School) -> TemplateStanding {
-    match trust.template_for(school) {
+/// The one place a school's template standing is worked out: from the
+/// template group of its own `status` (the count `template changes`
+/// lists), so that the dashboard and the school agree.
+fn template_standing(status: &StatusReport) -> TemplateStanding {
+    match &status.template {
         Some(template) => TemplateStanding::Using {
-            path: template.path.clone(),
-            not_adopted: 0,
+            name: template.name.clone(),
+            not_adopted: template.not_adopted,
         },
         None => TemplateStanding::NotUsing,
     }

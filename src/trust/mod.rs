@@ -340,11 +340,16 @@ impl Trust {
         }
     }
 
-    /// The template a school is built on when its own site.yaml names
-    /// none: the trust's. (Issue 20's inheritance reads it; until then
-    /// a school is built from its own files, and the dashboard says so.)
-    pub fn template_for(&self, _school: &School) -> Option<&Template> {
-        self.template.as_ref()
+    /// The trust's template as a path from the school's root
+    /// (`../template`): what a school whose own site.yaml names no
+    /// template inherits from.
+    pub fn template_from(&self, school: &School) -> Option<String> {
+        let template = self.template.as_ref()?;
+        let depth = Path::new(&school.path)
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+            .count();
+        Some(format!("{}{}", "../".repeat(depth), template.path))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::ids::{is_valid_id, unknown_help};
 use crate::load::entries::{DataFiles, SiteFile, Text, VersionEntry};
 use crate::load::yaml::Document;
 use crate::model::{
-    Approval, Check, Contact, Curriculum, CurriculumPages, Framework, Interval, LinkCheck,
+    Approval, Check, Contact, Curriculum, CurriculumPages, Fill, Framework, Interval, LinkCheck,
     NamedDate, Organisation, Person, PolicyDate, Publication, Role, School, Settings, View,
 };
 use serde_saphyr::Spanned;
@@ -22,9 +22,20 @@ pub(super) fn claim_ids<'e>(
     ids: impl IntoIterator<Item = &'e Text>,
     kind: &str,
 ) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    claim_entry_ids(check, ids.into_iter().map(|id| (document, id)), kind)
+}
+
+/// `claim_ids` for entries that may come from different files (a site's
+/// own and its template's): each is reported in its own file, and an id is
+/// "used twice" only within one file.
+pub(super) fn claim_entry_ids<'e>(
+    check: &mut Checker,
+    ids: impl IntoIterator<Item = (&'e Document, &'e Text)>,
+    kind: &str,
+) -> Vec<String> {
+    let mut seen: HashMap<(crate::diagnostics::SourceId, String), usize> = HashMap::new();
     let mut out = Vec::new();
-    for id in ids {
+    for (document, id) in ids {
         let line = id.referenced.line() as usize;
         if let Some(problem) = crate::ids::too_long(&id.value, kind) {
             check.error(
@@ -46,7 +57,7 @@ pub(super) fn claim_ids<'e>(
                 ),
                 "ids use lower-case letters, digits and hyphens, such as `online-safety-lead`",
             );
-        } else if let Some(first) = seen.get(&id.value) {
+        } else if let Some(first) = seen.get(&(document.source, id.value.clone())) {
             check.error(
                 document,
                 id,
@@ -57,7 +68,7 @@ pub(super) fn claim_ids<'e>(
                 format!("give each {kind} its own id"),
             );
         } else {
-            seen.insert(id.value.clone(), line);
+            seen.insert((document.source, id.value.clone()), line);
         }
         out.push(id.value.clone());
     }
@@ -165,6 +176,30 @@ pub(super) fn parse_date(
     }
 }
 
+/// The longest `template_grace_days` may be: a template revision left
+/// unadopted for more than a year is no grace.
+const MOST_GRACE_DAYS: u32 = 365;
+
+/// Days an approved template revision may wait unadopted (default 90).
+fn grace_days(check: &mut Checker, document: &Document, site: &SiteFile) -> u32 {
+    let Some(days) = &site.template_grace_days else {
+        return 90;
+    };
+    if days.value > MOST_GRACE_DAYS {
+        check.error_at(
+            document,
+            days,
+            format!(
+                "{} days is too long to leave a template revision unadopted",
+                days.value
+            ),
+            "write a number of days up to 365, such as 90",
+        );
+        return 90;
+    }
+    days.value
+}
+
 pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Option<Settings> {
     let (document, site) = site?;
     let school = School {
@@ -207,6 +242,7 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
             restricted: view.restricted,
             governance: view.governance,
             curriculum: curriculum_pages(check, document, view),
+            template_marks: view.template_marks.unwrap_or(view.governance),
         })
         .collect();
     let base_url = match &site.base_url {
@@ -243,6 +279,7 @@ pub fn settings(check: &mut Checker, site: Option<&(Document, SiteFile)>) -> Opt
             .map_or("default".into(), |t| t.value.trim().to_string()),
         views,
         reminder_days: site.reminder_days.as_ref().map_or(60, |d| d.value),
+        template_grace_days: grace_days(check, document, site),
         link_check: link_check(check, document, site.link_check.as_ref()),
         accessibility: super::accessibility::statement(
             check,
@@ -447,13 +484,23 @@ fn roles(check: &mut Checker, data: &DataFiles) -> Vec<Role> {
     let Some((document, entries)) = &data.roles else {
         return Vec::new();
     };
-    let ids = claim_ids(check, document, entries.iter().map(|e| &e.id), "role");
+    let ids = claim_entry_ids(
+        check,
+        entries
+            .iter()
+            .map(|e| (e.from.as_ref().unwrap_or(document), &e.id)),
+        "role",
+    );
     entries
         .iter()
         .zip(ids)
         .map(|(entry, id)| Role {
             id,
-            title: check.text(document, &entry.title, "role title"),
+            title: check.text(
+                entry.from.as_ref().unwrap_or(document),
+                &entry.title,
+                "role title",
+            ),
             description: entry.description.value.trim().to_string(),
         })
         .collect()
@@ -469,9 +516,16 @@ fn people(
     let Some((document, entries)) = &data.people else {
         return Vec::new();
     };
-    let ids = claim_ids(check, document, entries.iter().map(|e| &e.id), "person");
+    let ids = claim_entry_ids(
+        check,
+        entries
+            .iter()
+            .map(|e| (e.from.as_ref().unwrap_or(document), &e.id)),
+        "person",
+    );
     let mut people = Vec::new();
     for (entry, id) in entries.iter().zip(ids) {
+        let document = entry.from.as_ref().unwrap_or(document);
         if entry.roles.value.is_empty() {
             check.error_at(
                 document,
@@ -522,14 +576,16 @@ fn organisations(check: &mut Checker, data: &DataFiles, views: &[String]) -> Vec
     let Some((document, entries)) = &data.organisations else {
         return Vec::new();
     };
-    let ids = claim_ids(
+    let ids = claim_entry_ids(
         check,
-        document,
-        entries.iter().map(|e| &e.id),
+        entries
+            .iter()
+            .map(|e| (e.from.as_ref().unwrap_or(document), &e.id)),
         "organisation",
     );
     let mut out = Vec::new();
     for (entry, id) in entries.iter().zip(ids) {
+        let document = entry.from.as_ref().unwrap_or(document);
         if let Some(url) = &entry.url
             && entry.allow_http
             && url.value.trim().starts_with("https:")
@@ -566,13 +622,20 @@ fn documents(check: &mut Checker, data: &DataFiles) -> Vec<Publication> {
     let Some((document, entries)) = &data.documents else {
         return Vec::new();
     };
-    let ids = claim_ids(check, document, entries.iter().map(|e| &e.id), "document");
+    let ids = claim_entry_ids(
+        check,
+        entries
+            .iter()
+            .map(|e| (e.from.as_ref().unwrap_or(document), &e.id)),
+        "document",
+    );
     let mut out = Vec::new();
     for (entry, id) in entries.iter().zip(ids.iter()) {
+        let document = entry.from.as_ref().unwrap_or(document);
         let superseded_by = entry.superseded_by.as_ref().map(|s| {
             check_refs(
                 check,
-                document,
+                entry.superseded_from.as_ref().unwrap_or(document),
                 [s],
                 &ids,
                 "document",
@@ -605,6 +668,90 @@ fn documents(check: &mut Checker, data: &DataFiles) -> Vec<Publication> {
     out
 }
 
+/// The fill-ins a revision's text may use: declared (`prompt`) by the
+/// site or a template above it, filled (`text`) by the nearest site that
+/// gives words for it.
+pub fn fills(check: &mut Checker, data: &DataFiles) -> Vec<Fill> {
+    let Some((document, entries)) = &data.fills else {
+        return Vec::new();
+    };
+    let located: Vec<(&Document, &crate::load::entries::FillEntry)> = entries
+        .iter()
+        .map(|e| (e.from.as_ref().unwrap_or(document), e))
+        .collect();
+    claim_entry_ids(check, located.iter().map(|(d, e)| (*d, &e.id)), "fill-in");
+    let mut out: Vec<Fill> = Vec::new();
+    let mut placed = Vec::new();
+    for (document, entry) in &located {
+        if entry.prompt.is_none() && entry.text.is_none() {
+            check.error(
+                document,
+                &entry.id,
+                format!("the fill-in `{}` has neither `prompt:` nor `text:`", entry.id.value),
+                "a template declares a fill-in with `prompt:` (what it asks for); a school fills it in with `text:`",
+            );
+        }
+        let prompt = entry
+            .prompt
+            .as_ref()
+            .map(|p| check.text(document, p, "fill-in prompt"));
+        let text = entry
+            .text
+            .as_ref()
+            .map(|t| check.text(document, t, "fill-in text"));
+        let id = entry.id.value.trim().to_string();
+        let position = match out.iter().position(|f| f.id == id) {
+            Some(position) => position,
+            None => {
+                out.push(Fill {
+                    id: id.clone(),
+                    prompt: String::new(),
+                    text: None,
+                    placeholder: false,
+                });
+                placed.push(None);
+                out.len() - 1
+            }
+        };
+        // Entries come nearest first: the site's own, then its template's.
+        let fill = &mut out[position];
+        if let Some(prompt) = prompt
+            && fill.prompt.is_empty()
+        {
+            fill.prompt = prompt;
+            fill.placeholder = entry.layer == 0;
+        }
+        if let Some(text) = text
+            && fill.text.is_none()
+        {
+            fill.text = Some(text);
+            placed[position] = Some((*document, &entry.id));
+        }
+    }
+    let declared: Vec<String> = out
+        .iter()
+        .filter(|f| !f.prompt.is_empty())
+        .map(|f| f.id.clone())
+        .collect();
+    for (fill, place) in out.iter().zip(&placed) {
+        if let (true, Some((document, id))) = (fill.prompt.is_empty(), place) {
+            let help = unknown_help(
+                &fill.id,
+                declared.iter().map(String::as_str),
+                "the template's data/fills.yaml",
+            );
+            check.error(
+                document,
+                id,
+                format!("`{}` fills in a fill-in no template declares", fill.id),
+                help,
+            );
+        }
+    }
+    out.retain(|f| !f.prompt.is_empty());
+    out
+}
+
 /// Date ids that come from versions.yaml and so cannot be redefined.
 const REVISION_DATES: [&str; 2] = ["approved", "next-review"];
 
@@ -612,9 +759,16 @@ fn dates(check: &mut Checker, data: &DataFiles) -> Vec<NamedDate> {
     let Some((document, file)) = &data.reviews else {
         return Vec::new();
     };
-    let ids = claim_ids(check, document, file.dates.iter().map(|e| &e.id), "date");
+    let ids = claim_entry_ids(
+        check,
+        file.dates
+            .iter()
+            .map(|e| (e.from.as_ref().unwrap_or(document), &e.id)),
+        "date",
+    );
     let mut out = Vec::new();
     for (entry, id) in file.dates.iter().zip(ids) {
+        let document = entry.from.as_ref().unwrap_or(document);
         if REVISION_DATES.contains(&id.as_str()) {
             check.error(
                 document,
@@ -645,9 +799,16 @@ fn checks(check: &mut Checker, data: &DataFiles, roles: &[String]) -> Vec<Check>
     let Some((document, file)) = &data.reviews else {
         return Vec::new();
     };
-    let ids = claim_ids(check, document, file.checks.iter().map(|e| &e.id), "check");
+    let ids = claim_entry_ids(
+        check,
+        file.checks
+            .iter()
+            .map(|e| (e.from.as_ref().unwrap_or(document), &e.id)),
+        "check",
+    );
     let mut out = Vec::new();
     for (entry, id) in file.checks.iter().zip(ids) {
+        let document = entry.from.as_ref().unwrap_or(document);
         let owners = check_refs(
             check,
             document,

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::Checker;
-use super::data_rules::{check_url, claim_ids};
+use super::data_rules::{check_url, claim_entry_ids};
 use crate::load::entries::DataFiles;
 use crate::model::GlossaryTerm;
 
@@ -13,10 +13,17 @@ pub(super) fn glossary(check: &mut Checker, data: &DataFiles) -> Vec<GlossaryTer
     let Some((document, entries)) = &data.glossary else {
         return Vec::new();
     };
-    let ids = claim_ids(check, document, entries.iter().map(|e| &e.id), "term");
+    let ids = claim_entry_ids(
+        check,
+        entries
+            .iter()
+            .map(|e| (e.from.as_ref().unwrap_or(document), &e.id)),
+        "term",
+    );
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut terms = Vec::new();
     for (entry, id) in entries.iter().zip(ids) {
+        let document = entry.from.as_ref().unwrap_or(document);
         let term = check.text(document, &entry.term, "term");
         let line = entry.term.referenced.line() as usize;
         if let Some(first) = seen.get(&term) {

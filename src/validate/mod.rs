@@ -68,6 +68,7 @@ pub fn validate(
             unreadable: &unreadable,
         };
         let policy = data_rules::policy_data(&mut check, &found.data, &view_ids);
+        let fills = data_rules::fills(&mut check, &found.data);
         let glossary = glossary::glossary(&mut check, &found.data);
         let sections = sections::sections(
             &mut check,
@@ -103,6 +104,8 @@ pub fn validate(
             glossary,
             assets: found.content.assets,
             unreadable: found.data.unreadable,
+            template: found.template,
+            fills,
         });
     }
     let complete = !records.is_empty() && revisions.len() == records.len();
@@ -117,6 +120,7 @@ pub fn validate(
         today,
         scratch: loaded.scratch,
         link_report: loaded.link_report,
+        template: None,
     };
     (Some(site), diagnostics)
 }

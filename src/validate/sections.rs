@@ -82,6 +82,14 @@ pub fn sections(
         } else {
             seen.insert(&section.id, &file.path);
         }
+        // A site with a template has its omits taken out by the merge.
+        if let Some(mark) = &section.omit {
+            check.diagnostics.push(
+                Diagnostic::error("`omit: true` leaves out a template's section, but data/site.yaml names no template")
+                    .at(mark.document.source, mark.document.point(check.sources, &mark.omit))
+                    .help("remove `omit:` (and `reason:`), or delete the file to leave the section out"),
+            );
+        }
         let Some((document, front)) = &section.front else {
             // Its error is recorded; a stand-in shown nowhere keeps the
             // nesting of the sections after it.
@@ -98,6 +106,7 @@ pub fn sections(
                 body: section.body_start..section.body_start,
                 blocks: Vec::new(),
                 dir: String::new(),
+                origin: section.origin,
             });
             continue;
         };
@@ -191,6 +200,7 @@ pub fn sections(
             body,
             blocks,
             dir: crate::diagnostics::slashed(&section.dir),
+            origin: section.origin,
         });
     }
     sections
