@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::plural;
+use super::{counted, failed_code, plural};
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::load::yaml::Memo;
 use crate::model::Site;
@@ -328,8 +328,8 @@ pub fn run(options: &BuildOptions, quiet: bool, verbose: bool, color: bool) -> E
                 }
                 if written.restricted_pages > 0 {
                     eprintln!(
-                        "Restricted views: {} pages in {} (never published).",
-                        written.restricted_pages,
+                        "Restricted views: {} in {} (never published).",
+                        counted(written.restricted_pages, "page"),
                         written.restricted_out.display()
                     );
                 }
@@ -352,12 +352,7 @@ pub fn run(options: &BuildOptions, quiet: bool, verbose: bool, color: bool) -> E
                 plural(warnings, ",", "warning"),
                 options.out.display()
             );
-            let stopped = output::interrupt::stopped();
-            ExitCode::from(
-                stopped
-                    .and_then(|code| u8::try_from(code).ok())
-                    .unwrap_or(1),
-            )
+            failed_code()
         }
     }
 }

@@ -57,10 +57,44 @@ fn print(text: &str) {
 }
 
 /// " with 2 warnings", "" for none.
+/// The exit code of a build that failed: the number of the signal that
+/// stopped it (Ctrl-C), or 1 for a problem in the site.
+fn failed_code() -> std::process::ExitCode {
+    let stopped = crate::output::interrupt::stopped();
+    std::process::ExitCode::from(
+        stopped
+            .and_then(|code| u8::try_from(code).ok())
+            .unwrap_or(1),
+    )
+}
+
+/// `1 page`, `2 pages`: a count with its noun.
+fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 fn plural(count: usize, joiner: &str, noun: &str) -> String {
     match count {
         0 => String::new(),
         1 => format!("{joiner} 1 {noun}"),
         n => format!("{joiner} {n} {noun}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_page_is_said_in_the_singular() {
+        assert_eq!(counted(1, "page"), "1 page");
+        assert_eq!(counted(0, "page"), "0 pages");
+        assert_eq!(counted(357, "page"), "357 pages");
+        assert_eq!(plural(1, " with", "warning"), " with 1 warning");
+        assert_eq!(plural(0, " with", "warning"), "");
     }
 }

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::build::{BuildOptions, load_for_build_inheriting, render_site, write_failure};
-use super::{json, plural, print};
+use super::{counted, failed_code, json, plural, print};
 use crate::cli::Format;
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::model::Site;
@@ -444,11 +444,12 @@ pub fn run_build(
                 let pages: usize =
                     written.schools.iter().map(|(_, p, _)| p).sum::<usize>() + written.public_pages;
                 eprintln!(
-                    "Built {} of {} into {} in {} ms: {pages} pages{}.",
+                    "Built {} of {} into {} in {} ms: {}{}.",
                     schools(written.schools.len()),
                     outcome.trust.as_deref().unwrap_or("the trust"),
                     options.out.display(),
                     started.elapsed().as_millis(),
+                    counted(pages, "page"),
                     plural(warnings, " with", "warning"),
                 );
                 if verbose {
@@ -459,7 +460,8 @@ pub fn run_build(
                 let restricted: usize = written.schools.iter().map(|(_, _, r)| r).sum::<usize>()
                     + written.restricted_pages;
                 eprintln!(
-                    "The trust dashboard and restricted views: {restricted} pages in {} (never published).",
+                    "The trust dashboard and restricted views: {} in {} (never published).",
+                    counted(restricted, "page"),
                     written.restricted_out.display()
                 );
                 eprintln!(
@@ -497,12 +499,7 @@ pub fn run_build(
                 plural(warnings, ",", "warning"),
                 options.out.display()
             );
-            let stopped = output::interrupt::stopped();
-            ExitCode::from(
-                stopped
-                    .and_then(|code| u8::try_from(code).ok())
-                    .unwrap_or(1),
-            )
+            failed_code()
         }
     }
 }
