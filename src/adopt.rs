@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::load;
 use crate::load::entries::VersionEntry;
 use crate::model::Site;
-use crate::release::{scalar, set_value, strip_comment};
+use crate::release::{new_entry, scalar, set_value, strip_comment};
 
 /// What was done.
 #[derive(Debug, PartialEq, Eq)]
@@ -272,23 +272,7 @@ fn append_draft(
     draft: &str,
     pin: &str,
 ) -> String {
-    let (dash, indent) = entries
-        .first()
-        .map(|e| {
-            let at = document.span_of(sources, &e.id).start;
-            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            let prefix = &text[start..at];
-            let dash = prefix
-                .find("id:")
-                .map_or("- ".to_string(), |i| prefix[..i].to_string());
-            let indent = " ".repeat(dash.chars().count());
-            (dash, indent)
-        })
-        .unwrap_or_else(|| ("- ".into(), "  ".into()));
-    let mut edited = text.to_string();
-    if !edited.is_empty() && !edited.ends_with('\n') {
-        edited.push('\n');
-    }
+    let (dash, indent, mut edited) = new_entry(text, entries, sources, document);
     edited.push_str(&format!("{dash}id: {}\n", scalar(draft)));
     edited.push_str(&format!("{indent}status: draft\n"));
     edited.push_str(&format!("{indent}source: working\n"));

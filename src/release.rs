@@ -429,15 +429,15 @@ fn comment_start(rest: &str) -> Option<usize> {
     None
 }
 
-/// A new entry after the others, in the file's own layout.
-fn append_entry(
+/// How a new entry of versions.yaml begins: the "- " before `id:` and
+/// the indent of its other keys, as the first entry writes them (or the
+/// usual layout), and the file's text ending in a new line to append to.
+pub(crate) fn new_entry(
     text: &str,
     entries: &[VersionEntry],
     sources: &Sources,
     document: &Document,
-    approval: &ApprovalToRecord,
-) -> String {
-    // "- id: …" as the first entry writes it, or the usual layout.
+) -> (String, String, String) {
     let (dash, indent) = entries
         .first()
         .map(|e| {
@@ -455,6 +455,18 @@ fn append_entry(
     if !edited.is_empty() && !edited.ends_with('\n') {
         edited.push('\n');
     }
+    (dash, indent, edited)
+}
+
+/// A new entry after the others, in the file's own layout.
+fn append_entry(
+    text: &str,
+    entries: &[VersionEntry],
+    sources: &Sources,
+    document: &Document,
+    approval: &ApprovalToRecord,
+) -> String {
+    let (dash, indent, mut edited) = new_entry(text, entries, sources, document);
     edited.push_str(&format!("{dash}id: {}\n", scalar(&approval.id)));
     for (key, value) in fields(approval) {
         edited.push_str(&format!("{indent}{key}: {value}\n"));
