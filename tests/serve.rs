@@ -14,130 +14,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use common::Site;
-
-/// A running preview, stopped when dropped.
-struct Preview {
-    child: Child,
-    port: u16,
-    /// stderr lines, as they come.
-    lines: mpsc::Receiver<String>,
-}
-
-impl Preview {
-    fn start(site: &Site) -> Preview {
-        Preview::start_with(site, &[])
-    }
-
-    /// Started with more arguments, such as `--bind 0.0.0.0`.
-    fn start_with(site: &Site, more: &[&str]) -> Preview {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_policyweb"))
-            .args(["serve", "--port", "0", "--today", common::TODAY])
-            .args(more)
-            .arg("--root")
-            .arg(site.root())
-            .env("NO_COLOR", "1")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("policyweb serve starts");
-        let (send, lines) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = send.send(line);
-            }
-        });
-        let mut preview = Preview {
-            child,
-            port: 0,
-            lines,
-        };
-        let line = preview.wait_for("Serving on http://");
-        let port = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|address| address.rsplit_once(':'))
-            .and_then(|(_, p)| p.parse().ok())
-            .expect("a port");
-        preview.port = port;
-        preview
-    }
-
-    /// The first stderr line containing `text`, within 20 seconds.
-    fn wait_for(&self, text: &str) -> String {
-        loop {
-            match self.lines.recv_timeout(Duration::from_secs(20)) {
-                Ok(line) if line.contains(text) => return line,
-                Ok(_) => {}
-                Err(_) => panic!("serve never said `{text}`"),
-            }
-        }
-    }
-
-    /// A raw GET, so the path reaches the server exactly as written.
-    fn get(&self, path: &str) -> (u16, String) {
-        self.get_for(&format!("127.0.0.1:{}", self.port), path)
-    }
-
-    /// A raw GET with this `Host`.
-    fn get_for(&self, host: &str, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let status = response[9..12].parse().unwrap();
-        let body = response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
-    }
-
-    /// Listens to the reload events; each arrives on the channel.
-    fn events(&self) -> mpsc::Receiver<String> {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            stream,
-            "GET /__policyweb/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
-            self.port
-        )
-        .unwrap();
-        let (send, events) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                if line.starts_with("event:") {
-                    let _ = send.send(line);
-                }
-            }
-            let _ = send.send("closed".into());
-        });
-        // Let the subscription reach the server before anything changes.
-        std::thread::sleep(Duration::from_millis(200));
-        events
-    }
-}
-
-impl Drop for Preview {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::preview::Preview;
 
 fn reload(events: &mpsc::Receiver<String>) {
     let event = events
@@ -149,7 +33,7 @@ fn reload(events: &mpsc::Receiver<String>) {
 #[test]
 fn an_edit_reloads_the_page_and_an_error_keeps_the_last_good_one() {
     let site = Site::copy_of("minimal");
-    let preview = Preview::start(&site);
+    let preview = Preview::start(site.root(), &[]);
     let (status, page) = preview.get("/parents/introduction/");
     assert_eq!(status, 200);
     assert!(page.contains("This policy applies to everyone"));
@@ -197,7 +81,7 @@ fn an_edit_reloads_the_page_and_an_error_keeps_the_last_good_one() {
 #[test]
 fn nothing_outside_the_output_is_ever_served() {
     let site = Site::copy_of("minimal");
-    let preview = Preview::start(&site);
+    let preview = Preview::start(site.root(), &[]);
     for path in [
         "/../data/site.yaml",
         "/%2e%2e/data/site.yaml",
@@ -220,7 +104,7 @@ fn nothing_outside_the_output_is_ever_served() {
 #[test]
 fn restricted_views_are_served_here_and_never_written() {
     let site = Site::copy_of("curriculum");
-    let preview = Preview::start(&site);
+    let preview = Preview::start(site.root(), &[]);
     let (status, page) = preview.get("/restricted/leaders/");
     assert_eq!(status, 200);
     assert!(page.contains("Preview of a restricted view"));
@@ -252,7 +136,7 @@ fn a_port_in_use_is_a_clear_error() {
 #[test]
 fn ctrl_c_stops_it_cleanly() {
     let site = Site::copy_of("minimal");
-    let mut preview = Preview::start(&site);
+    let mut preview = Preview::start(site.root(), &[]);
     let pid = preview.child.id().to_string();
     let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
     assert!(sent.success());
@@ -397,7 +281,7 @@ fn closed_by_server(stream: &mut TcpStream) -> bool {
 #[test]
 fn a_request_for_another_host_is_refused_and_told_once() {
     let site = Site::copy_of("minimal");
-    let preview = Preview::start(&site);
+    let preview = Preview::start(site.root(), &[]);
     let port = preview.port;
     for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
         let (status, page) = preview.get_for(&host, "/parents/introduction/");
@@ -447,7 +331,7 @@ fn a_request_for_another_host_is_refused_and_told_once() {
 #[test]
 fn idle_half_sent_dripped_and_finished_connections_are_closed() {
     let site = Site::copy_of("minimal");
-    let preview = Preview::start_with(&site, &["--test-timeout-ms", "400"]);
+    let preview = Preview::start(site.root(), &["--test-timeout-ms", "400"]);
     let port = preview.port;
 
     let mut idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -494,8 +378,8 @@ fn idle_half_sent_dripped_and_finished_connections_are_closed() {
 fn at_the_cap_a_connection_never_answered_gives_way_to_a_new_one() {
     let site = Site::copy_of("minimal");
     // Timeouts far longer than the test, so only the cap can close them.
-    let preview = Preview::start_with(
-        &site,
+    let preview = Preview::start(
+        site.root(),
         &["--test-timeout-ms", "60000", "--test-connections", "8"],
     );
     let port = preview.port;
@@ -516,7 +400,7 @@ fn at_the_cap_a_connection_never_answered_gives_way_to_a_new_one() {
 #[test]
 fn a_connection_that_stops_reading_its_answers_is_closed() {
     let site = Site::copy_of("minimal");
-    let preview = Preview::start_with(&site, &["--test-timeout-ms", "400"]);
+    let preview = Preview::start(site.root(), &["--test-timeout-ms", "400"]);
     let port = preview.port;
     // Far more answers asked for at once than the system's buffers hold,
     // and none read: the preview's writes stall, with no byte moving.
@@ -541,7 +425,7 @@ fn a_connection_that_stops_reading_its_answers_is_closed() {
 #[test]
 fn a_reload_stream_outlives_the_idle_timeout_that_closes_an_idle_connection() {
     let site = Site::copy_of("minimal");
-    let preview = Preview::start_with(&site, &["--test-timeout-ms", "400"]);
+    let preview = Preview::start(site.root(), &["--test-timeout-ms", "400"]);
     let events = preview.events();
     let mut idle = TcpStream::connect(("127.0.0.1", preview.port)).unwrap();
     assert!(closed_by_server(&mut idle), "the timeout is in force");
@@ -558,7 +442,7 @@ fn a_reload_stream_outlives_the_idle_timeout_that_closes_an_idle_connection() {
 #[test]
 fn bound_to_every_address_restricted_views_are_not_served_unless_allowed() {
     let site = Site::copy_of("curriculum");
-    let preview = Preview::start_with(&site, &["--bind", "0.0.0.0"]);
+    let preview = Preview::start(site.root(), &["--bind", "0.0.0.0"]);
     preview.wait_for("can be reached from other computers");
     let told = preview.wait_for("restricted views are not served");
     assert!(told.contains("--allow-restricted-on-network"), "{told}");
@@ -579,8 +463,8 @@ fn bound_to_every_address_restricted_views_are_not_served_unless_allowed() {
     assert!(!page.contains("leaders"));
     drop(preview);
 
-    let allowed = Preview::start_with(
-        &site,
+    let allowed = Preview::start(
+        site.root(),
         &["--bind", "0.0.0.0", "--allow-restricted-on-network"],
     );
     let view = allowed.wait_for("restricted view");
@@ -597,7 +481,7 @@ fn bound_to_every_address_restricted_views_are_not_served_unless_allowed() {
 #[test]
 fn bound_to_every_address_the_error_overlay_quotes_nothing_of_the_site() {
     let site = Site::copy_of("restricted");
-    let preview = Preview::start_with(&site, &["--bind", "0.0.0.0"]);
+    let preview = Preview::start(site.root(), &["--bind", "0.0.0.0"]);
     preview.wait_for("restricted views are not served");
     let events = preview.events();
     site.replace(

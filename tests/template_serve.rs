@@ -6,106 +6,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// A running preview of one site root, stopped when dropped.
-struct Preview {
-    child: Child,
-    port: u16,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Preview {
-    fn start(root: &Path) -> Preview {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_policyweb"))
-            .args(["serve", "--port", "0", "--today", common::TODAY, "--root"])
-            .arg(root)
-            .env("NO_COLOR", "1")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("policyweb serve starts");
-        let (send, lines) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = send.send(line);
-            }
-        });
-        let mut preview = Preview {
-            child,
-            port: 0,
-            lines,
-        };
-        let line = loop {
-            match preview.lines.recv_timeout(Duration::from_secs(20)) {
-                Ok(line) if line.contains("Serving on http://") => break line,
-                Ok(_) => {}
-                Err(_) => panic!("serve never said where it serves"),
-            }
-        };
-        preview.port = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|address| address.rsplit_once(':'))
-            .and_then(|(_, p)| p.parse().ok())
-            .expect("a port");
-        preview
-    }
-
-    /// The page's text at `path`, which must be served.
-    fn page(&self, path: &str) -> String {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
-            self.port
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        assert!(response.starts_with("HTTP/1.1 200"), "{path}: {response}");
-        response
-    }
-
-    /// The reload events, each as it arrives.
-    fn events(&self) -> mpsc::Receiver<String> {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            stream,
-            "GET /__policyweb/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
-            self.port
-        )
-        .unwrap();
-        let (send, events) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                if line.starts_with("event:") {
-                    let _ = send.send(line);
-                }
-            }
-        });
-        // Let the subscription reach the server before anything changes.
-        std::thread::sleep(Duration::from_millis(200));
-        events
-    }
-}
-
-impl Drop for Preview {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::preview::Preview;
 
 fn reload(events: &mpsc::Receiver<String>, after: &str) {
     let event = events
@@ -172,7 +77,7 @@ fn an_edit_to_the_template_or_its_template_reloads_the_schools_page() {
         "school/content/030-ours.md",
         "---\ntitle: Our own\n---\n\nWritten at Hill.\n",
     );
-    let preview = Preview::start(&root.join("school"));
+    let preview = Preview::start(&root.join("school"), &[]);
     assert!(
         preview
             .page("/parents/local/")

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod preview;
 pub mod server;
 
 use std::collections::BTreeMap;
