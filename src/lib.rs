@@ -159,7 +159,7 @@ pub fn load_checked_site_with(
     kept: validate::SectionReads,
 ) -> Result<Checked, Refused> {
     let (loaded, diagnostics) = load::load_with(root, memo);
-    check_loaded(loaded, today, diagnostics, kept)
+    check_loaded(loaded, today, diagnostics, memo, kept)
 }
 
 /// `load_checked_site` for a school of a trust: inheriting `inherited`
@@ -176,22 +176,25 @@ pub fn load_checked_site_inheriting(
         loaded,
         today,
         diagnostics,
+        memo,
         validate::SectionReads::default(),
     )
 }
 
-/// `load_checked_site` for what `load` has already read (`check` takes
-/// the addresses in data/ from it first), with the problems loading found.
+/// `load_checked_site` for what `load` has already read with `memo` (`check`
+/// takes the addresses in data/ from it first), with the problems loading
+/// found; the template's files are read through the same `memo`, so a
+/// preview's rebuild or a trust's next school does not parse them again.
 pub fn check_loaded(
     loaded: load::Loaded,
     today: NaiveDate,
     diagnostics: Diagnostics,
+    memo: &load::yaml::Memo,
     kept: validate::SectionReads,
 ) -> Result<Checked, Refused> {
     let sources = loaded.sources.clone();
-    let memo = load::yaml::Memo::default();
     let (site, mut diagnostics) = validate::validate(loaded, today, diagnostics);
-    let site = site.map(|site| with_template(site, &diagnostics, &memo));
+    let site = site.map(|site| with_template(site, &diagnostics, memo));
     let mut sections = validate::SectionReads::default();
     if let Some(site) = &site {
         start_workers();

@@ -96,10 +96,11 @@ fn check_links(
     use_cache: bool,
     progress: external::check::Progress,
 ) -> Result<Report, CheckFailure> {
-    let (loaded, diagnostics) = crate::load::load(root);
+    let memo = crate::load::yaml::Memo::default();
+    let (loaded, diagnostics) = crate::load::load_with(root, &memo);
     let in_data = external::collect::in_data(&loaded);
-    let checked =
-        check_loaded(loaded, today, diagnostics, Default::default()).map_err(CheckFailure::Site)?;
+    let checked = check_loaded(loaded, today, diagnostics, &memo, Default::default())
+        .map_err(CheckFailure::Site)?;
     let addresses = external::collect::addresses(&checked.site, &checked.sections, &in_data);
     let site = checked.site;
     let mut cache = if use_cache {

@@ -52,7 +52,7 @@ impl Rebuilder {
         let kept = self.cache.take_sections();
         let (loaded, found) = crate::load::load_with(&self.root, &self.parsed);
         self.templates = loaded.templates.clone();
-        let checked = match crate::check_loaded(loaded, self.today, found, kept) {
+        let checked = match crate::check_loaded(loaded, self.today, found, &self.parsed, kept) {
             Ok(checked) => checked,
             Err(refused) => return Err(refused.errors().render(&refused.sources, false)),
         };

@@ -286,10 +286,12 @@ mod tests {
     fn markdown_links_and_autolinks_are_found_where_they_stand() {
         let root = site_with_links();
         let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
-        let (loaded, diagnostics) = crate::load::load(root.path());
+        let memo = crate::load::yaml::Memo::default();
+        let (loaded, diagnostics) = crate::load::load_with(root.path(), &memo);
         let data = in_data(&loaded);
-        let checked = crate::check_loaded(loaded, today, diagnostics, SectionReads::default())
-            .unwrap_or_else(|refused| panic!("{:?}", refused.errors()));
+        let checked =
+            crate::check_loaded(loaded, today, diagnostics, &memo, SectionReads::default())
+                .unwrap_or_else(|refused| panic!("{:?}", refused.errors()));
         let found = addresses(&checked.site, &checked.sections, &data);
         let in_section = |url: &str| -> Vec<String> {
             found
