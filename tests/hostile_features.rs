@@ -83,6 +83,49 @@ fn bidirectional_overrides_and_c1_controls_in_names_are_errors_where_they_are() 
 }
 
 #[test]
+fn bidirectional_overrides_and_c1_controls_in_a_section_body_are_errors_where_they_are() {
+    // The body is text a reader sees: U+202E there would show the words
+    // after it reversed, in every view. Each file's first is an error at
+    // its line and column, with the others in the same file listed.
+    let site = Site::copy_of("minimal");
+    refused(
+        &site,
+        |site| {
+            site.replace(
+                "content/010-introduction.md",
+                "It was created in",
+                "It was \u{202E}created in",
+            );
+            site.replace(
+                "content/010-introduction.md",
+                "leads on safeguarding",
+                "leads\u{2067} on\u{9B} safeguarding",
+            );
+            site.replace(
+                "content/020-reporting.md",
+                "Tell any member of staff",
+                "Tell\u{202B} any member of staff",
+            );
+        },
+        &[
+            "an invisible control character (U+202E)",
+            "--> content/010-introduction.md:5:55",
+            "there are more at 8:23, 8:27",
+            "(U+202B)",
+            "--> content/020-reporting.md:8:5",
+        ],
+    );
+    // The marks right-to-left text needs are kept in a body too.
+    let site = Site::copy_of("minimal");
+    site.replace(
+        "content/010-introduction.md",
+        "It was created in",
+        "It was created (\u{200F}مدرسة\u{200E}) in",
+    );
+    site.build().assert_success();
+}
+
+#[test]
 fn a_paper_copy_email_that_would_add_to_its_mailto_address_is_an_error() {
     for email in [
         "office@hillside.example?subject=x",

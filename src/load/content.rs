@@ -9,7 +9,7 @@ use walkdir::WalkDir;
 
 use super::TreeRoot;
 use super::entries::{FrontMatter, OmitFrontMatter, Text};
-use super::yaml::{Document, Memo};
+use super::yaml::{self, Document, Memo};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId, Sources, display_path};
 use crate::model::{Asset, Origin};
 use serde_saphyr::Spanned;
@@ -530,6 +530,12 @@ fn raw_section(
     match split_front_matter(&file.text) {
         Some((yaml, body_start)) => {
             section.body_start = body_start;
+            // The body is shown as it is written: a character that turns
+            // text around it unseen is refused there, as in YAML.
+            let body = &file.text[body_start..];
+            diagnostics.extend(yaml::hidden_controls(
+                sources, source, body_start, body,
+            ));
             let document = Document {
                 source,
                 start: yaml.start,
