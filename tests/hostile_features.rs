@@ -59,6 +59,23 @@ fn bidirectional_overrides_and_c1_controls_in_names_are_errors_where_they_are() 
         },
         &["(U+0085)", "--> data/site.yaml:2:18"],
     );
+    // Or as an escape in a double-quoted YAML string.
+    let site = Site::copy_of("minimal");
+    refused(
+        &site,
+        |site| {
+            site.replace(
+                "data/site.yaml",
+                "name: Hillside Primary School",
+                "name: \"Hillside\\u202E Primary School\"",
+            )
+        },
+        &[
+            "(U+202E)",
+            "--> data/site.yaml:2:18",
+            "`\\u202E` is that character",
+        ],
+    );
     // A section's title, in its front matter.
     let site = Site::copy_of("minimal");
     refused(
@@ -113,6 +130,30 @@ fn bidirectional_overrides_and_c1_controls_in_a_section_body_are_errors_where_th
             "there are more at 8:23, 8:27",
             "(U+202B)",
             "--> content/020-reporting.md:8:5",
+        ],
+    );
+    // Written as a character reference, in text or in raw HTML, it is the
+    // same character in the page.
+    let site = Site::copy_of("minimal");
+    refused(
+        &site,
+        |site| {
+            site.replace(
+                "content/010-introduction.md",
+                "It was created in",
+                "It was &#x202E;created in",
+            );
+            site.replace(
+                "content/010-introduction.md",
+                "leads on safeguarding",
+                "leads <span>&#8295</span> on safeguarding",
+            );
+        },
+        &[
+            "(U+202E)",
+            "--> content/010-introduction.md:5:55",
+            "`&#x202E;` is that character",
+            "there are more at 8:30",
         ],
     );
     // The marks right-to-left text needs are kept in a body too.

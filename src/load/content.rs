@@ -9,7 +9,8 @@ use walkdir::WalkDir;
 
 use super::TreeRoot;
 use super::entries::{FrontMatter, OmitFrontMatter, Text};
-use super::yaml::{self, Document, Memo};
+use super::hidden::{self, Escapes};
+use super::yaml::{Document, Memo};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId, Sources, display_path};
 use crate::model::{Asset, Origin};
 use serde_saphyr::Spanned;
@@ -533,8 +534,12 @@ fn raw_section(
             // The body is shown as it is written: a character that turns
             // text around it unseen is refused there, as in YAML.
             let body = &file.text[body_start..];
-            diagnostics.extend(yaml::hidden_controls(
-                sources, source, body_start, body,
+            diagnostics.extend(hidden::controls(
+                sources,
+                source,
+                body_start,
+                body,
+                Escapes::Html,
             ));
             let document = Document {
                 source,

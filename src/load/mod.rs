@@ -9,6 +9,7 @@
 pub mod content;
 pub mod entries;
 pub mod git;
+mod hidden;
 pub mod inherit;
 pub mod link_report;
 mod omit;

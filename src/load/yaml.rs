@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Location, Options, SnippetMode, Spanned};
 
+use super::hidden::Escapes;
 use super::yaml_errors;
 use crate::diagnostics::{Diagnostic, SourceId, Sources, offset_of};
 
@@ -47,7 +48,7 @@ impl Document {
     }
 
     fn hidden_controls(&self, sources: &Sources, text: &str) -> Option<Diagnostic> {
-        hidden_controls(sources, self.source, self.start, text)
+        super::hidden::controls(sources, self.source, self.start, text, Escapes::Yaml)
     }
 
     /// `parse` over `text`, a copy of the document's file with some lines
@@ -253,47 +254,6 @@ impl Memo {
             .current
             .insert(key, (text.to_string(), Arc::new(value)));
     }
-}
-
-/// Characters that change how text around them is shown without being
-/// seen themselves: the bidirectional embeddings, overrides and isolates
-/// (U+202A–U+202E, U+2066–U+2069; a name with U+202E reads backwards,
-/// "Trojan Source") and the C1 controls (U+0080–U+009F), in `text`, which
-/// starts at byte `start` of the file `source`. One error at the first,
-/// naming the others' lines and columns. The marks U+200E and U+200F,
-/// which right-to-left text needs, are kept. YAML documents and section
-/// bodies alike are checked with it.
-pub fn hidden_controls(
-    sources: &Sources,
-    source: SourceId,
-    start: usize,
-    text: &str,
-) -> Option<Diagnostic> {
-    let hidden = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{80}'..='\u{9F}');
-    let mut found = text.char_indices().filter(|(_, c)| hidden(*c));
-    let (first, c) = found.next()?;
-    let file = &sources.get(source).text;
-    let others: Vec<String> = found
-        .take(20)
-        .map(|(at, _)| {
-            let (line, column) = crate::diagnostics::line_column(file, start + at);
-            format!("{line}:{column}")
-        })
-        .collect();
-    let mut help =
-        "delete it: retype the text around it, since it cannot be seen in most editors".to_string();
-    if !others.is_empty() {
-        help = format!("{help}; there are more at {}", others.join(", "));
-    }
-    let at = start + first;
-    Some(
-        Diagnostic::error(format!(
-            "an invisible control character (U+{:04X}) that changes how the text around it is shown",
-            u32::from(c)
-        ))
-        .at(source, at..at + c.len_utf8())
-        .help(help),
-    )
 }
 
 #[cfg(test)]
