@@ -218,8 +218,11 @@ struct Shared {
     diffs: text::Diffs,
     /// Each section's blocks, by its revision's id and its text as a view
     /// shows it (the references are written out in that revision's words).
-    blocks: Mutex<HashMap<(String, String), Arc<Vec<Block>>>>,
+    blocks: Mutex<HashMap<ShownSection, Arc<Vec<Block>>>>,
 }
+
+/// A revision's id and a section's text as a view shows it.
+type ShownSection = (String, String);
 
 impl Shared {
     /// `section_blocks`, or what it gave for the same text before.

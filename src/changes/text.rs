@@ -251,9 +251,15 @@ pub fn align(old: &[Block], new: &[Block]) -> Vec<BlockChange> {
 /// texts themselves, so a hit is the same input.
 #[derive(Default)]
 pub struct Diffs {
-    aligned: Mutex<HashMap<(Vec<Block>, Vec<Block>), Arc<Vec<BlockChange>>>>,
-    alike: Mutex<HashMap<(String, String), f32>>,
+    aligned: Mutex<HashMap<TwoTexts<Vec<Block>>, Aligned>>,
+    alike: Mutex<HashMap<TwoTexts<String>, f32>>,
 }
+
+/// The old text and the new.
+type TwoTexts<T> = (T, T);
+
+/// `align`'s blocks, kept.
+type Aligned = Arc<Vec<BlockChange>>;
 
 impl Diffs {
     /// `align`, or what it gave for the same two texts before.
