@@ -206,6 +206,53 @@ pub fn words(count: usize) -> String {
 #[derive(Default)]
 pub struct Comparisons {
     made: Mutex<HashMap<Pair, Arc<OnceLock<Arc<Changes>>>>>,
+    /// What every view's comparisons share.
+    shared: Shared,
+}
+
+/// What the comparisons of one render share, each made once: a section's
+/// blocks (a revision is the new side of one pair and the old of the
+/// next, and most views show a section alike) and the word diffs.
+#[derive(Default)]
+struct Shared {
+    diffs: text::Diffs,
+    /// Each section's blocks, by its revision's id and its text as a view
+    /// shows it (the references are written out in that revision's words).
+    blocks: Mutex<HashMap<ShownSection, Arc<Vec<Block>>>>,
+}
+
+/// A revision's id and a section's text as a view shows it.
+type ShownSection = (String, String);
+
+impl Shared {
+    /// `section_blocks`, or what it gave for the same text before.
+    fn section_blocks(
+        &self,
+        site: &Site,
+        revision: &Revision,
+        section: &Section,
+        view: Option<&str>,
+    ) -> Arc<Vec<Block>> {
+        let text = &site.sources.get(section.source).text;
+        let filtered = audience::filter(text, section.body.clone(), &section.blocks, view);
+        let key = (revision.id.clone(), filtered.text);
+        let made = self
+            .blocks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(blocks) = made {
+            return blocks;
+        }
+        let name = |target: &str| reference_words(site, revision, target);
+        let blocks = Arc::new(text::blocks(&key.1, &name));
+        self.blocks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, Arc::clone(&blocks));
+        blocks
+    }
 }
 
 /// The old revision's id, the new one's and the view's.
@@ -230,7 +277,7 @@ impl Comparisons {
                 .entry(key)
                 .or_default(),
         );
-        Arc::clone(slot.get_or_init(|| Arc::new(compare(site, old, new, view))))
+        Arc::clone(slot.get_or_init(|| Arc::new(compare_in(site, old, new, view, &self.shared))))
     }
 }
 
@@ -240,6 +287,17 @@ const SAME_SECTION: f32 = 0.6;
 /// Compares two revisions as `view` shows them (every view's text when
 /// `None`).
 pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) -> Changes {
+    compare_in(site, old, new, view, &Shared::default())
+}
+
+/// `compare`, with what other comparisons made kept in `shared`.
+fn compare_in(
+    site: &Site,
+    old: &Revision,
+    new: &Revision,
+    view: Option<&str>,
+    shared: &Shared,
+) -> Changes {
     let shown = |revision: &'_ Revision| -> Vec<usize> {
         (0..revision.sections.len())
             .filter(|&i| view.is_none_or(|v| revision.sections[i].shown_in(v)))
@@ -247,13 +305,13 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
     };
     let old_shown = shown(old);
     let new_shown = shown(new);
-    let old_blocks: Vec<Vec<Block>> = old_shown
+    let old_blocks: Vec<Arc<Vec<Block>>> = old_shown
         .iter()
-        .map(|&i| section_blocks(site, old, &old.sections[i], view))
+        .map(|&i| shared.section_blocks(site, old, &old.sections[i], view))
         .collect();
-    let new_blocks: Vec<Vec<Block>> = new_shown
+    let new_blocks: Vec<Arc<Vec<Block>>> = new_shown
         .iter()
-        .map(|&i| section_blocks(site, new, &new.sections[i], view))
+        .map(|&i| shared.section_blocks(site, new, &new.sections[i], view))
         .collect();
 
     // Matches: new position (in new_shown) → old position (in old_shown).
@@ -288,7 +346,12 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
         let new_text = joined(&new_blocks[n]);
         let best = (0..old_shown.len())
             .filter(|&o| !taken[o])
-            .map(|o| (text::similarity(&joined(&old_blocks[o]), &new_text), o))
+            .map(|o| {
+                (
+                    shared.diffs.similarity(&joined(&old_blocks[o]), &new_text),
+                    o,
+                )
+            })
             .filter(|(score, _)| *score >= SAME_SECTION)
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((_, o)) = best {
@@ -325,7 +388,7 @@ pub fn compare(site: &Site, old: &Revision, new: &Revision, view: Option<&str>) 
             }
             Some(o) => {
                 let before = &old.sections[old_shown[o]];
-                let blocks = text::align(&old_blocks[o], &new_blocks[n]);
+                let blocks = shared.diffs.align(&old_blocks[o], &new_blocks[n]);
                 let (added, removed) = count(&blocks);
                 let renamed = before.id != section.id || before.title != section.title;
                 let edited = blocks.iter().any(|b| b.mark != BlockMark::Same);

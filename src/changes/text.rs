@@ -4,10 +4,13 @@
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use similar::{Algorithm, ChangeTag, DiffTag, TextDiff, capture_diff_slices};
 
 /// What kind of block a piece of text is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlockKind {
     Paragraph,
@@ -29,7 +32,7 @@ impl BlockKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Block {
     pub kind: BlockKind,
     pub text: String,
@@ -240,6 +243,71 @@ pub fn align(old: &[Block], new: &[Block]) -> Vec<BlockChange> {
     out
 }
 
+/// Each word diff of two differing texts made once: the views of a site
+/// mostly show a section alike (only audience blocks differ), so each
+/// view's comparison of two revisions would otherwise diff the same words
+/// again, block by block (`align`) and, for a section with a new id and
+/// title, whole section by whole section (`similarity`). Kept by the
+/// texts themselves, so a hit is the same input.
+#[derive(Default)]
+pub struct Diffs {
+    aligned: Mutex<HashMap<TwoTexts<Vec<Block>>, Aligned>>,
+    alike: Mutex<HashMap<TwoTexts<String>, f32>>,
+}
+
+/// The old text and the new.
+type TwoTexts<T> = (T, T);
+
+/// `align`'s blocks, kept.
+type Aligned = Arc<Vec<BlockChange>>;
+
+impl Diffs {
+    /// `align`, or what it gave for the same two texts before.
+    pub fn align(&self, old: &[Block], new: &[Block]) -> Vec<BlockChange> {
+        // Unchanged text aligns at once; keeping it would only copy it.
+        if old == new {
+            return align(old, new);
+        }
+        let key = (old.to_vec(), new.to_vec());
+        let made = self
+            .aligned
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(aligned) = made {
+            return aligned.as_ref().clone();
+        }
+        // Aligned outside the lock, so that other comparisons do not wait.
+        let aligned = align(old, new);
+        self.aligned
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, Arc::new(aligned.clone()));
+        aligned
+    }
+
+    /// `similarity`, or what it gave for the same two texts before.
+    pub fn similarity(&self, old: &str, new: &str) -> f32 {
+        let key = (old.to_string(), new.to_string());
+        let made = self
+            .alike
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .copied();
+        if let Some(score) = made {
+            return score;
+        }
+        let score = similarity(old, new);
+        self.alike
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, score);
+        score
+    }
+}
+
 /// How far past the last paired block an old block's edited form is looked
 /// for. Without a bound, a section rewritten whole compared every old
 /// block with every new one (1,000 paragraphs: 14 s); a block edited and
@@ -383,6 +451,30 @@ mod tests {
                 Mark::Removed => format!("[-{}-]", p.text),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_diff_kept_for_two_texts_is_the_diff_of_those_texts() {
+        let old = blocks("One two three.\n\nKept.\n", &plain);
+        let new = blocks("One two four.\n\nKept.\n", &plain);
+        let other = blocks("Five six.\n\nKept.\n", &plain);
+        let diffs = Diffs::default();
+        assert_eq!(diffs.align(&old, &new), align(&old, &new));
+        // Asked again, and for another pair: each its own.
+        assert_eq!(diffs.align(&old, &new), align(&old, &new));
+        assert_eq!(diffs.align(&old, &other), align(&old, &other));
+        assert_eq!(
+            marked(&diffs.align(&old, &new)[0].pieces),
+            "One two [-three.-]{+four.+}"
+        );
+        let (alike, unlike) = (
+            ("one two three", "one two four"),
+            ("one two three", "five six"),
+        );
+        for (a, b) in [alike, unlike, alike, unlike] {
+            assert_eq!(diffs.similarity(a, b), similarity(a, b));
+        }
+        assert!(diffs.similarity(unlike.0, unlike.1) < diffs.similarity(alike.0, alike.1));
     }
 
     #[test]
