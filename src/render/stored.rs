@@ -42,7 +42,7 @@ use crate::model::Site;
 pub const FILE: &str = ".policyweb/render-cache";
 
 /// The file's first line; the number is the layout's, raised on a change.
-const MAGIC: &str = "policyweb render cache 2\n";
+const MAGIC: &str = "policyweb render cache 3\n";
 
 /// What, beyond a job's fingerprint, the stored output was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,13 +90,13 @@ struct StoredJob {
     images: Vec<String>,
 }
 
-/// A finished page: its key, its length (its bytes are in the body) and
-/// its start tags.
+/// A finished page: its key, and the lengths of its bytes and of its
+/// start tags (`write_tags`), which follow one another in the body.
 #[derive(Serialize, Deserialize)]
 struct StoredPage {
     key: u64,
     len: u64,
-    tags: Vec<(String, Vec<(String, String)>)>,
+    tags: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -227,19 +227,22 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         at = end;
         Ok(bytes)
     };
-    let mut pages = FinishedPages::new();
-    for page in stored.pages {
-        let tags = page
-            .tags
-            .into_iter()
-            .map(|(name, attributes)| StartTag { name, attributes })
-            .collect();
-        let finished = Finished {
-            bytes: take(page.len)?.to_vec(),
-            tags: Arc::new(tags),
-        };
-        pages.insert(page.key, Arc::new(finished));
+    let mut stored_pages = Vec::with_capacity(stored.pages.len());
+    for page in &stored.pages {
+        stored_pages.push((page.key, take(page.len)?, take(page.tags)?));
     }
+    // Most of the reading: in parallel, a page at a time.
+    let pages = stored_pages
+        .into_par_iter()
+        .map(|(key, bytes, tags)| {
+            let finished = Finished {
+                bytes: bytes.to_vec(),
+                tags: Arc::new(read_tags(tags)?),
+            };
+            Some((key, Arc::new(finished)))
+        })
+        .collect::<Option<FinishedPages>>()
+        .ok_or(damaged)?;
     let mut files = Vec::with_capacity(stored.jobs.len());
     for job in &stored.jobs {
         let bytes: Vec<&[u8]> = job
@@ -264,6 +267,60 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         .collect::<Option<Jobs>>()
         .ok_or(damaged)?;
     Ok((jobs, pages))
+}
+
+/// A page's start tags as stored: each a string (its name), a count of
+/// attributes and two strings an attribute, each string its length (four
+/// bytes, little-endian) and its bytes; JSON for them took longer to read
+/// than the rest of the cache together.
+fn write_tags(tags: &[StartTag], into: &mut Vec<u8>) {
+    let string = |text: &str, into: &mut Vec<u8>| {
+        into.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        into.extend_from_slice(text.as_bytes());
+    };
+    into.extend_from_slice(&(tags.len() as u32).to_le_bytes());
+    for tag in tags {
+        string(&tag.name, into);
+        into.extend_from_slice(&(tag.attributes.len() as u32).to_le_bytes());
+        for (name, value) in &tag.attributes {
+            string(name, into);
+            string(value, into);
+        }
+    }
+}
+
+/// `write_tags` read back; `None` if the bytes are not what it writes.
+fn read_tags(mut bytes: &[u8]) -> Option<Vec<StartTag>> {
+    let number = |bytes: &mut &[u8]| -> Option<usize> {
+        let (four, rest) = bytes.split_first_chunk::<4>()?;
+        *bytes = rest;
+        Some(u32::from_le_bytes(*four) as usize)
+    };
+    let string = |bytes: &mut &[u8], len: usize| -> Option<String> {
+        let (text, rest) = bytes.split_at_checked(len)?;
+        *bytes = rest;
+        String::from_utf8(text.to_vec()).ok()
+    };
+    let count = number(&mut bytes)?;
+    let mut tags = Vec::with_capacity(count.min(bytes.len()));
+    for _ in 0..count {
+        let len = number(&mut bytes)?;
+        let name = string(&mut bytes, len)?;
+        let attributes = number(&mut bytes)?;
+        let mut tag = StartTag {
+            name,
+            attributes: Vec::with_capacity(attributes.min(bytes.len())),
+        };
+        for _ in 0..attributes {
+            let len = number(&mut bytes)?;
+            let name = string(&mut bytes, len)?;
+            let len = number(&mut bytes)?;
+            let value = string(&mut bytes, len)?;
+            tag.attributes.push((name, value));
+        }
+        tags.push(tag);
+    }
+    bytes.is_empty().then_some(tags)
 }
 
 /// The text up to the next newline, and what follows it.
@@ -366,15 +423,8 @@ fn store_diagnostic(site: &Site, diagnostic: &Diagnostic) -> StoredDiagnostic {
 /// `Stored` as it is written: borrowed, not copied.
 #[derive(Serialize)]
 struct Storing<'a> {
-    pages: Vec<StoringPage<'a>>,
+    pages: Vec<StoredPage>,
     jobs: Vec<StoringJob<'a>>,
-}
-
-#[derive(Serialize)]
-struct StoringPage<'a> {
-    key: u64,
-    len: u64,
-    tags: Vec<(&'a str, &'a [(String, String)])>,
 }
 
 #[derive(Serialize)]
@@ -396,21 +446,18 @@ struct StoringJob<'a> {
 fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result<()> {
     let mut keys: Vec<&u64> = cache.pages.keys().collect();
     keys.sort();
-    let pages: Vec<(StoringPage, &Finished)> = keys
-        .into_iter()
+    let pages: Vec<(StoredPage, (&[u8], Vec<u8>))> = keys
+        .into_par_iter()
         .map(|key| {
             let page = &cache.pages[key];
-            let tags = page
-                .tags
-                .iter()
-                .map(|t| (t.name.as_str(), t.attributes.as_slice()))
-                .collect();
-            let stored = StoringPage {
+            let mut tags = Vec::new();
+            write_tags(&page.tags, &mut tags);
+            let stored = StoredPage {
                 key: *key,
                 len: page.bytes.len() as u64,
-                tags,
+                tags: tags.len() as u64,
             };
-            (stored, page.as_ref())
+            (stored, (page.bytes.as_slice(), tags))
         })
         .collect();
     let mut keys: Vec<&String> = cache.jobs.keys().collect();
@@ -471,8 +518,9 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
     let stored = Storing { pages, jobs };
     serde_json::to_writer(&mut summed, &stored)?;
     summed.write_all(b"\n")?;
-    for page in finished {
-        summed.write_all(&page.bytes)?;
+    for (bytes, tags) in finished {
+        summed.write_all(bytes)?;
+        summed.write_all(&tags)?;
     }
     for (job, output) in stored.jobs.iter().zip(outputs) {
         for (path, _) in &job.files {
