@@ -446,7 +446,8 @@ struct StoringJob<'a> {
 fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result<()> {
     let mut keys: Vec<&u64> = cache.pages.keys().collect();
     keys.sort();
-    let pages: Vec<(StoredPage, (&[u8], Vec<u8>))> = keys
+    // Each page's facts, and its bytes and tags as they are written.
+    let pages: Vec<(StoredPage, PageBytes)> = keys
         .into_par_iter()
         .map(|key| {
             let page = &cache.pages[key];
@@ -531,6 +532,8 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
     summed.into.write_all(&checksum.to_le_bytes())?;
     summed.into.flush()
 }
+
+type PageBytes<'a> = (&'a [u8], Vec<u8>);
 
 /// A writer that sums what passes through it.
 struct Summed<W> {
