@@ -269,6 +269,29 @@ impl BuildCache {
         }
     }
 
+    /// For a `build` that starts from the render cache an earlier build
+    /// stored in the site root, and keeps its jobs for the next one.
+    pub fn between_builds(site: &Site) -> (BuildCache, render::stored::Loaded) {
+        let (render, loaded) = render::stored::load(site);
+        (BuildCache { render }, loaded)
+    }
+
+    /// The render cache for the next build, staged (`between_builds`),
+    /// unless it would be written inside one of the `outputs`.
+    pub fn stage(
+        &self,
+        site: &Site,
+        loaded: &render::stored::Loaded,
+        outputs: &[&Path],
+    ) -> render::stored::Pending {
+        render::stored::Pending::stage(site, &self.render, loaded, outputs)
+    }
+
+    /// How many of this render's jobs came from the stored cache.
+    pub fn reused(&self, loaded: &render::stored::Loaded) -> (usize, usize) {
+        (loaded.reused(&self.render), self.render.jobs())
+    }
+
     /// The sections validation read, for the next render to use.
     pub fn keep_sections(&mut self, sections: validate::SectionReads) {
         self.render.sections = sections;

@@ -10,7 +10,7 @@ use super::{counted, failed_code, plural};
 use crate::diagnostics::{Diagnostic, Diagnostics, Sources};
 use crate::load::yaml::Memo;
 use crate::model::Site;
-use crate::{address, curriculum, output, urls, validate};
+use crate::{address, curriculum, output, render, urls, validate};
 
 /// What `build` is asked to do.
 #[derive(Debug, Clone)]
@@ -70,6 +70,8 @@ pub struct Written {
     pub restricted_pages: usize,
     /// Each view's id with the number of pages written for it.
     pub views: Vec<(String, usize)>,
+    /// What the render reused from the render cache, for `--verbose`.
+    pub render_cache: String,
     /// The newest revision's id and the gaps in its curriculum, one
     /// sentence a strand (none without a curriculum).
     pub curriculum_gaps: (String, Vec<String>),
@@ -131,9 +133,9 @@ pub fn build(options: &BuildOptions) -> BuildReport {
                 };
             }
         };
-    let generated = render_site(&site, &mut diagnostics);
+    let generated = render_site(&site, &mut diagnostics, &[&public_out, &restricted_out]);
     diagnostics.sort(&sources);
-    let Some(generated) = generated else {
+    let Some((generated, kept)) = generated else {
         return BuildReport {
             sources,
             diagnostics,
@@ -157,7 +159,10 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         Ok([restricted_note, public_note])
     });
     match result {
-        Ok(notes) => diagnostics.extend(notes.into_iter().flatten().map(Diagnostic::warning)),
+        Ok(notes) => {
+            diagnostics.extend(notes.into_iter().flatten().map(Diagnostic::warning));
+            kept.pending.commit();
+        }
         Err(failure) => {
             diagnostics.push(write_failure(failure));
             return BuildReport {
@@ -196,6 +201,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
                     (view.id.clone(), pages)
                 })
                 .collect(),
+            render_cache: kept.note,
             curriculum_gaps: (
                 site.newest().id.clone(),
                 curriculum::gap_sentences(site.newest()),
@@ -246,7 +252,15 @@ pub fn load_for_build_inheriting(
 /// when `diagnostics` (the loading's, with the rendering's added) hold an
 /// error. A site that failed validation is never rendered: its Markdown
 /// is only read for its own problems, so that all are listed in one run.
-pub fn render_site(site: &Site, diagnostics: &mut Diagnostics) -> Option<crate::Generated> {
+/// Rendering starts from the render cache an earlier build kept in the
+/// site root (`render::stored`); the next build's is staged, never inside
+/// one of the `outputs`, for the caller to commit once the pages are
+/// written.
+pub fn render_site(
+    site: &Site,
+    diagnostics: &mut Diagnostics,
+    outputs: &[&Path],
+) -> Option<(crate::Generated, KeptRender)> {
     // Every section read once per revision and view (its references
     // checked); the section pages are laid out from what was read.
     let sections = validate::SectionReads::read(site, validate::SectionReads::default());
@@ -254,11 +268,35 @@ pub fn render_site(site: &Site, diagnostics: &mut Diagnostics) -> Option<crate::
         diagnostics.extend(sections.problems());
         return None;
     }
-    let mut cache = crate::BuildCache::once();
+    let (mut cache, loaded) = crate::BuildCache::between_builds(site);
     cache.keep_sections(sections);
     let (generated, more) = crate::generate_cached(site, &mut cache);
     diagnostics.extend(more);
-    (!diagnostics.has_errors()).then_some(generated)
+    if diagnostics.has_errors() {
+        return None;
+    }
+    let (reused, jobs) = cache.reused(&loaded);
+    let note = match &loaded.found {
+        render::stored::Found::Nothing => {
+            format!("rendered all {jobs} render jobs (no render cache yet)")
+        }
+        render::stored::Found::Unusable(why) => {
+            format!("rendered all {jobs} render jobs: the render cache was not used, as {why}")
+        }
+        render::stored::Found::Jobs(_) => {
+            format!("reused {reused} of {jobs} render jobs from the render cache")
+        }
+    };
+    let pending = cache.stage(site, &loaded, outputs);
+    Some((generated, KeptRender { pending, note }))
+}
+
+/// The render cache a successful render leaves for the next build.
+pub struct KeptRender {
+    /// Written beside its place: `commit` it once the site is written.
+    pub pending: render::stored::Pending,
+    /// What the render reused, for `--verbose`.
+    pub note: String,
 }
 
 /// A write that failed, as the one sentence the user reads.
@@ -315,6 +353,7 @@ pub fn run(options: &BuildOptions, quiet: bool, verbose: bool, color: bool) -> E
                     plural(warnings, " with", "warning"),
                 );
                 if verbose {
+                    eprintln!("  {}.", written.render_cache);
                     for (view, pages) in &written.views {
                         eprintln!("  {view}: {pages} pages");
                     }

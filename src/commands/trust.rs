@@ -103,6 +103,7 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
     };
     let mut built = Vec::new();
     let mut schools = Vec::new();
+    let mut render_caches = Vec::new();
     // Set once any school fails: the outputs will not be swapped in, so
     // no later school's pages are written.
     let failing = AtomicBool::new(!failed.is_empty());
@@ -138,7 +139,9 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
                 mut found,
                 pages,
                 write_failed,
+                render_cache,
             } = result;
+            render_caches.extend(render_cache);
             if write_failed {
                 outputs = None;
             }
@@ -197,6 +200,9 @@ pub fn build(options: &BuildOptions, only: Option<&str>) -> Outcome {
             outcome
                 .diagnostics
                 .extend(notes.into_iter().flatten().map(Diagnostic::warning));
+            render_caches
+                .into_iter()
+                .for_each(crate::render::stored::Pending::commit);
             outcome.written = Some(Written {
                 public_out: options.out.clone(),
                 restricted_out: restricted_out(options),
@@ -225,6 +231,9 @@ struct SchoolBuild {
     pages: Option<(usize, usize)>,
     /// Writing its pages failed (the failure is in `found`).
     write_failed: bool,
+    /// Its render cache for the next build, staged in its own root and
+    /// kept only if the whole trust is written.
+    render_cache: Option<crate::render::stored::Pending>,
 }
 
 /// Reads and renders one school (only read when it is not `chosen`) and,
@@ -253,13 +262,17 @@ fn build_school(
     let mut pages = None;
     let mut write_failed = false;
     let generated = match &site {
-        Some(site) if chosen => render_site(site, &mut found),
+        Some(site) if chosen => {
+            render_site(site, &mut found, &[&options.out, &restricted_out(options)])
+        }
         _ => None,
     };
     if chosen && found.has_errors() {
         failing.store(true, Ordering::Relaxed);
     }
-    if let Some(generated) = generated {
+    let mut render_cache = None;
+    if let Some((generated, kept)) = generated {
+        render_cache = Some(kept.pending);
         if let Some(writing) = outputs.filter(|_| !failing.load(Ordering::Relaxed)) {
             let written = writing
                 .restricted
@@ -282,6 +295,7 @@ fn build_school(
         found,
         pages,
         write_failed,
+        render_cache,
     }
 }
 

@@ -16,6 +16,7 @@ mod glossary;
 mod pages;
 mod paper_copy;
 mod revisions;
+pub mod stored;
 mod template_changes;
 pub mod theme;
 
@@ -80,6 +81,11 @@ impl RenderCache {
             once: true,
             ..RenderCache::default()
         }
+    }
+
+    /// How many jobs it keeps.
+    pub fn jobs(&self) -> usize {
+        self.jobs.len()
     }
 }
 

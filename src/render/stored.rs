@@ -1,0 +1,615 @@
+//! The render cache between builds: what `RenderCache` keeps within one
+//! `serve` process, kept in `.policyweb/render-cache` in the site root
+//! (beside the link check's cache, git-ignored) for the next `build`:
+//! each render job's output (its pages, where its links came from and its
+//! diagnostics), and each finished page (minified, with its start tags)
+//! by a hash of its path and rendered HTML. So a rebuild renders only the
+//! jobs an edit touched, and of those minifies and reads only the pages
+//! whose HTML changed.
+//!
+//! A job is reused when its fingerprint (`Job::identity`, all it reads
+//! within one process) is the one stored and the file's stamp is this
+//! process's: the format, this binary's exact version and commit, the
+//! binary file itself (its size and time, so a rebuilt binary of the same
+//! commit never trusts an older one's pages) and the site root. Anything
+//! else about the file that is not as written (missing, unreadable, cut
+//! short, damaged, another stamp) and the build renders every job, as a
+//! first build does; a job whose diagnostics point into a file this build
+//! did not read is rendered again too. Diagnostics are stored with the
+//! path of the file they point into, not its `SourceId`, which is a
+//! position in one build's list of files.
+//!
+//! The file is written only after a build succeeded (`Pending`), beside
+//! and renamed into place, never into an output folder. Owns nothing of
+//! what a job reads: that is `Fingerprints`.
+
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hasher;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Finished, FinishedPages, RenderCache, ViewOutput};
+use crate::diagnostics::{Diagnostic, Place, Severity, SourceId};
+use crate::html::StartTag;
+use crate::model::Site;
+
+/// Where the cache is, from the site root (a trust's school: its own).
+pub const FILE: &str = ".policyweb/render-cache";
+
+/// The file's first line; the number is the layout's, raised on a change.
+const MAGIC: &str = "policyweb render cache 3\n";
+
+/// What, beyond a job's fingerprint, the stored output was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    version: String,
+    /// The binary's size and modification time, in nanoseconds.
+    binary: Option<(u64, u128)>,
+    root: String,
+}
+
+impl Stamp {
+    fn now(site: &Site) -> Stamp {
+        let binary = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .ok()
+            .and_then(|m| {
+                let time = m
+                    .modified()
+                    .ok()?
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()?;
+                Some((m.len(), time.as_nanos()))
+            });
+        Stamp {
+            version: env!("POLICYWEB_LONG_VERSION").to_string(),
+            binary,
+            root: site.root.to_string_lossy().into_owned(),
+        }
+    }
+}
+
+/// One job's output as stored: its HTML pages by path and the key of
+/// each in the finished pages (in the order of `ViewOutput::finished`),
+/// its other files by path and length (their bytes follow the finished
+/// pages'), the rest as it is in `ViewOutput`.
+#[derive(Serialize, Deserialize)]
+struct StoredJob {
+    key: String,
+    fingerprint: u64,
+    pages: Vec<String>,
+    finished: Vec<u64>,
+    files: Vec<(String, u64)>,
+    links: Vec<((String, String), Vec<StoredDiagnostic>)>,
+    diagnostics: Vec<StoredDiagnostic>,
+    images: Vec<String>,
+}
+
+/// A finished page: its key, and the lengths of its bytes and of its
+/// start tags (`write_tags`), which follow one another in the body.
+#[derive(Serialize, Deserialize)]
+struct StoredPage {
+    key: u64,
+    len: u64,
+    tags: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    pages: Vec<StoredPage>,
+    jobs: Vec<StoredJob>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredDiagnostic {
+    error: bool,
+    message: String,
+    place: Option<StoredPlace>,
+    label: Option<String>,
+    help: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum StoredPlace {
+    /// A span in the file with this path (`SourceFile::path`).
+    Span(String, usize, usize),
+    File(PathBuf),
+}
+
+/// What was found where the cache should be, said in `build --verbose`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// No cache yet (a first build), or it could not be read.
+    Nothing,
+    /// A cache that is not this binary's or this site root's, or is
+    /// damaged: not used.
+    Unusable(&'static str),
+    /// A usable cache, of so many jobs.
+    Jobs(usize),
+}
+
+/// The cache a build starts from, and how many of its jobs it reused.
+pub struct Loaded {
+    pub found: Found,
+    kept: HashMap<String, Arc<ViewOutput>>,
+    pages: std::collections::HashSet<u64>,
+}
+
+impl Loaded {
+    /// How many of this render's jobs came from the stored cache.
+    pub fn reused(&self, cache: &RenderCache) -> usize {
+        cache
+            .jobs
+            .iter()
+            .filter(|(key, (_, output))| {
+                self.kept.get(*key).is_some_and(|k| Arc::ptr_eq(k, output))
+            })
+            .count()
+    }
+
+    /// Whether the render changed nothing the file holds: every job it
+    /// has, and only those, reused, and the same finished pages.
+    fn unchanged(&self, cache: &RenderCache) -> bool {
+        self.kept.len() == cache.jobs.len()
+            && self.reused(cache) == cache.jobs.len()
+            && self.pages.len() == cache.pages.len()
+            && cache.pages.keys().all(|key| self.pages.contains(key))
+    }
+}
+
+/// A render cache for one `build` that starts from the stored one (if it
+/// is usable) and keeps what it renders for the next build, as `serve`
+/// keeps it for its next render.
+pub fn load(site: &Site) -> (RenderCache, Loaded) {
+    let mut cache = RenderCache::default();
+    let (found, (jobs, pages)) = match std::fs::read(site.root.join(FILE)) {
+        Err(_) => (Found::Nothing, Default::default()),
+        Ok(bytes) => match decode(site, &bytes) {
+            Ok(stored) => (Found::Jobs(stored.0.len()), stored),
+            Err(why) => (Found::Unusable(why), Default::default()),
+        },
+    };
+    let kept = jobs
+        .iter()
+        .map(|(key, (_, output))| (key.clone(), Arc::clone(output)))
+        .collect();
+    let loaded = Loaded {
+        found,
+        kept,
+        pages: pages.keys().copied().collect(),
+    };
+    cache.jobs = jobs;
+    cache.pages = pages;
+    (cache, loaded)
+}
+
+type Jobs = HashMap<String, (u64, Arc<ViewOutput>)>;
+
+type Decoded = (Jobs, FinishedPages);
+
+fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
+    let damaged = "it is damaged";
+    let rest = bytes
+        .strip_prefix(MAGIC.as_bytes())
+        .ok_or("it is not one")?;
+    let (stamp, rest) = line(rest).ok_or(damaged)?;
+    let stamp: Stamp = serde_json::from_slice(stamp).map_err(|_| damaged)?;
+    let now = Stamp::now(site);
+    if stamp.version != now.version {
+        return Err("another version of policyweb wrote it");
+    }
+    if stamp != now {
+        return Err("another build of policyweb, or another site root, wrote it");
+    }
+    let (rest, trailer) = rest
+        .split_at_checked(rest.len().wrapping_sub(8))
+        .ok_or(damaged)?;
+    let mut checksum = DefaultHasher::new();
+    checksum.write(rest);
+    if checksum.finish().to_le_bytes() != trailer {
+        return Err(damaged);
+    }
+    let (stored, body) = line(rest).ok_or(damaged)?;
+    let stored: Stored = serde_json::from_slice(stored).map_err(|_| damaged)?;
+    let mut at = 0usize;
+    let mut take = |len: u64| -> Result<&[u8], &'static str> {
+        let len = usize::try_from(len).map_err(|_| damaged)?;
+        let end = at
+            .checked_add(len)
+            .filter(|end| *end <= body.len())
+            .ok_or(damaged)?;
+        let bytes = &body[at..end];
+        at = end;
+        Ok(bytes)
+    };
+    let mut stored_pages = Vec::with_capacity(stored.pages.len());
+    for page in &stored.pages {
+        stored_pages.push((page.key, take(page.len)?, take(page.tags)?));
+    }
+    // Most of the reading: in parallel, a page at a time.
+    let pages = stored_pages
+        .into_par_iter()
+        .map(|(key, bytes, tags)| {
+            let finished = Finished {
+                bytes: bytes.to_vec(),
+                tags: Arc::new(read_tags(tags)?),
+            };
+            Some((key, Arc::new(finished)))
+        })
+        .collect::<Option<FinishedPages>>()
+        .ok_or(damaged)?;
+    let mut files = Vec::with_capacity(stored.jobs.len());
+    for job in &stored.jobs {
+        let bytes: Vec<&[u8]> = job
+            .files
+            .iter()
+            .map(|(_, len)| take(*len))
+            .collect::<Result<_, _>>()?;
+        files.push(bytes);
+    }
+    if at != body.len() {
+        return Err(damaged);
+    }
+    let paths = source_paths(site);
+    let jobs = stored
+        .jobs
+        .into_par_iter()
+        .zip(files)
+        .map(|(job, files)| {
+            let output = restore(&job, &files, &pages, &paths)?;
+            Some((job.key, (job.fingerprint, Arc::new(output))))
+        })
+        .collect::<Option<Jobs>>()
+        .ok_or(damaged)?;
+    Ok((jobs, pages))
+}
+
+/// A page's start tags as stored: each a string (its name), a count of
+/// attributes and two strings an attribute, each string its length (four
+/// bytes, little-endian) and its bytes; JSON for them took longer to read
+/// than the rest of the cache together.
+fn write_tags(tags: &[StartTag], into: &mut Vec<u8>) {
+    let string = |text: &str, into: &mut Vec<u8>| {
+        into.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        into.extend_from_slice(text.as_bytes());
+    };
+    into.extend_from_slice(&(tags.len() as u32).to_le_bytes());
+    for tag in tags {
+        string(&tag.name, into);
+        into.extend_from_slice(&(tag.attributes.len() as u32).to_le_bytes());
+        for (name, value) in &tag.attributes {
+            string(name, into);
+            string(value, into);
+        }
+    }
+}
+
+/// `write_tags` read back; `None` if the bytes are not what it writes.
+fn read_tags(mut bytes: &[u8]) -> Option<Vec<StartTag>> {
+    let number = |bytes: &mut &[u8]| -> Option<usize> {
+        let (four, rest) = bytes.split_first_chunk::<4>()?;
+        *bytes = rest;
+        Some(u32::from_le_bytes(*four) as usize)
+    };
+    let string = |bytes: &mut &[u8], len: usize| -> Option<String> {
+        let (text, rest) = bytes.split_at_checked(len)?;
+        *bytes = rest;
+        String::from_utf8(text.to_vec()).ok()
+    };
+    let count = number(&mut bytes)?;
+    let mut tags = Vec::with_capacity(count.min(bytes.len()));
+    for _ in 0..count {
+        let len = number(&mut bytes)?;
+        let name = string(&mut bytes, len)?;
+        let attributes = number(&mut bytes)?;
+        let mut tag = StartTag {
+            name,
+            attributes: Vec::with_capacity(attributes.min(bytes.len())),
+        };
+        for _ in 0..attributes {
+            let len = number(&mut bytes)?;
+            let name = string(&mut bytes, len)?;
+            let len = number(&mut bytes)?;
+            let value = string(&mut bytes, len)?;
+            tag.attributes.push((name, value));
+        }
+        tags.push(tag);
+    }
+    bytes.is_empty().then_some(tags)
+}
+
+/// The text up to the next newline, and what follows it.
+fn line(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let end = bytes.iter().position(|b| *b == b'\n')?;
+    Some((&bytes[..end], &bytes[end + 1..]))
+}
+
+/// Each file this build read by its path; `None` for a path two files
+/// share, which no stored diagnostic can then be put back into.
+fn source_paths(site: &Site) -> HashMap<&str, Option<SourceId>> {
+    let mut paths = HashMap::new();
+    for (id, file) in site.sources.iter() {
+        paths
+            .entry(file.path.as_str())
+            .and_modify(|seen| *seen = None)
+            .or_insert(Some(id));
+    }
+    paths
+}
+
+/// A stored job as it was rendered, or `None` when a page of it is not
+/// among the finished pages or a diagnostic of it points into a file this
+/// build did not read.
+fn restore(
+    job: &StoredJob,
+    files: &[&[u8]],
+    pages: &FinishedPages,
+    paths: &HashMap<&str, Option<SourceId>>,
+) -> Option<ViewOutput> {
+    let mut output = ViewOutput::default();
+    if job.pages.len() != job.finished.len() || job.files.len() != files.len() {
+        return None;
+    }
+    for (path, key) in job.pages.iter().zip(&job.finished) {
+        let page = pages.get(key)?;
+        output.tree.insert(path.clone(), page.bytes.clone());
+        output.tags.insert(path.clone(), Arc::clone(&page.tags));
+    }
+    output.finished = job.finished.clone();
+    for ((path, _), bytes) in job.files.iter().zip(files) {
+        output.tree.insert(path.clone(), *bytes);
+    }
+    let diagnostic = |d: &StoredDiagnostic| restore_diagnostic(d, paths);
+    for (link, found) in &job.links {
+        let found = found.iter().map(diagnostic).collect::<Option<Vec<_>>>()?;
+        output.links.insert(link.clone(), found);
+    }
+    output.diagnostics = job
+        .diagnostics
+        .iter()
+        .map(diagnostic)
+        .collect::<Option<_>>()?;
+    output.images = job.images.iter().cloned().collect();
+    Some(output)
+}
+
+fn restore_diagnostic(
+    stored: &StoredDiagnostic,
+    paths: &HashMap<&str, Option<SourceId>>,
+) -> Option<Diagnostic> {
+    let place = match &stored.place {
+        None => None,
+        Some(StoredPlace::File(path)) => Some(Place::File(path.clone())),
+        Some(StoredPlace::Span(path, start, end)) => Some(Place::Span {
+            source: (*paths.get(path.as_str())?)?,
+            bytes: *start..*end,
+        }),
+    };
+    Some(Diagnostic {
+        severity: if stored.error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        message: stored.message.clone(),
+        place,
+        label: stored.label.clone(),
+        help: stored.help.clone(),
+    })
+}
+
+fn store_diagnostic(site: &Site, diagnostic: &Diagnostic) -> StoredDiagnostic {
+    StoredDiagnostic {
+        error: diagnostic.severity == Severity::Error,
+        message: diagnostic.message.clone(),
+        place: diagnostic.place.as_ref().map(|place| match place {
+            Place::Span { source, bytes } => StoredPlace::Span(
+                site.sources.get(*source).path.clone(),
+                bytes.start,
+                bytes.end,
+            ),
+            Place::File(path) => StoredPlace::File(path.clone()),
+        }),
+        label: diagnostic.label.clone(),
+        help: diagnostic.help.clone(),
+    }
+}
+
+/// `Stored` as it is written: borrowed, not copied.
+#[derive(Serialize)]
+struct Storing<'a> {
+    pages: Vec<StoredPage>,
+    jobs: Vec<StoringJob<'a>>,
+}
+
+#[derive(Serialize)]
+struct StoringJob<'a> {
+    key: &'a str,
+    fingerprint: u64,
+    pages: Vec<&'a str>,
+    finished: &'a [u64],
+    files: Vec<(&'a str, u64)>,
+    links: Vec<(&'a (String, String), Vec<StoredDiagnostic>)>,
+    diagnostics: Vec<StoredDiagnostic>,
+    images: Vec<&'a str>,
+}
+
+/// Writes the cache file: the stamp, the pages' and jobs' facts, the
+/// finished pages' bytes and then the jobs' other files, one after
+/// another, and a checksum of all after the stamp (which can then be
+/// changed, by a person or a test, and is still read, and refused).
+fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result<()> {
+    let mut keys: Vec<&u64> = cache.pages.keys().collect();
+    keys.sort();
+    // Each page's facts, and its bytes and tags as they are written.
+    let pages: Vec<(StoredPage, PageBytes)> = keys
+        .into_par_iter()
+        .map(|key| {
+            let page = &cache.pages[key];
+            let mut tags = Vec::new();
+            write_tags(&page.tags, &mut tags);
+            let stored = StoredPage {
+                key: *key,
+                len: page.bytes.len() as u64,
+                tags: tags.len() as u64,
+            };
+            (stored, (page.bytes.as_slice(), tags))
+        })
+        .collect();
+    let mut keys: Vec<&String> = cache.jobs.keys().collect();
+    keys.sort();
+    let jobs: Vec<(StoringJob, &ViewOutput)> = keys
+        .into_iter()
+        .map(|key| {
+            let (fingerprint, output) = &cache.jobs[key];
+            // A trial's pages are never written, nor finished: only its
+            // problems are used.
+            let trial = key.starts_with("trial:");
+            let (pages, files) = output
+                .tree
+                .files
+                .iter()
+                .filter(|_| !trial)
+                .partition::<Vec<_>, _>(|(path, _)| path.ends_with(".html"));
+            let mut links: Vec<_> = output
+                .links
+                .iter()
+                .filter(|_| !trial)
+                .map(|(link, found)| {
+                    let found = found.iter().map(|d| store_diagnostic(site, d)).collect();
+                    (link, found)
+                })
+                .collect();
+            links.sort_by(|a: &(&(String, String), Vec<StoredDiagnostic>), b| a.0.cmp(b.0));
+            let job = StoringJob {
+                key,
+                fingerprint: *fingerprint,
+                pages: pages.iter().map(|(path, _)| path.as_str()).collect(),
+                finished: &output.finished,
+                files: files
+                    .iter()
+                    .map(|(path, bytes)| (path.as_str(), bytes.len() as u64))
+                    .collect(),
+                links,
+                diagnostics: output
+                    .diagnostics
+                    .iter()
+                    .map(|d| store_diagnostic(site, d))
+                    .collect(),
+                images: output.images.iter().map(String::as_str).collect(),
+            };
+            (job, output.as_ref())
+        })
+        .collect();
+    let mut into = std::io::BufWriter::new(into);
+    into.write_all(MAGIC.as_bytes())?;
+    serde_json::to_writer(&mut into, &Stamp::now(site))?;
+    into.write_all(b"\n")?;
+    let mut summed = Summed {
+        into,
+        checksum: DefaultHasher::new(),
+    };
+    let (pages, finished): (Vec<_>, Vec<_>) = pages.into_iter().unzip();
+    let (jobs, outputs): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
+    let stored = Storing { pages, jobs };
+    serde_json::to_writer(&mut summed, &stored)?;
+    summed.write_all(b"\n")?;
+    for (bytes, tags) in finished {
+        summed.write_all(bytes)?;
+        summed.write_all(&tags)?;
+    }
+    for (job, output) in stored.jobs.iter().zip(outputs) {
+        for (path, _) in &job.files {
+            summed.write_all(&output.tree.files[*path])?;
+        }
+    }
+    let checksum = summed.checksum.finish();
+    summed.into.write_all(&checksum.to_le_bytes())?;
+    summed.into.flush()
+}
+
+type PageBytes<'a> = (&'a [u8], Vec<u8>);
+
+/// A writer that sums what passes through it.
+struct Summed<W> {
+    into: W,
+    checksum: DefaultHasher,
+}
+
+impl<W: Write> Write for Summed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.into.write(bytes)?;
+        self.checksum.write(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.into.flush()
+    }
+}
+
+/// The next build's cache, written beside its place and moved into it
+/// only by `commit`, once the build has succeeded; dropped, it is removed
+/// and the old cache stays as it was.
+pub struct Pending {
+    staged: Option<(tempfile::TempPath, PathBuf)>,
+}
+
+impl Pending {
+    /// Nothing to write: the stored cache is already this render's, or
+    /// it would land inside an output folder (`outputs`), where it would
+    /// be published.
+    fn none() -> Pending {
+        Pending { staged: None }
+    }
+
+    /// Writes the cache `cache` holds for the next build beside its place
+    /// in the site root. A cache that cannot be written costs the next
+    /// build its speed, nothing else: no error.
+    pub fn stage(site: &Site, cache: &RenderCache, loaded: &Loaded, outputs: &[&Path]) -> Pending {
+        let file = site.root.join(FILE);
+        if loaded.unchanged(cache) || inside_any(&file, outputs) {
+            return Pending::none();
+        }
+        let staged = (|| {
+            let folder = file.parent()?;
+            std::fs::create_dir_all(folder).ok()?;
+            let mut staged = tempfile::NamedTempFile::new_in(folder).ok()?;
+            encode(site, cache, staged.as_file_mut()).ok()?;
+            Some(staged.into_temp_path())
+        })();
+        Pending {
+            staged: staged.map(|staged| (staged, file)),
+        }
+    }
+
+    /// Moves the staged cache into place (nothing when none was staged).
+    pub fn commit(self) {
+        if let Some((staged, file)) = self.staged {
+            let _ = staged.persist(file);
+        }
+    }
+}
+
+/// Whether `file` would be written inside one of `folders` (or is one):
+/// compared as the folders are on disk, through links.
+fn inside_any(file: &Path, folders: &[&Path]) -> bool {
+    let real = |path: &Path| {
+        path.canonicalize().ok().or_else(|| {
+            let parent = path.parent()?.canonicalize().ok()?;
+            Some(parent.join(path.file_name()?))
+        })
+    };
+    let Some(folder) = file.parent().and_then(real) else {
+        return true;
+    };
+    folders
+        .iter()
+        .filter_map(|f| real(f))
+        .any(|output| folder.starts_with(&output) || output.starts_with(&folder))
+}
