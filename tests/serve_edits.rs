@@ -78,24 +78,31 @@ fn every_page_of_the_preview_after_each_kind_of_edit_is_the_page_a_build_makes()
     let public = check("a section in force renamed");
     assert!(page(&public, "parents/index.html").contains("Who the Online Safety Policy covers"));
 
-    // A section removed from the revision in force: the draft's page of it
-    // no longer leads to it there, but to the contents; then put back.
-    let governor_training = "versions/2024-25/content/050-education/040-governor-training.md";
-    let text = site.read(governor_training);
-    site.remove(governor_training);
+    // A section removed from the revision in force: the replaced
+    // revision's page of it no longer leads to it there, but to the
+    // contents; then put back.
+    let staff_training = "versions/2024-25/content/050-education/030-staff-training.md";
+    let text = site.read(staff_training);
+    site.remove(staff_training);
     let public = check("a section removed from the revision in force");
-    assert!(
-        !public
-            .files
-            .contains_key("governors/governor-training/index.html")
-    );
-    site.write(governor_training, &text);
-    let public = check("a section added to the revision in force");
+    assert!(!public.files.contains_key("staff/staff-training/index.html"));
     assert!(
         public
             .files
-            .contains_key("governors/governor-training/index.html")
+            .contains_key("versions/2023-24/staff/staff-training/index.html")
     );
+    site.write(staff_training, &text);
+    let public = check("a section added to the revision in force");
+    assert!(public.files.contains_key("staff/staff-training/index.html"));
+    // The same, with no file added or removed: the section in force is
+    // no longer shown to staff.
+    site.replace(
+        staff_training,
+        "audiences: [staff, governors]",
+        "audiences: [governors]",
+    );
+    let public = check("a section in force taken out of a view");
+    assert!(!public.files.contains_key("staff/staff-training/index.html"));
 
     // The data of the revision in force.
     site.replace(
