@@ -214,8 +214,13 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     public.absorb_owned(shared);
     // The reviews and links pages say what the last link check found; a
     // public one only of what public pages already link to, so that no
-    // address or place of a restricted view reaches public/.
-    let public_addresses = addresses(&public.tags);
+    // address or place of a restricted view reaches public/. Without a
+    // report there is nothing to filter, and collecting every address of
+    // every page would cost each of a preview's rebuilds for nothing.
+    let public_addresses = match site.link_report {
+        Some(_) => addresses(&public.tags),
+        None => std::collections::HashSet::new(),
+    };
     for view in site.settings.views.iter().filter(|v| v.governance) {
         let Some(edition) = Edition::main(site, view) else {
             continue;
