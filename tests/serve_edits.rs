@@ -181,7 +181,6 @@ fn every_page_of_the_preview_after_each_kind_of_edit_is_the_page_a_build_makes()
         "applies to each member",
     );
     check("an edit to the section in force in content/");
-    drop(check);
 
     // Another day: overdue reviews and checks move with it.
     let later = day("2025-11-01");
