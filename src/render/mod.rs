@@ -220,8 +220,13 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     public.absorb_owned(shared);
     // The reviews and links pages say what the last link check found; a
     // public one only of what public pages already link to, so that no
-    // address or place of a restricted view reaches public/.
-    let public_addresses = addresses(&public.tags);
+    // address or place of a restricted view reaches public/. Without a
+    // report there is nothing to filter, and collecting every address of
+    // every page would cost each of a preview's rebuilds for nothing.
+    let public_addresses = match site.link_report {
+        Some(_) => addresses(&public.tags),
+        None => std::collections::HashSet::new(),
+    };
     for view in site.settings.views.iter().filter(|v| v.governance) {
         let Some(edition) = Edition::main(site, view) else {
             continue;
@@ -361,11 +366,20 @@ enum Job<'a> {
 
 /// What jobs read, hashed: the site-wide inputs (settings, theme files,
 /// today, the last link report), each revision (its data, sections and
-/// their text, and its images' sizes and times), and the outline of all
-/// revisions (ids, approvals, review dates, deadlines and checks).
+/// their text, and its images' sizes and times), what the pages of other
+/// revisions read of the revision at the views' own address (`main`), and
+/// the outline of all revisions (ids, approvals, review dates, deadlines
+/// and checks).
 struct Fingerprints {
     site: u64,
     revisions: HashMap<String, u64>,
+    /// Of the revision in force (the newest while none is approved), only
+    /// what a page of another revision reads of it: the section ids and
+    /// the views that show each (where "this section in the policy in
+    /// force" leads), whether it has a glossary, and its curriculum and
+    /// framework (which curriculum pages it has). Not its text: an edit to
+    /// a section in force leaves the other revisions' pages as they were.
+    main: u64,
     outline: u64,
 }
 
@@ -417,6 +431,18 @@ impl Fingerprints {
                 (revision.id.clone(), fingerprint)
             })
             .collect();
+        let main = site.current().unwrap_or_else(|| site.newest());
+        let sections: Vec<(&str, &[String])> = main
+            .sections
+            .iter()
+            .map(|s| (s.id.as_str(), s.audiences.as_slice()))
+            .collect();
+        let main = hash_of((
+            main.id.as_str(),
+            sections,
+            main.glossary.is_empty(),
+            format!("{:?}{:?}", main.curriculum, main.framework),
+        ));
         let outline: Vec<String> = site
             .revisions
             .iter()
@@ -430,6 +456,7 @@ impl Fingerprints {
         Fingerprints {
             site: site_wide,
             revisions,
+            main,
             outline: hash_of(outline),
         }
     }
@@ -444,48 +471,64 @@ impl Fingerprints {
 
 impl Job<'_> {
     /// The job's name in the cache, and a fingerprint of everything it
-    /// reads: its own revisions, the one in force (which every page of
-    /// another revision links to) and the outline of all revisions (which
-    /// revision is where, a pending draft, review dates and checks). So an
-    /// edit to a draft's section re-renders only the jobs that show it.
+    /// reads. Every page's chrome reads the outline of all revisions (which
+    /// revision is where, a pending draft, review dates and checks) and
+    /// the outline of the revision in force (`Fingerprints::main`: which
+    /// sections, glossary and curriculum pages "the policy in force" has);
+    /// the text of a revision only the jobs that show or compare it:
+    ///
+    /// - an edition (and its curriculum pages): its revision, and the one
+    ///   before it (its sections say whether they changed from it; the
+    ///   revision in force's contents page says what changed in it);
+    /// - a trial: the draft, the one before it, and the revision in force
+    ///   and the one before that (its contents page is laid out as the
+    ///   one in force, with what changed in it);
+    /// - the page of a view with nothing approved: the newest revision;
+    /// - the timeline: nothing more than the outlines;
+    /// - a view's history and feed: every revision it tells about (on a
+    ///   view without governance, the approved ones; not the draft);
+    /// - a comparison: its two revisions.
+    ///
+    /// So an edit to a section re-renders only the jobs that show it.
     fn identity(&self, site: &Site, inputs: &Fingerprints) -> (String, u64) {
         let view = self.view();
-        let current = inputs.revision(site.current());
-        let common = (inputs.site, view.id.as_str(), current, inputs.outline);
+        let common = (inputs.site, view.id.as_str(), inputs.main, inputs.outline);
+        let with_predecessor = |revision: &Revision| {
+            (
+                inputs.revision(Some(revision)),
+                inputs.revision(changes_view::predecessor(site, revision)),
+            )
+        };
         match self {
             Job::Trial(edition) => (
                 format!("trial:{}", edition.view.id),
-                hash_of((common, inputs.revision(Some(edition.revision)))),
+                hash_of((
+                    common,
+                    with_predecessor(edition.revision),
+                    site.current().map(with_predecessor),
+                )),
             ),
             Job::Edition(edition) | Job::Curriculum(edition) => (
                 format!("{}:{}", self.kind(), edition.base),
                 hash_of((
                     common,
                     edition.standing as u8,
-                    inputs.revision(Some(edition.revision)),
-                    // Its sections say whether they changed from it.
-                    inputs.revision(changes_view::predecessor(site, edition.revision)),
+                    with_predecessor(edition.revision),
                 )),
             ),
             Job::Unpublished(view) => (
                 format!("unpublished:{}", view.id),
                 hash_of((common, inputs.revision(Some(site.newest())))),
             ),
-            Job::Timeline(view) => {
-                let all: Vec<u64> = site
-                    .revisions
-                    .iter()
-                    .map(|r| inputs.revision(Some(r)))
-                    .collect();
-                (format!("timeline:{}", view.id), hash_of((common, all)))
-            }
+            Job::Timeline(view) => (format!("timeline:{}", view.id), hash_of(common)),
             Job::History(view) => {
-                let all: Vec<u64> = site
+                let told: Vec<u64> = site
                     .revisions
                     .iter()
+                    .filter(|r| view.governance || r.approval.is_approved())
                     .map(|r| inputs.revision(Some(r)))
                     .collect();
-                (format!("history:{}", view.id), hash_of((common, all)))
+                (format!("history:{}", view.id), hash_of((common, told)))
             }
             Job::Changes(view, old, new) => (
                 format!("changes:{}:{}:{}", view.id, old.id, new.id),

@@ -41,6 +41,12 @@ impl Rebuilder {
         }
     }
 
+    /// Treats `today` as today from the next rebuild on (what is overdue
+    /// changes with it); what does not read the date is kept.
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = today;
+    }
+
     /// The template roots the last rebuild read, nearest first.
     pub fn templates(&self) -> &[PathBuf] {
         &self.templates

@@ -1,0 +1,189 @@
+//! The live preview renders again only the jobs an edit touches
+//! (`Job::identity`): after each kind of edit to the example site (three
+//! revisions: one replaced, one in force, a draft), every page the preview
+//! serves must be byte for byte the page a full build of the edited site
+//! makes, in both trees. A job that reads something its fingerprint leaves
+//! out would keep a stale page, and one of these edits would show it.
+
+mod common;
+
+use common::Site;
+
+fn day(text: &str) -> chrono::NaiveDate {
+    text.parse().unwrap()
+}
+
+/// Rebuilds in memory and compares every page with a full build of the
+/// site as it now is; gives the rebuilt public tree.
+fn rebuilt_as_built(
+    rebuilder: &mut policyweb::serve::rebuild::Rebuilder,
+    site: &Site,
+    today: chrono::NaiveDate,
+    after: &str,
+) -> policyweb::output::Tree {
+    let rebuilt = rebuilder
+        .rebuild()
+        .unwrap_or_else(|e| panic!("the site builds after {after}: {e}"));
+    let (model, _, _) = policyweb::load_site(site.root(), today);
+    let (built, diagnostics) = policyweb::generate(&model.expect("the site loads"));
+    assert!(!diagnostics.has_errors(), "after {after}");
+    for (name, built, rebuilt) in [
+        ("public", &built.public, &rebuilt.public),
+        ("restricted", &built.restricted, &rebuilt.restricted),
+    ] {
+        let stale: Vec<&String> = built
+            .files
+            .iter()
+            .filter(|(path, bytes)| rebuilt.files.get(*path) != Some(*bytes))
+            .map(|(path, _)| path)
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "after {after}, the preview's {name} pages differ from a build's: {stale:?}"
+        );
+        assert_eq!(
+            rebuilt.files.keys().collect::<Vec<_>>(),
+            built.files.keys().collect::<Vec<_>>(),
+            "after {after}, the preview's {name} pages are not a build's"
+        );
+    }
+    rebuilt.public
+}
+
+fn page(tree: &policyweb::output::Tree, path: &str) -> String {
+    String::from_utf8(tree.files[path].clone()).unwrap()
+}
+
+#[test]
+fn every_page_of_the_preview_after_each_kind_of_edit_is_the_page_a_build_makes() {
+    let today = day("2024-06-01");
+    let site = Site::example();
+    let mut rebuilder = policyweb::serve::rebuild::Rebuilder::new(site.root().into(), today);
+    rebuilder.rebuild().expect("the example builds");
+    let mut check = |after: &str| rebuilt_as_built(&mut rebuilder, &site, today, after);
+
+    // The revision in force (2024-25): its text, then a title.
+    site.replace(
+        "versions/2024-25/content/020-scope.md",
+        "applies to all members of the school community",
+        "applies to every member of the school community",
+    );
+    let public = check("an edit to a section in force");
+    assert!(page(&public, "parents/scope/index.html").contains("applies to every member"));
+    site.replace(
+        "versions/2024-25/content/020-scope.md",
+        "title: Scope of the Online Safety Policy",
+        "title: Who the Online Safety Policy covers",
+    );
+    let public = check("a section in force renamed");
+    assert!(page(&public, "parents/index.html").contains("Who the Online Safety Policy covers"));
+
+    // A section removed from the revision in force: the replaced
+    // revision's page of it no longer leads to it there, but to the
+    // contents; then put back.
+    let staff_training = "versions/2024-25/content/050-education/030-staff-training.md";
+    let text = site.read(staff_training);
+    site.remove(staff_training);
+    let public = check("a section removed from the revision in force");
+    assert!(!public.files.contains_key("staff/staff-training/index.html"));
+    assert!(
+        public
+            .files
+            .contains_key("versions/2023-24/staff/staff-training/index.html")
+    );
+    site.write(staff_training, &text);
+    let public = check("a section added to the revision in force");
+    assert!(public.files.contains_key("staff/staff-training/index.html"));
+    // The same, with no file added or removed: the section in force is
+    // no longer shown to staff.
+    site.replace(
+        staff_training,
+        "audiences: [staff, governors]",
+        "audiences: [governors]",
+    );
+    let public = check("a section in force taken out of a view");
+    assert!(!public.files.contains_key("staff/staff-training/index.html"));
+
+    // The data of the revision in force.
+    site.replace(
+        "versions/2024-25/data/people.yaml",
+        "name: Tom Clarke",
+        "name: Tom Clarke-Hill",
+    );
+    check("a person in force renamed");
+    site.replace(
+        "versions/2024-25/data/roles.yaml",
+        "title: Acting Deputy Headteacher",
+        "title: Deputy Headteacher",
+    );
+    check("a role in force renamed");
+    site.replace(
+        "versions/2024-25/data/curriculum.yaml",
+        "name: Reception",
+        "name: Reception class",
+    );
+    check("the curriculum in force edited");
+
+    // The replaced revision, and the draft's text and data.
+    site.replace(
+        "versions/2023-24/content/020-scope.md",
+        "applies to all members",
+        "applies to all the members",
+    );
+    check("an edit to a replaced revision");
+    site.replace(
+        "content/020-scope.md",
+        "applies to all members",
+        "applies to each and every member",
+    );
+    let public = check("an edit to the draft");
+    assert!(
+        page(&public, "versions/2025-26/governors/scope/index.html")
+            .contains("each and every member")
+    );
+    site.replace("data/people.yaml", "name: Tom Clarke", "name: T. Clarke");
+    check("a person in the draft renamed");
+    site.replace(
+        "data/reviews.yaml",
+        "last_done: 2024-09\n",
+        "last_done: 2024-05\n",
+    );
+    check("a check recorded in the draft");
+
+    // The theme, which every page reads.
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/section.html"),
+    )
+    .unwrap();
+    site.write(
+        "themes/default/templates/section.html",
+        template.replace(
+            "<div class=\"prose\">",
+            "<div class=\"prose\" data-theme=\"edited\">",
+        ),
+    );
+    let public = check("a theme edit");
+    assert!(page(&public, "parents/scope/index.html").contains("data-theme=edited"));
+
+    // The draft approved: it is now in force, and every view shows it.
+    site.replace(
+        "data/versions.yaml",
+        "status: draft                     # not yet approved: only the governors' view shows it",
+        "status: approved\n  approved: 2024-05-15\n  approved_by: the Westgate Primary Governing Body",
+    );
+    let public = check("the draft approved");
+    assert!(page(&public, "parents/scope/index.html").contains("each and every member"));
+    // Now the text in content/ is the revision in force.
+    site.replace(
+        "content/020-scope.md",
+        "applies to each and every member",
+        "applies to each member",
+    );
+    check("an edit to the section in force in content/");
+
+    // Another day: overdue reviews and checks move with it.
+    let later = day("2025-11-01");
+    rebuilder.set_today(later);
+    rebuilt_as_built(&mut rebuilder, &site, later, "a later day");
+}
