@@ -21,7 +21,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use common::Site;
-use common::preview::Preview;
+use common::preview::{Preview, page, rebuilt_as_built};
 
 fn reload(events: &mpsc::Receiver<String>) {
     let event = events
@@ -145,54 +145,6 @@ fn ctrl_c_stops_it_cleanly() {
     assert!(status.success(), "{status}");
 }
 
-/// Rebuilds in memory and checks the result against a full build of the
-/// site as it now is, byte for byte; gives the rebuilt public tree.
-fn same_as_full_build(
-    rebuilder: &mut policyweb::serve::rebuild::Rebuilder,
-    site: &Site,
-    after: &str,
-) -> policyweb::output::Tree {
-    let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
-    let incremental = rebuilder
-        .rebuild()
-        .unwrap_or_else(|e| panic!("the fixture builds after {after}: {e}"));
-    let (model, _, _) = policyweb::load_site(site.root(), today);
-    let (full, diagnostics) = policyweb::generate(&model.expect("the fixture loads"));
-    assert!(!diagnostics.has_errors(), "after {after}");
-    // Tree by tree: the two share some paths (assets/, accessibility/).
-    let differing: Vec<&String> = [
-        (&full.public, &incremental.public),
-        (&full.restricted, &incremental.restricted),
-    ]
-    .into_iter()
-    .flat_map(|(full, incremental)| {
-        full.files
-            .iter()
-            .filter(|(path, bytes)| incremental.files.get(*path) != Some(*bytes))
-            .map(|(path, _)| path)
-    })
-    .collect();
-    assert!(
-        differing.is_empty(),
-        "after {after}, these differ: {differing:?}"
-    );
-    assert_eq!(
-        incremental.public.files.keys().collect::<Vec<_>>(),
-        full.public.files.keys().collect::<Vec<_>>(),
-        "after {after}"
-    );
-    assert_eq!(
-        incremental.restricted.files.keys().collect::<Vec<_>>(),
-        full.restricted.files.keys().collect::<Vec<_>>(),
-        "after {after}"
-    );
-    incremental.public
-}
-
-fn page(tree: &policyweb::output::Tree, path: &str) -> String {
-    String::from_utf8(tree.files[path].clone()).unwrap()
-}
-
 #[test]
 fn a_rebuild_after_each_kind_of_edit_equals_a_full_build() {
     let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
@@ -206,7 +158,7 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_full_build() {
         "Tell any member of staff",
         "Tell any adult in school",
     );
-    let public = same_as_full_build(&mut rebuilder, &site, "a section edit");
+    let public = rebuilt_as_built(&mut rebuilder, &site, today, "a section edit");
     let reporting = page(&public, "versions/2025-26/governors/reporting/index.html");
     assert!(reporting.contains("Tell any adult in school"));
     // The preview's additions are never part of the built pages.
@@ -214,9 +166,9 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_full_build() {
 
     // Data of the draft.
     site.replace("data/curriculum.yaml", "Kind words", "Kinder words");
-    same_as_full_build(&mut rebuilder, &site, "a curriculum edit");
+    rebuilt_as_built(&mut rebuilder, &site, today, "a curriculum edit");
     site.replace("data/people.yaml", "Asha Patel", "Asha Patel-Jones");
-    same_as_full_build(&mut rebuilder, &site, "a person renamed");
+    rebuilt_as_built(&mut rebuilder, &site, today, "a person renamed");
 
     // A check recorded in the draft shows on every governance page of
     // every revision that lists reviews.
@@ -225,7 +177,7 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_full_build() {
         "last_done: 2023-09-20",
         "last_done: 2024-05-20",
     );
-    let public = same_as_full_build(&mut rebuilder, &site, "a check recorded");
+    let public = rebuilt_as_built(&mut rebuilder, &site, today, "a check recorded");
     assert!(page(&public, "governors/reviews/index.html").contains("20 May 2024"));
 
     // The frozen revision's own text.
@@ -234,7 +186,12 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_full_build() {
         "Tell any member of staff",
         "Tell a member of staff",
     );
-    same_as_full_build(&mut rebuilder, &site, "an edit to the frozen revision");
+    rebuilt_as_built(
+        &mut rebuilder,
+        &site,
+        today,
+        "an edit to the frozen revision",
+    );
 
     // The draft approved: every view now shows it.
     site.replace(
@@ -242,7 +199,7 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_full_build() {
         "- id: 2025-26\n  status: draft",
         "- id: 2025-26\n  status: approved\n  approved: 2024-05-15\n  approved_by: the Full Governing Body",
     );
-    let public = same_as_full_build(&mut rebuilder, &site, "the draft approved");
+    let public = rebuilt_as_built(&mut rebuilder, &site, today, "the draft approved");
     assert!(page(&public, "parents/reporting/index.html").contains("Tell any adult in school"));
 
     // A theme change reaches every page, as in a full build.
@@ -258,7 +215,7 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_full_build() {
             "<div class=\"prose\" data-theme=\"edited\">",
         ),
     );
-    let public = same_as_full_build(&mut rebuilder, &site, "a theme edit");
+    let public = rebuilt_as_built(&mut rebuilder, &site, today, "a theme edit");
     assert!(page(&public, "parents/reporting/index.html").contains("data-theme=edited"));
 }
 

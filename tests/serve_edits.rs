@@ -8,50 +8,10 @@
 mod common;
 
 use common::Site;
+use common::preview::{page, rebuilt_as_built};
 
 fn day(text: &str) -> chrono::NaiveDate {
     text.parse().unwrap()
-}
-
-/// Rebuilds in memory and compares every page with a full build of the
-/// site as it now is; gives the rebuilt public tree.
-fn rebuilt_as_built(
-    rebuilder: &mut policyweb::serve::rebuild::Rebuilder,
-    site: &Site,
-    today: chrono::NaiveDate,
-    after: &str,
-) -> policyweb::output::Tree {
-    let rebuilt = rebuilder
-        .rebuild()
-        .unwrap_or_else(|e| panic!("the site builds after {after}: {e}"));
-    let (model, _, _) = policyweb::load_site(site.root(), today);
-    let (built, diagnostics) = policyweb::generate(&model.expect("the site loads"));
-    assert!(!diagnostics.has_errors(), "after {after}");
-    for (name, built, rebuilt) in [
-        ("public", &built.public, &rebuilt.public),
-        ("restricted", &built.restricted, &rebuilt.restricted),
-    ] {
-        let stale: Vec<&String> = built
-            .files
-            .iter()
-            .filter(|(path, bytes)| rebuilt.files.get(*path) != Some(*bytes))
-            .map(|(path, _)| path)
-            .collect();
-        assert!(
-            stale.is_empty(),
-            "after {after}, the preview's {name} pages differ from a build's: {stale:?}"
-        );
-        assert_eq!(
-            rebuilt.files.keys().collect::<Vec<_>>(),
-            built.files.keys().collect::<Vec<_>>(),
-            "after {after}, the preview's {name} pages are not a build's"
-        );
-    }
-    rebuilt.public
-}
-
-fn page(tree: &policyweb::output::Tree, path: &str) -> String {
-    String::from_utf8(tree.files[path].clone()).unwrap()
 }
 
 #[test]

@@ -130,3 +130,46 @@ impl Drop for Preview {
         let _ = self.child.wait();
     }
 }
+
+/// Rebuilds a preview (`serve`'s `Rebuilder`) in memory and compares
+/// every page of both trees with a full build of the site as it now is;
+/// gives the rebuilt public tree.
+pub fn rebuilt_as_built(
+    rebuilder: &mut policyweb::serve::rebuild::Rebuilder,
+    site: &super::Site,
+    today: chrono::NaiveDate,
+    after: &str,
+) -> policyweb::output::Tree {
+    let rebuilt = rebuilder
+        .rebuild()
+        .unwrap_or_else(|e| panic!("the site builds after {after}: {e}"));
+    let (model, _, _) = policyweb::load_site(site.root(), today);
+    let (built, diagnostics) = policyweb::generate(&model.expect("the site loads"));
+    assert!(!diagnostics.has_errors(), "after {after}");
+    for (name, built, rebuilt) in [
+        ("public", &built.public, &rebuilt.public),
+        ("restricted", &built.restricted, &rebuilt.restricted),
+    ] {
+        let stale: Vec<&String> = built
+            .files
+            .iter()
+            .filter(|(path, bytes)| rebuilt.files.get(*path) != Some(*bytes))
+            .map(|(path, _)| path)
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "after {after}, the preview's {name} pages differ from a build's: {stale:?}"
+        );
+        assert_eq!(
+            rebuilt.files.keys().collect::<Vec<_>>(),
+            built.files.keys().collect::<Vec<_>>(),
+            "after {after}, the preview's {name} pages are not a build's"
+        );
+    }
+    rebuilt.public
+}
+
+/// A page of a tree the preview or a build made, as text.
+pub fn page(tree: &policyweb::output::Tree, path: &str) -> String {
+    String::from_utf8(tree.files[path].clone()).unwrap()
+}
