@@ -214,6 +214,29 @@ fn an_image_replaced() {
     assert!(rebuild_is_cold(&site, edit, TODAY) > 0);
 }
 
+/// An image replaced by another of the same size, its modification time
+/// kept (as `cp -p` or an unpacked archive leaves it): the page's copy is
+/// the new picture, not the one kept from the last build.
+#[test]
+fn an_image_replaced_by_one_of_the_same_size_and_time() {
+    let site = Site::copy_of("restricted");
+    let edit = |s: &Site| {
+        let file = s.path("content/quillfeather-plan.png");
+        let before = std::fs::metadata(&file).unwrap().modified().unwrap();
+        let mut png = std::fs::read(&file).unwrap();
+        let last = png.len() - 1;
+        png[last] ^= 0xff;
+        s.write("content/quillfeather-plan.png", png);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(before)
+            .unwrap();
+    };
+    rebuild_is_cold(&site, edit, TODAY);
+}
+
 /// Riverside's draft has adopted its template's working revision; a
 /// section of the template edited is a section of the school edited.
 #[test]

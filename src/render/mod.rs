@@ -366,7 +366,7 @@ enum Job<'a> {
 
 /// What jobs read, hashed: the site-wide inputs (settings, theme files,
 /// today, the last link report), each revision (its data, sections and
-/// their text, and its images' sizes and times), what the pages of other
+/// their text, and its images' bytes), what the pages of other
 /// revisions read of the revision at the views' own address (`main`), and
 /// the outline of all revisions (ids, approvals, review dates, deadlines
 /// and checks).
@@ -416,16 +416,14 @@ impl Fingerprints {
                     .iter()
                     .map(|s| site.sources.get(s.source).text.as_str())
                     .collect();
-                let images: Vec<(u64, Option<std::time::SystemTime>)> = revision
+                // The images' bytes, not their sizes and times: the pages'
+                // copies are kept between builds, and a file replaced by
+                // one of the same size with its time kept (`cp -p`, an
+                // unpacked archive) must not leave the old picture.
+                let images: Vec<Option<u64>> = revision
                     .assets
                     .iter()
-                    .map(|a| {
-                        let meta = std::fs::metadata(&a.absolute).ok();
-                        (
-                            meta.as_ref().map_or(0, |m| m.len()),
-                            meta.and_then(|m| m.modified().ok()),
-                        )
-                    })
+                    .map(|a| std::fs::read(&a.absolute).ok().map(hash_of))
                     .collect();
                 let fingerprint = hash_of((format!("{revision:?}"), texts, images));
                 (revision.id.clone(), fingerprint)
