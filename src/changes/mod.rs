@@ -218,7 +218,7 @@ struct Shared {
     diffs: text::Diffs,
     /// Each section's blocks, by its revision's id and its text as a view
     /// shows it (the references are written out in that revision's words).
-    blocks: Mutex<HashMap<ShownSection, Arc<Vec<Block>>>>,
+    blocks: text::Made<ShownSection, Arc<Vec<Block>>>,
 }
 
 /// A revision's id and a section's text as a view shows it.
@@ -235,23 +235,11 @@ impl Shared {
     ) -> Arc<Vec<Block>> {
         let text = &site.sources.get(section.source).text;
         let filtered = audience::filter(text, section.body.clone(), &section.blocks, view);
-        let key = (revision.id.clone(), filtered.text);
-        let made = self
-            .blocks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .cloned();
-        if let Some(blocks) = made {
-            return blocks;
-        }
-        let name = |target: &str| reference_words(site, revision, target);
-        let blocks = Arc::new(text::blocks(&key.1, &name));
         self.blocks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, Arc::clone(&blocks));
-        blocks
+            .get_or_make((revision.id.clone(), filtered.text), |(_, text)| {
+                let name = |target: &str| reference_words(site, revision, target);
+                Arc::new(text::blocks(text, &name))
+            })
     }
 }
 

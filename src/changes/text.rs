@@ -251,8 +251,8 @@ pub fn align(old: &[Block], new: &[Block]) -> Vec<BlockChange> {
 /// texts themselves, so a hit is the same input.
 #[derive(Default)]
 pub struct Diffs {
-    aligned: Mutex<HashMap<TwoTexts<Vec<Block>>, Aligned>>,
-    alike: Mutex<HashMap<TwoTexts<String>, f32>>,
+    aligned: Made<TwoTexts<Vec<Block>>, Aligned>,
+    alike: Made<TwoTexts<String>, f32>,
 }
 
 /// The old text and the new.
@@ -261,6 +261,32 @@ type TwoTexts<T> = (T, T);
 /// `align`'s blocks, kept.
 type Aligned = Arc<Vec<BlockChange>>;
 
+/// Values made once for each key by whichever thread asks first, and
+/// given to every later ask. Made outside the lock, so that other threads
+/// do not wait: two asking at once may both make it, and either's is kept.
+pub struct Made<K, V>(Mutex<HashMap<K, V>>);
+
+impl<K, V> Default for Made<K, V> {
+    fn default() -> Self {
+        Made(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: Eq + std::hash::Hash, V: Clone> Made<K, V> {
+    pub fn get_or_make(&self, key: K, make: impl FnOnce(&K) -> V) -> V {
+        if let Some(value) = self.kept().get(&key) {
+            return value.clone();
+        }
+        let value = make(&key);
+        self.kept().insert(key, value.clone());
+        value
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 impl Diffs {
     /// `align`, or what it gave for the same two texts before.
     pub fn align(&self, old: &[Block], new: &[Block]) -> Vec<BlockChange> {
@@ -268,43 +294,20 @@ impl Diffs {
         if old == new {
             return align(old, new);
         }
-        let key = (old.to_vec(), new.to_vec());
-        let made = self
+        let aligned = self
             .aligned
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .cloned();
-        if let Some(aligned) = made {
-            return aligned.as_ref().clone();
-        }
-        // Aligned outside the lock, so that other comparisons do not wait.
-        let aligned = align(old, new);
-        self.aligned
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, Arc::new(aligned.clone()));
-        aligned
+            .get_or_make((old.to_vec(), new.to_vec()), |(old, new)| {
+                Arc::new(align(old, new))
+            });
+        aligned.as_ref().clone()
     }
 
     /// `similarity`, or what it gave for the same two texts before.
     pub fn similarity(&self, old: &str, new: &str) -> f32 {
-        let key = (old.to_string(), new.to_string());
-        let made = self
-            .alike
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .copied();
-        if let Some(score) = made {
-            return score;
-        }
-        let score = similarity(old, new);
         self.alike
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, score);
-        score
+            .get_or_make((old.to_string(), new.to_string()), |(old, new)| {
+                similarity(old, new)
+            })
     }
 }
 
