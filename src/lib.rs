@@ -4,7 +4,7 @@
 //! The pipeline runs one way; no stage reaches back:
 //! `load` (read files, keep offsets) → `validate` (every rule, the `Site`
 //! model) → `render` (pages per view, in parallel) → `links` (internal links
-//! and fragments) → `output` (minify, write beside, swap in).
+//! and fragments) → `output` (escape, write beside, swap in).
 //! Problems are `Diagnostic` values carried to the end and printed by the
 //! caller, all at once. `load_checked_site` is the one door every command
 //! (`commands/`) comes in by.

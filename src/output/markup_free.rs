@@ -1,15 +1,18 @@
-//! After minifying: no text inside a `<title>` or an attribute value is
-//! left looking like markup. minify-html decodes `&lt;` where HTML does
-//! not need it (a title is RCDATA, a quoted value ends only at its quote),
-//! so a section called `<script>…` came out as a raw `<script>` inside
-//! `<title>`. Browsers read it as text, but a feed reader, a search
-//! snippet or a scanner of the bytes need not: every `<` there (and `>` in
-//! a value) is written as a character reference again.
+//! Before writing: no text inside a `<title>` or an attribute value is
+//! left looking like markup. A title is RCDATA and a quoted value ends
+//! only at its quote, so a raw `<script>` there is read as text by
+//! browsers, but a feed reader, a search snippet or a scanner of the bytes
+//! need not: every `<` there (and `>` in a value) is written as a character
+//! reference. Tera's autoescaping writes them so already; this is the
+//! last word for whatever a theme marks `safe` or a minifier (when pages
+//! were minified, minify-html decoded `&lt;` where HTML does not need it,
+//! and a section called `<script>…` came out raw inside `<title>`) undoes.
 //!
-//! Only the minifier's own output is read, so the shapes are few: start
-//! tags with quoted or plain values, end tags, the theme's `<style>` and
-//! `<script>` text (copied as it is) and text, where minify-html already
-//! escapes a `<` that could open a tag.
+//! Only policyweb's own pages are read (the theme's templates, compacted,
+//! with sanitised Markdown in them), so the shapes are few: start tags
+//! with quoted or plain values, end tags, `<style>` and `<script>` text
+//! (copied as it is) and text, where every `<` that could open a tag is a
+//! tag.
 
 use std::borrow::Cow;
 

@@ -1,4 +1,5 @@
-//! Output: the rendered site as files in memory (`Tree`), minified, then
+//! Output: the rendered site as files in memory (`Tree`), each page with
+//! no text left looking like markup (`markup_free`), then
 //! written to a temporary folder beside the destination and swapped into
 //! place only when every file is written. A failed build never touches the
 //! last good output, and no build replaces a folder policyweb did not
@@ -48,16 +49,12 @@ pub fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// One page, minified as every page is before it is written.
-pub fn minify_page(html: &[u8]) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.minify_css = true;
-    cfg.keep_closing_tags = true;
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_comments = false;
-    let minified = minify_html::minify(html, &cfg);
-    match markup_free::escape_text_markup(&minified) {
-        std::borrow::Cow::Borrowed(_) => minified,
+/// One page as it is written: compact already (its templates were
+/// compacted when the theme was loaded, `render::compact`), with no text in
+/// a title, textarea or attribute value left looking like markup.
+pub fn finish_page(html: Vec<u8>) -> Vec<u8> {
+    match markup_free::escape_text_markup(&html) {
+        std::borrow::Cow::Borrowed(_) => html,
         std::borrow::Cow::Owned(escaped) => escaped,
     }
 }

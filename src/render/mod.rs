@@ -9,6 +9,7 @@
 mod a_z;
 mod accessibility;
 mod changes_view;
+pub mod compact;
 pub mod context;
 mod curriculum;
 mod feed;
@@ -62,8 +63,8 @@ pub struct RenderCache {
     /// The parsed theme, with the fingerprint of the site-wide inputs it
     /// was read under (settings and theme files among them).
     theme: Option<(u64, Arc<theme::Theme>)>,
-    /// Each page as finished, by a hash of its path and rendered HTML: a
-    /// job rendered again minifies only the pages whose HTML changed.
+    /// Each page's tags, by a hash of its path and HTML as written: a job
+    /// rendered again reads only the pages whose HTML changed.
     pages: FinishedPages,
     /// Set for a build that renders once (`build`): nothing is kept, so
     /// each page is moved, not copied, from its job into the tree, and no
@@ -89,9 +90,9 @@ impl RenderCache {
     }
 }
 
-/// A page as it is written: minified, with its start tags read before.
+/// What was read of a page as it is written (its bytes are the job's):
+/// its start tags, for the link check.
 struct Finished {
-    bytes: Vec<u8>,
     tags: Arc<Vec<StartTag>>,
 }
 
@@ -277,7 +278,7 @@ struct ViewOutput {
     tree: Tree,
     links: LinkSources,
     diagnostics: Vec<Diagnostic>,
-    /// Each page's start tags, read before minifying.
+    /// Each page's start tags, read from the page as it is written.
     tags: PageTags,
     /// The keys of its pages in the cache of finished pages.
     finished: Vec<u64>,
@@ -286,39 +287,39 @@ struct ViewOutput {
 }
 
 impl ViewOutput {
-    /// Reads each page's tags for the link check, then minifies it, unless
-    /// `kept` has the page as it is. Gives the pages it finished itself.
+    /// Escapes what looks like markup in each page's text
+    /// (`output::finish_page`), then reads its tags for the link check,
+    /// unless `kept` has them for the page as it is. Gives the pages it
+    /// read itself.
     fn finish(&mut self, kept: &FinishedPages) -> FinishedPages {
         let mut fresh = FinishedPages::new();
         for (path, bytes) in &mut self.tree.files {
             if !path.ends_with(".html") {
                 continue;
             }
+            *bytes = crate::output::finish_page(std::mem::take(bytes));
             let key = hash_of((path.as_str(), bytes.as_slice()));
             let page = kept.get(&key).cloned().unwrap_or_else(|| {
                 let page = Arc::new(Finished {
                     tags: Arc::new(crate::links::internal::tags_of(bytes)),
-                    bytes: crate::output::minify_page(bytes),
                 });
                 fresh.insert(key, Arc::clone(&page));
                 page
             });
             self.tags.insert(path.clone(), Arc::clone(&page.tags));
-            bytes.clone_from(&page.bytes);
             self.finished.push(key);
         }
         fresh
     }
 
-    /// `finish` for pages no cache will keep: each read for its tags and
-    /// minified in place, nothing hashed or copied.
+    /// `finish` for pages no cache will keep: nothing hashed or copied.
     fn finish_once(&mut self) {
         for (path, bytes) in &mut self.tree.files {
             if !path.ends_with(".html") {
                 continue;
             }
+            *bytes = crate::output::finish_page(std::mem::take(bytes));
             let tags = crate::links::internal::tags_of(bytes);
-            *bytes = crate::output::minify_page(bytes);
             self.tags.insert(path.clone(), Arc::new(tags));
         }
     }

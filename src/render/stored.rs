@@ -2,10 +2,9 @@
 //! `serve` process, kept in `.policyweb/render-cache` in the site root
 //! (beside the link check's cache, git-ignored) for the next `build`:
 //! each render job's output (its pages, where its links came from and its
-//! diagnostics), and each finished page (minified, with its start tags)
-//! by a hash of its path and rendered HTML. So a rebuild renders only the
-//! jobs an edit touched, and of those minifies and reads only the pages
-//! whose HTML changed.
+//! diagnostics, its files' bytes), and each page's start tags by a hash of
+//! its path and HTML as written. So a rebuild renders only the jobs an
+//! edit touched, and of those reads only the pages whose HTML changed.
 //!
 //! A job is reused when its fingerprint (`Job::identity`, all it reads
 //! within one process) is the one stored and the file's stamp is this
@@ -42,7 +41,7 @@ use crate::model::Site;
 pub const FILE: &str = ".policyweb/render-cache";
 
 /// The file's first line; the number is the layout's, raised on a change.
-const MAGIC: &str = "policyweb render cache 3\n";
+const MAGIC: &str = "policyweb render cache 4\n";
 
 /// What, beyond a job's fingerprint, the stored output was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,8 +75,8 @@ impl Stamp {
 
 /// One job's output as stored: its HTML pages by path and the key of
 /// each in the finished pages (in the order of `ViewOutput::finished`),
-/// its other files by path and length (their bytes follow the finished
-/// pages'), the rest as it is in `ViewOutput`.
+/// all its files, pages too, by path and length (their bytes follow the
+/// finished pages' tags), the rest as it is in `ViewOutput`.
 #[derive(Serialize, Deserialize)]
 struct StoredJob {
     key: String,
@@ -90,12 +89,11 @@ struct StoredJob {
     images: Vec<String>,
 }
 
-/// A finished page: its key, and the lengths of its bytes and of its
-/// start tags (`write_tags`), which follow one another in the body.
+/// A finished page: its key, and the length of its start tags
+/// (`write_tags`) in the body.
 #[derive(Serialize, Deserialize)]
 struct StoredPage {
     key: u64,
-    len: u64,
     tags: u64,
 }
 
@@ -229,14 +227,13 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
     };
     let mut stored_pages = Vec::with_capacity(stored.pages.len());
     for page in &stored.pages {
-        stored_pages.push((page.key, take(page.len)?, take(page.tags)?));
+        stored_pages.push((page.key, take(page.tags)?));
     }
     // Most of the reading: in parallel, a page at a time.
     let pages = stored_pages
         .into_par_iter()
-        .map(|(key, bytes, tags)| {
+        .map(|(key, tags)| {
             let finished = Finished {
-                bytes: bytes.to_vec(),
                 tags: Arc::new(read_tags(tags)?),
             };
             Some((key, Arc::new(finished)))
@@ -357,7 +354,6 @@ fn restore(
     }
     for (path, key) in job.pages.iter().zip(&job.finished) {
         let page = pages.get(key)?;
-        output.tree.insert(path.clone(), page.bytes.clone());
         output.tags.insert(path.clone(), Arc::clone(&page.tags));
     }
     output.finished = job.finished.clone();
@@ -440,14 +436,14 @@ struct StoringJob<'a> {
 }
 
 /// Writes the cache file: the stamp, the pages' and jobs' facts, the
-/// finished pages' bytes and then the jobs' other files, one after
+/// finished pages' tags and then the jobs' files, one after
 /// another, and a checksum of all after the stamp (which can then be
 /// changed, by a person or a test, and is still read, and refused).
 fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result<()> {
     let mut keys: Vec<&u64> = cache.pages.keys().collect();
     keys.sort();
-    // Each page's facts, and its bytes and tags as they are written.
-    let pages: Vec<(StoredPage, PageBytes)> = keys
+    // Each page's facts, and its tags as they are written.
+    let pages: Vec<(StoredPage, Vec<u8>)> = keys
         .into_par_iter()
         .map(|key| {
             let page = &cache.pages[key];
@@ -455,10 +451,9 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
             write_tags(&page.tags, &mut tags);
             let stored = StoredPage {
                 key: *key,
-                len: page.bytes.len() as u64,
                 tags: tags.len() as u64,
             };
-            (stored, (page.bytes.as_slice(), tags))
+            (stored, tags)
         })
         .collect();
     let mut keys: Vec<&String> = cache.jobs.keys().collect();
@@ -470,12 +465,8 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
             // A trial's pages are never written, nor finished: only its
             // problems are used.
             let trial = key.starts_with("trial:");
-            let (pages, files) = output
-                .tree
-                .files
-                .iter()
-                .filter(|_| !trial)
-                .partition::<Vec<_>, _>(|(path, _)| path.ends_with(".html"));
+            let files: Vec<_> = output.tree.files.iter().filter(|_| !trial).collect();
+            let pages = files.iter().filter(|(path, _)| path.ends_with(".html"));
             let mut links: Vec<_> = output
                 .links
                 .iter()
@@ -489,7 +480,7 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
             let job = StoringJob {
                 key,
                 fingerprint: *fingerprint,
-                pages: pages.iter().map(|(path, _)| path.as_str()).collect(),
+                pages: pages.map(|(path, _)| path.as_str()).collect(),
                 finished: &output.finished,
                 files: files
                     .iter()
@@ -519,8 +510,7 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
     let stored = Storing { pages, jobs };
     serde_json::to_writer(&mut summed, &stored)?;
     summed.write_all(b"\n")?;
-    for (bytes, tags) in finished {
-        summed.write_all(bytes)?;
+    for tags in finished {
         summed.write_all(&tags)?;
     }
     for (job, output) in stored.jobs.iter().zip(outputs) {
@@ -532,8 +522,6 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
     summed.into.write_all(&checksum.to_le_bytes())?;
     summed.into.flush()
 }
-
-type PageBytes<'a> = (&'a [u8], Vec<u8>);
 
 /// A writer that sums what passes through it.
 struct Summed<W> {

@@ -226,6 +226,15 @@ fn parse(
     assets: Vec<(String, Vec<u8>)>,
 ) -> Result<Theme, Diagnostic> {
     let mut tera = Tera::default();
+    // Compact by construction: the pages are never minified after.
+    let templates = templates.into_iter().map(|(file, text)| {
+        let text = if file.ends_with(".html") {
+            super::compact::template(&text)
+        } else {
+            text
+        };
+        (file, text)
+    });
     tera.add_raw_templates(templates).map_err(|e| {
         Diagnostic::error(format!(
             "the theme's templates do not parse: {}",

@@ -58,8 +58,12 @@ pub fn render(
     assets: &[(String, Vec<u8>)],
 ) -> Result<(Tree, Tree), Diagnostic> {
     let mut tera = Tera::default();
-    tera.add_raw_templates(TEMPLATES.iter().copied())
-        .map_err(|e| bug(&e))?;
+    tera.add_raw_templates(
+        TEMPLATES
+            .iter()
+            .map(|(file, text)| (*file, crate::render::compact::template(text))),
+    )
+    .map_err(|e| bug(&e))?;
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(crate::html::escape);
     let today = crate::model::PolicyDate::parse(&status.today)
@@ -106,7 +110,7 @@ pub fn render(
             &status.schools.iter().filter(|s| s.fails()).count(),
         );
         let html = tera.render(template, &context).map_err(|e| bug(&e))?;
-        Ok(crate::output::minify_page(html.as_bytes()))
+        Ok(crate::output::finish_page(html.into_bytes()))
     };
     let mut public = Tree::default();
     let mut restricted = Tree::default();
