@@ -76,7 +76,7 @@ fn each_view_has_the_curriculum_pages_it_asks_for() {
     for view in ["parents", "staff", "governors"] {
         assert!(
             site.page(&format!("{view}/index.html"))
-                .contains(&format!("href=../{view}/curriculum/>Curriculum</a>")),
+                .contains(&format!("href=\"../{view}/curriculum/\">Curriculum</a>")),
             "{view} links to its curriculum pages"
         );
     }
@@ -96,7 +96,7 @@ fn the_map_lists_units_with_counts_and_marks_gaps_in_words() {
     assert!(text.contains("Privacy and passwords Gap Gap Gap"));
     assert!(map.contains("class=\"heat heat-gap\""));
     // Staff have strand pages, not year pages: rows link, columns do not.
-    assert!(map.contains("href=../../staff/curriculum/strands/kindness/>Kindness online</a>"));
+    assert!(map.contains("href=\"../../staff/curriculum/strands/kindness/\">Kindness online</a>"));
     assert!(!map.contains("curriculum/year-1/"));
     // The draft's map, on the governors' view, counts two units where
     // Year 1 now teaches privacy twice.
@@ -185,7 +185,7 @@ fn strand_pages_list_units_by_year_and_the_sections_tagged_with_them() {
     assert!(text.contains("Reception Kind words PSHE · Autumn 2"));
     assert!(text.contains("Year 3 Not taught in Year 3."));
     // The section tagged `strands: [kindness]`, linked within the view.
-    assert!(page.contains("href=../../../../staff/reporting/>Reporting a concern</a>"));
+    assert!(page.contains("href=\"../../../../staff/reporting/\">Reporting a concern</a>"));
     // Governors see the same gap called a gap.
     let governors = visible_text(&site.page("governors/curriculum/strands/kindness/index.html"));
     assert!(governors.contains("Gap: no unit teaches Kindness online in Year 3."));
@@ -197,7 +197,7 @@ fn sections_show_their_strands_and_references_link_to_them() {
     // Staff have strand pages: the section's strand is a link.
     let staff = site.page("staff/reporting/index.html");
     assert!(staff.contains(
-        "Curriculum strands: <a href=../../staff/curriculum/strands/kindness/>Kindness online</a>"
+        "Curriculum strands: <a href=\"../../staff/curriculum/strands/kindness/\">Kindness online</a>"
     ));
     // Parents have none: the strand is named.
     let parents = site.page("parents/reporting/index.html");
@@ -206,7 +206,7 @@ fn sections_show_their_strands_and_references_link_to_them() {
     // The draft's text uses [[curriculum|…]] and [[strand:…]].
     let draft = site.page("versions/2025-26/governors/reporting/index.html");
     assert!(draft.contains(
-        "<a class=ref-curriculum href=../../../../versions/2025-26/governors/curriculum/>our online safety lessons</a>, under <a class=ref-strand href=../../../../versions/2025-26/governors/curriculum/strands/kindness/>Kindness online</a>"
+        "<a class=\"ref-curriculum\" href=\"../../../../versions/2025-26/governors/curriculum/\">our online safety lessons</a>, under <a class=\"ref-strand\" href=\"../../../../versions/2025-26/governors/curriculum/strands/kindness/\">Kindness online</a>"
     ), "{draft}");
 }
 

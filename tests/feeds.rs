@@ -300,7 +300,7 @@ fn every_page_of_a_view_links_to_its_feed() {
         let href = format!("{}{view}/feed.xml", "../".repeat(depth));
         assert!(
             html.contains(&format!(
-                "href={href} rel=alternate type=application/atom+xml"
+                "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"{href}\""
             )),
             "{path} links to {href}"
         );

@@ -11,16 +11,16 @@ use std::path::Path;
 
 use common::{Site, visible_text};
 
-/// The notice at the top of a page: from `id=review-notice` to the end of
+/// The notice at the top of a page: from `id="review-notice"` to the end of
 /// its element, or `None` when the page has none.
 fn notice(html: &str) -> Option<String> {
-    let start = html.find("id=review-notice")?;
+    let start = html.find("id=\"review-notice\"")?;
     let rest = &html[start..];
     let end = rest.find("<main").unwrap_or(rest.len());
     Some(rest[..end].to_string())
 }
 
-/// The one `href` in a piece of minified HTML.
+/// The one `href` in a piece of a page.
 fn only_link(html: &str) -> String {
     let hrefs: Vec<&str> = html.split("href=").skip(1).collect();
     assert_eq!(hrefs.len(), 1, "one link expected in {html}");

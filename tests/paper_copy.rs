@@ -25,7 +25,7 @@ fn with_paper_copy(block: &str) -> Site {
 /// The page's "A paper copy" section, from its heading to its end.
 fn paper_copy_section(html: &str) -> String {
     let start = html
-        .find("<h2 id=paper-copy>")
+        .find("<h2 id=\"paper-copy\">")
         .unwrap_or_else(|| panic!("no paper copy section in {html}"));
     let rest = &html[start..];
     rest[..rest.find("</section>").unwrap()].to_string()
@@ -56,11 +56,11 @@ fn the_landing_and_print_pages_say_who_to_ask_and_how() {
         assert!(text.contains("by phone: 01632 960000"), "{page}: {text}");
         // The links dial and write: the number without its spacing.
         assert!(
-            section.contains("href=mailto:office@hillside.example"),
+            section.contains("href=\"mailto:office@hillside.example\""),
             "{page}: {section}"
         );
         assert!(
-            section.contains("href=tel:01632960000"),
+            section.contains("href=\"tel:01632960000\""),
             "{page}: {section}"
         );
     }
@@ -86,7 +86,7 @@ fn without_paper_copy_the_pages_say_to_ask_the_school_and_invent_nothing() {
         );
         // The school's own website is named, as where its contact details are.
         assert!(
-            section.contains("href=https://hillside.example>school website</a>"),
+            section.contains("href=\"https://hillside.example\">school website</a>"),
             "{page}: {section}"
         );
     }
@@ -118,7 +118,7 @@ fn a_printed_copy_says_its_revision_approval_and_build_day_at_top_and_bottom() {
         let block = &html[start..];
         let block = &block[..block.find("</div>").unwrap()];
         assert!(visible_text(block).contains(line), "{block}");
-        assert!(block.contains("datetime=2025-01-15"), "{block}");
+        assert!(block.contains("datetime=\"2025-01-15\""), "{block}");
     }
     // On screen they are hidden; print.css shows them.
     let screen = site.page("assets/site.css");

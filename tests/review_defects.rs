@@ -249,7 +249,7 @@ fn markup_in_titles_names_and_descriptions_never_reaches_the_built_bytes() {
     let page = site.page("parents/introduction/index.html");
     let title = &page[page.find("<title>").unwrap()..page.find("</title>").unwrap()];
     assert!(
-        title.contains("Intro &lt;/title>&lt;script>alert(1)&lt;/script>"),
+        title.contains("Intro &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
         "{title}"
     );
 }

@@ -128,7 +128,7 @@ fn parents_and_staff_never_see_the_draft() {
                 "{path} is not marked DRAFT"
             );
             assert!(
-                html.contains("<meta content=noindex name=robots>"),
+                html.contains("<meta name=\"robots\" content=\"noindex\">"),
                 "{path}"
             );
         }
@@ -142,8 +142,8 @@ fn parents_and_staff_never_see_the_draft() {
     // The governors' contents page points at the draft and what it changes.
     let governors = site.page("governors/index.html");
     assert!(governors.contains("Draft revision 2025-26 is awaiting approval"));
-    assert!(governors.contains("href=../versions/2025-26/governors/>"));
-    assert!(governors.contains("href=../governors/changes/2024-25...2025-26/>"));
+    assert!(governors.contains("href=\"../versions/2025-26/governors/\""));
+    assert!(governors.contains("href=\"../governors/changes/2024-25...2025-26/\""));
 }
 
 #[test]
@@ -152,7 +152,7 @@ fn the_change_pages_mark_each_change_for_every_reader() {
     site.build().assert_success();
     let page = site.page("governors/changes/2024-25...2025-26/index.html");
     assert!(page.contains(
-        "It was <del><span class=visually-hidden>removed: </span>created</del><ins><span class=visually-hidden>added: </span>written</ins> in"
+        "It was <del><span class=\"visually-hidden\">removed: </span>created</del><ins><span class=\"visually-hidden\">added: </span>written</ins> in"
     ));
     let text = visible_text(&page);
     for expected in [
@@ -168,10 +168,10 @@ fn the_change_pages_mark_each_change_for_every_reader() {
         assert!(text.contains(expected), "missing {expected:?} in {text}");
     }
     // Each changed section links to itself in both revisions.
-    assert!(page.contains("href=../../../governors/reporting/>"));
-    assert!(page.contains("href=../../../versions/2025-26/governors/raising-a-concern/>"));
+    assert!(page.contains("href=\"../../../governors/reporting/\""));
+    assert!(page.contains("href=\"../../../versions/2025-26/governors/raising-a-concern/\""));
     let side = site.page("governors/changes/2024-25...2025-26/side-by-side/index.html");
-    assert!(side.contains("<th scope=col>2024-25</th><th scope=col>2025-26</th>"));
+    assert!(side.contains("<th scope=\"col\">2024-25</th><th scope=\"col\">2025-26</th>"));
     let timeline = visible_text(&site.page("governors/revisions/index.html"));
     assert!(timeline.contains("Revision 2025-26 draft"), "{timeline}");
     assert!(
@@ -227,10 +227,13 @@ fn release_approves_the_draft_keeps_the_file_and_freezes_the_text() {
     assert!(visible_text(&site.page("parents/raising-a-concern/index.html")).contains(DRAFT_ONLY));
     let old = site.page("versions/2024-25/parents/introduction/index.html");
     assert!(visible_text(&old).contains("This is not the current policy."));
-    assert!(old.contains("<a href=../../../../parents/introduction/>Read the current policy</a>"));
+    assert!(
+        old.contains("<a href=\"../../../../parents/introduction/\">Read the current policy</a>")
+    );
     let old_section = site.page("versions/2024-25/staff/checking-devices/index.html");
     assert!(
-        old_section.contains("href=../../../../staff/checking-devices/>Read the current policy")
+        old_section
+            .contains("href=\"../../../../staff/checking-devices/\">Read the current policy")
     );
 
     // Never twice.

@@ -216,7 +216,7 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_full_build() {
         ),
     );
     let public = rebuilt_as_built(&mut rebuilder, &site, today, "a theme edit");
-    assert!(page(&public, "parents/reporting/index.html").contains("data-theme=edited"));
+    assert!(page(&public, "parents/reporting/index.html").contains("data-theme=\"edited\""));
 }
 
 /// Whether the server closes `stream` within 10 seconds: the read ends

@@ -124,7 +124,7 @@ fn every_page_of_the_preview_after_each_kind_of_edit_is_the_page_a_build_makes()
         ),
     );
     let public = check("a theme edit");
-    assert!(page(&public, "parents/scope/index.html").contains("data-theme=edited"));
+    assert!(page(&public, "parents/scope/index.html").contains("data-theme=\"edited\""));
 
     // The draft approved: it is now in force, and every view shows it.
     site.replace(

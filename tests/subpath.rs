@@ -448,7 +448,7 @@ fn a_base_url_without_its_last_slash_gets_one() {
     .assert_success();
     assert!(
         site.page("404.html")
-            .contains(&format!("<base href={BASE}>"))
+            .contains(&format!("<base href=\"{BASE}\">"))
     );
     assert!(
         site.page("sitemap.xml")

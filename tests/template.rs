@@ -257,8 +257,11 @@ fn fill_ins_take_the_schools_words_as_plain_text() {
         "riverside",
         "versions/2025-26/governors/filtering/index.html",
     );
-    assert!(page.contains("&lt;b>Smoothwall&lt;/b>"), "{page}");
-    assert!(page.contains("&lt;script>alert(1)&lt;/script>"), "{page}");
+    assert!(page.contains("&lt;b&gt;Smoothwall&lt;/b&gt;"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
     assert!(!page.contains("<b>Smoothwall") && !page.contains("<script>alert"));
     let intro = visible_text(&schools.page("riverside", "parents/introduction/index.html"));
     assert!(intro.contains("Riverside is an 11-18 academy"), "{intro}");
@@ -269,10 +272,7 @@ fn the_templates_own_build_shows_each_fill_in_as_a_marked_placeholder() {
     let schools = Schools::example();
     schools.build("anyshire-template").assert_success();
     let page = schools.page("anyshire-template", "parents/introduction/index.html");
-    assert!(
-        page.contains("class=fill-in") || page.contains("class=\"fill-in\""),
-        "{page}"
-    );
+    assert!(page.contains("<span class=\"fill-in\">"), "{page}");
     let text = visible_text(&page);
     assert!(
         text.contains(

@@ -161,11 +161,11 @@ fn the_governors_page_shows_each_kind_of_template_change_with_its_count() {
     // parents'.
     let contents = schools.page("oakfield", "governors/index.html");
     assert!(
-        contents.contains("governors/template/>What changed in the template"),
+        contents.contains("governors/template/\">What changed in the template"),
         "{contents}"
     );
     assert!(
-        contents.contains("governors/template/>Template changes</a>"),
+        contents.contains("governors/template/\">Template changes</a>"),
         "{contents}"
     );
     let parents = schools.page("oakfield", "parents/index.html");

@@ -110,7 +110,7 @@ fn each_view_lists_its_revisions_with_what_changed_and_links_to_the_marked_page(
         "{text}"
     );
     assert!(
-        page.contains("href=../../parents/changes/2023-24...2024-25/#change-reporting"),
+        page.contains("href=\"../../parents/changes/2023-24...2024-25/#change-reporting\""),
         "{page}"
     );
     assert!(text.contains("The first revision of the policy."), "{text}");
@@ -127,7 +127,7 @@ fn the_contents_and_landing_pages_say_when_the_view_last_changed_and_how_much() 
     let contents = site.page("parents/index.html");
     assert!(
         contents.contains(
-            "<a href=../parents/changes/2023-24...2024-25/>Changed on 13 March 2024: 2 sections and 1 other change</a>"
+            "<a href=\"../parents/changes/2023-24...2024-25/\">Changed on 13 March 2024: 2 sections and 1 other change</a>"
         ),
         "{contents}"
     );
@@ -135,12 +135,12 @@ fn the_contents_and_landing_pages_say_when_the_view_last_changed_and_how_much() 
     for view in ["parents", "staff", "governors"] {
         assert!(
             landing.contains(&format!(
-                "<a href={view}/changes/2023-24...2024-25/>Changed on 13 March 2024: 2 sections and 1 other change</a>"
+                "<a href=\"{view}/changes/2023-24...2024-25/\">Changed on 13 March 2024: 2 sections and 1 other change</a>"
             )),
             "{view} on the landing page: {landing}"
         );
         assert!(
-            landing.contains(&format!("<a href={view}/changes/>")),
+            landing.contains(&format!("<a href=\"{view}/changes/\">")),
             "{landing}"
         );
     }
@@ -153,7 +153,7 @@ fn a_changed_section_says_it_was_updated_and_links_to_its_change_and_an_unchange
     let reporting = site.page("parents/reporting/index.html");
     assert!(visible_text(&reporting).contains(note), "{reporting}");
     assert!(
-        reporting.contains("href=../../parents/changes/2023-24...2024-25/#change-reporting"),
+        reporting.contains("href=\"../../parents/changes/2023-24...2024-25/#change-reporting\""),
         "{reporting}"
     );
     // The procedures (staff and governors) did not change from 2023-24.
@@ -165,7 +165,9 @@ fn a_changed_section_says_it_was_updated_and_links_to_its_change_and_an_unchange
     // The draft's new sentence is news to governors only.
     let draft = site.page("versions/2025-26/governors/introduction/index.html");
     assert!(
-        draft.contains("href=../../../../governors/changes/2024-25...2025-26/#change-introduction"),
+        draft.contains(
+            "href=\"../../../../governors/changes/2024-25...2025-26/#change-introduction\""
+        ),
         "{draft}"
     );
 }
