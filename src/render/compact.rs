@@ -178,11 +178,11 @@ fn after(text: &[u8], at: usize) -> After {
 /// side a block-level tag, the other a block-level tag or a statement
 /// (whatever the statement gives, the block's side is a line's end).
 fn droppable(before: Before, after: After) -> bool {
-    match (before, after) {
-        (Before::Tag(true), After::Tag(_) | After::Statement) => true,
-        (Before::Tag(false) | Before::Statement, After::Tag(true)) => true,
-        _ => false,
-    }
+    matches!(
+        (before, after),
+        (Before::Tag(true), After::Tag(_) | After::Statement)
+            | (Before::Tag(false) | Before::Statement, After::Tag(true))
+    )
 }
 
 /// The end of the Tera tag opening at `at`, if one does. A quoted string
