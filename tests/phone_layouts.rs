@@ -36,7 +36,7 @@ fn an_image_links_to_its_full_size_file_unless_it_is_a_link_already() {
         FLOWCHART
     );
     assert!(
-        html[start..].starts_with(&format!("{href}>Open the image at full size</a></span>")),
+        html[start..].starts_with(&format!("{href}\">Open the image at full size</a></span>")),
         "{html}"
     );
 }
@@ -100,5 +100,8 @@ fn a_markdown_tables_cells_carry_their_columns_heading_as_written_for_readers() 
     );
     assert!(!html.contains("&amp;amp;"), "{html}");
     // The row's own heading is its card's title, not a labelled cell.
-    assert!(html.contains("<th scope=row>A <b>worry</b></th>"), "{html}");
+    assert!(
+        html.contains("<th scope=\"row\">A <b>worry</b></th>"),
+        "{html}"
+    );
 }
