@@ -118,7 +118,13 @@ fn a_tampered_spare_still_gives_a_correct_output() {
     // An extra file, a changed page, a missing folder, a file where a
     // folder was, a link out of the spare where a page was.
     site.write(".public.spare/extra.html", "extra");
-    site.write(".public.spare/index.html", "changed");
+    // A page changed with its length kept, as a new file (writing into
+    // it would change public/ too: the two share unchanged files).
+    let mut page = std::fs::read(site.path(".public.spare/index.html")).unwrap();
+    let middle = page.len() / 2;
+    page[middle] ^= 0x01;
+    site.remove(".public.spare/index.html");
+    site.write(".public.spare/index.html", &page);
     site.remove(".public.spare/staff");
     site.remove(".public.spare/parents");
     site.write(".public.spare/parents", "a file, not a folder");
@@ -135,6 +141,18 @@ fn a_tampered_spare_still_gives_a_correct_output() {
         "Tell any member",
         "A sentence added for the rebuild. Tell any member",
     );
+    // A page the edit changes, in the spare already as long as the new
+    // one but not the same: only comparing the bytes tells.
+    let live = site.snapshot();
+    let [expected, _] = cold(&site);
+    let (changed, bytes) = expected
+        .iter()
+        .find(|(path, bytes)| live.get(*path).is_some_and(|was| was != *bytes))
+        .expect("the edit changes a page");
+    let mut wrong = bytes.clone();
+    wrong[0] ^= 0x01;
+    site.remove(&format!(".public.spare/{changed}"));
+    site.write(&format!(".public.spare/{changed}"), &wrong);
     rebuild_matches_cold(&site, "a tampered spare");
     assert_eq!(
         std::fs::read_to_string(outside.path().join("mine.txt")).unwrap(),
