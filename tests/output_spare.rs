@@ -19,6 +19,9 @@ const SPARES: [&str; 2] = [".public.spare", ".restricted.spare"];
 
 type Outputs = [BTreeMap<String, Vec<u8>>; 2];
 
+/// Puts something at a spare's place.
+type Make<'a> = &'a dyn Fn(&Path);
+
 fn outputs(root: &Path) -> Outputs {
     [
         snapshot(&root.join("public")),
@@ -167,7 +170,7 @@ fn a_spare_named_path_that_is_not_policyweb_s_is_left_alone_and_reported() {
     site.build().assert_success();
     let someone = tempfile::tempdir().unwrap();
     std::fs::write(someone.path().join("notes.txt"), "mine").unwrap();
-    let cases: [(&str, &dyn Fn(&Path)); 3] = [
+    let cases: [(&str, Make); 3] = [
         ("a folder without the marker", &|spare: &Path| {
             std::fs::create_dir(spare).unwrap();
             std::fs::write(spare.join("notes.txt"), "mine").unwrap();
