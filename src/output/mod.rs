@@ -200,7 +200,16 @@ mod tests {
             "new"
         );
         assert!(!destination.join("stale").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no staging folders are left behind");
+        // No staging folder is left behind; the replaced output is the spare.
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".public.spare", "public"]);
+        assert_eq!(
+            std::fs::read_to_string(spare::path(&destination).join("stale/index.html")).unwrap(),
+            "old"
+        );
     }
 }

@@ -296,6 +296,12 @@ mod tests {
             std::fs::read_to_string(destination.join("index.html")).unwrap(),
             "top"
         );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // The abandoned staging folder is gone; the replaced output is the spare.
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".public.spare", "public"]);
     }
 }
