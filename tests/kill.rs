@@ -57,12 +57,14 @@ fn finish(site: &Site) {
     assert!(status.success(), "a whole build succeeds");
 }
 
-/// Staging folders beside public/.
+/// Staging folders beside public/ (not the spare).
 fn staging(root: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(root)
         .unwrap()
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().starts_with(".public."))
+        // The previous output, kept for the next build (tests/output_spare.rs).
+        .filter(|e| e.file_name() != ".public.spare")
         .map(|e| e.path())
         .collect()
 }
@@ -113,9 +115,14 @@ fn kill_at(site: &Site, point: Point, new_name: &str) -> bool {
     running
 }
 
+/// public/ as saved, and no spare: every kill starts from the same state,
+/// the new site written into a staging folder (the spare's own kills are
+/// in tests/output_spare.rs).
 fn restore(site: &Site, saved: &Path) {
-    if site.out().exists() {
-        std::fs::remove_dir_all(site.out()).unwrap();
+    for folder in [site.out(), site.root().join(".public.spare")] {
+        if folder.exists() {
+            std::fs::remove_dir_all(folder).unwrap();
+        }
     }
     common::copy_tree(saved, &site.out());
 }

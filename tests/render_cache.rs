@@ -32,7 +32,13 @@ fn outputs(root: &Path) -> [std::collections::BTreeMap<String, Vec<u8>>; 2] {
 /// fresh folder with no output and no cache, built with `today`.
 fn cold(site: &Site, today: &str) -> [std::collections::BTreeMap<String, Vec<u8>>; 2] {
     let fresh = Site::copy_from(site.root());
-    for leftover in ["public", "restricted", ".policyweb"] {
+    for leftover in [
+        "public",
+        "restricted",
+        ".policyweb",
+        ".public.spare",
+        ".restricted.spare",
+    ] {
         let _ = std::fs::remove_dir_all(fresh.path(leftover));
     }
     for school in ["school-a", "school-b", "school-c"] {
@@ -258,7 +264,13 @@ fn a_template_section_edited() {
     let fresh = tempfile::tempdir().unwrap();
     common::copy_tree(built.path(), fresh.path());
     let cold_school = fresh.path().join("riverside");
-    for leftover in ["public", "restricted", ".policyweb"] {
+    for leftover in [
+        "public",
+        "restricted",
+        ".policyweb",
+        ".public.spare",
+        ".restricted.spare",
+    ] {
         let _ = std::fs::remove_dir_all(cold_school.join(leftover));
     }
     policyweb(&cold_school, &["build", "--today", TODAY]);

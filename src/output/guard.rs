@@ -265,9 +265,12 @@ pub fn check(
             refusals.push(not_ours(path, &asked.what));
         }
     }
-    if public_path == restricted_path
-        || public_path.starts_with(&restricted_path)
-        || restricted_path.starts_with(&public_path)
+    // Each output's spare (`super::spare`) holds a copy of it: the other
+    // output may not be it, hold it or sit in it either.
+    let overlap = |a: &Path, b: &Path| a == b || a.starts_with(b) || b.starts_with(a);
+    if overlap(&public_path, &restricted_path)
+        || overlap(&public_path, &super::spare::path(&restricted_path))
+        || overlap(&restricted_path, &super::spare::path(&public_path))
     {
         refusals.push(Refusal {
             message: format!(

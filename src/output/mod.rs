@@ -4,7 +4,8 @@
 //! place only when every file is written. A failed build never touches the
 //! last good output, and no build replaces a folder policyweb did not
 //! write (`guard`). `swap` is the exchange of the two folders, `interrupt`
-//! what Ctrl-C does meanwhile.
+//! what Ctrl-C does meanwhile, `spare` the previous output kept beside the
+//! destination for the next build to bring up to date in place.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -13,6 +14,7 @@ use std::path::Path;
 pub mod guard;
 pub mod interrupt;
 pub mod markup_free;
+pub mod spare;
 pub mod staged;
 pub mod swap;
 
@@ -101,20 +103,27 @@ pub fn write(
     staged.finish()
 }
 
-/// The written staging folder into the destination's place; the old output,
-/// if any, removed after.
+/// The written staging folder (or the spare) into the destination's
+/// place; the old output, if any, kept as the next build's spare, or
+/// removed when it cannot be.
 fn swap_in(
-    staging: tempfile::TempDir,
+    into: staged::Target,
     destination: &Path,
     parent: &Path,
     name: &str,
 ) -> Result<Option<String>, WriteFailure> {
     let doing = || format!("move the new site into {}", destination.display());
+    let written = match &into {
+        staged::Target::Fresh(staging) => staging.path().to_path_buf(),
+        staged::Target::Spare { folder, .. } => folder.clone(),
+    };
     match std::fs::symlink_metadata(destination) {
         Err(_) => {
             // Nothing there: one rename, atomic.
-            std::fs::rename(staging.path(), destination).map_err(WriteFailure::io(doing()))?;
-            let _ = staging.keep();
+            std::fs::rename(&written, destination).map_err(WriteFailure::io(doing()))?;
+            if let staged::Target::Fresh(staging) = into {
+                let _ = staging.keep();
+            }
             Ok(None)
         }
         Ok(_) => {
@@ -126,10 +135,19 @@ fn swap_in(
                     .map_err(WriteFailure::io(format!("write {}", marker.display())))?;
             }
             let aside = parent.join(format!("{}aside", guard::own_staging_prefix(name)));
-            swap::exchange(staging.path(), destination, &aside)
-                .map_err(WriteFailure::io(doing()))?;
-            // The staging folder now holds the old output.
+            swap::exchange(&written, destination, &aside).map_err(WriteFailure::io(doing()))?;
+            // The folder written now holds the old output: the spare
+            // already, or a staging folder to become the spare.
+            let staged::Target::Fresh(staging) = into else {
+                return Ok(None);
+            };
             let old = staging.keep();
+            let spare = spare::path(destination);
+            if spare::state(&spare) == spare::State::Missing
+                && std::fs::rename(&old, &spare).is_ok()
+            {
+                return Ok(None);
+            }
             Ok(guard::remove_owned(&old).err().map(|error| {
                 format!(
                     "the new site is in place, but the previous one could not be removed from {}: {error}; the next build tries again, or delete that folder by hand",
@@ -150,10 +168,14 @@ pub fn remove(destination: &Path, kind: guard::Kind) -> Result<(), WriteFailure>
             guard::remove_owned(destination).map_err(WriteFailure::io(format!(
                 "remove {}",
                 destination.display()
-            )))
+            )))?;
         }
-        _ => Ok(()),
+        _ => {}
     }
+    spare::remove(destination).map_err(WriteFailure::io(format!(
+        "remove {}",
+        spare::path(destination).display()
+    )))
 }
 
 #[cfg(test)]
@@ -175,7 +197,16 @@ mod tests {
             "new"
         );
         assert!(!destination.join("stale").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no staging folders are left behind");
+        // No staging folder is left behind; the replaced output is the spare.
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".public.spare", "public"]);
+        assert_eq!(
+            std::fs::read_to_string(spare::path(&destination).join("stale/index.html")).unwrap(),
+            "old"
+        );
     }
 }

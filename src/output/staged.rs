@@ -5,12 +5,14 @@
 //! Dropped without `finish` (a school failed, a signal came), the staging
 //! folder goes and the last good output stays as it was.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-use super::{Tree, WriteFailure, guard, interrupt};
+use super::{Tree, WriteFailure, guard, interrupt, spare};
 
 /// Every folder the tree's files are in (`parents`, `parents/online`),
 /// by depth: those of the first level first.
@@ -45,15 +47,31 @@ fn link_if_unchanged(old: &Path, bytes: &[u8], target: &Path) -> bool {
     same && std::fs::hard_link(old, target).is_ok()
 }
 
+/// Where an output is being written.
+pub(super) enum Target {
+    /// A new temporary folder, removed if dropped before the swap.
+    Fresh(tempfile::TempDir),
+    /// The spare (`spare::path`): the output before the last one, brought
+    /// up to date in place. Never trusted: every file is compared.
+    Spare {
+        folder: PathBuf,
+        /// Every file added (relative to the output), so that `finish`
+        /// can remove what the new output no longer has.
+        added: Mutex<HashSet<String>>,
+    },
+}
+
 /// An output being written: the staging folder beside its destination.
 pub struct Staged {
-    staging: tempfile::TempDir,
+    into: Target,
     destination: PathBuf,
     parent: PathBuf,
     name: String,
     /// The output being replaced, when it is policyweb's: a file the new
     /// output has byte for byte is linked from it, not written again.
     previous: Option<PathBuf>,
+    /// Why the previous output cannot be kept as the spare, if it cannot.
+    spare_note: Option<String>,
     /// Held from the first file to the swap, so that a signal lets the
     /// staging folder be removed.
     _writing: interrupt::Writing,
@@ -83,39 +101,68 @@ impl Staged {
         let Some(writing) = interrupt::writing() else {
             return Err(WriteFailure::Interrupted);
         };
-        let staging = tempfile::Builder::new()
-            .prefix(&guard::own_staging_prefix(&name))
-            .tempdir_in(&parent)
-            .map_err(WriteFailure::io(format!(
-                "make a temporary folder in {}",
-                parent.display()
-            )))?;
-        let marker = staging.path().join(guard::MARKER);
-        std::fs::write(&marker, guard::MARKER_TEXT)
-            .map_err(WriteFailure::io(format!("write {}", marker.display())))?;
         let previous = matches!(
             owner,
             guard::Owner::Policyweb | guard::Owner::EarlierPolicyweb
         )
         .then(|| destination.to_path_buf());
+        let spare = spare::path(destination);
+        let (into, spare_note) = match spare::state(&spare) {
+            spare::State::Ours => (
+                Target::Spare {
+                    folder: spare,
+                    added: Mutex::default(),
+                },
+                None,
+            ),
+            found => {
+                let staging = tempfile::Builder::new()
+                    .prefix(&guard::own_staging_prefix(&name))
+                    .tempdir_in(&parent)
+                    .map_err(WriteFailure::io(format!(
+                        "make a temporary folder in {}",
+                        parent.display()
+                    )))?;
+                let marker = staging.path().join(guard::MARKER);
+                std::fs::write(&marker, guard::MARKER_TEXT)
+                    .map_err(WriteFailure::io(format!("write {}", marker.display())))?;
+                let note = matches!(found, spare::State::Someone)
+                    .then(|| spare::not_ours_note(&spare, destination));
+                (Target::Fresh(staging), note)
+            }
+        };
         Ok(Staged {
-            staging,
+            into,
             destination: destination.to_path_buf(),
             parent,
             name,
             previous,
+            spare_note,
             _writing: writing,
         })
+    }
+
+    fn folder(&self) -> &Path {
+        match &self.into {
+            Target::Fresh(staging) => staging.path(),
+            Target::Spare { folder, .. } => folder,
+        }
     }
 
     /// Writes `tree`'s files under `folder` (`school-a`, or `""` for the
     /// top) in the staging folder.
     pub fn add(&self, folder: &str, tree: &Tree) -> Result<(), WriteFailure> {
+        let in_spare = matches!(self.into, Target::Spare { .. });
         let base = if folder.is_empty() {
-            self.staging.path().to_path_buf()
+            self.folder().to_path_buf()
         } else {
-            let base = self.staging.path().join(folder);
-            std::fs::create_dir_all(&base).map_err(WriteFailure::io(format!(
+            let base = self.folder().join(folder);
+            let made = if in_spare {
+                spare::make_folders(self.folder(), folder)
+            } else {
+                std::fs::create_dir_all(&base)
+            };
+            made.map_err(WriteFailure::io(format!(
                 "make the folder {}",
                 base.display()
             )))?;
@@ -126,16 +173,23 @@ impl Staged {
         for level in folder_levels(tree) {
             level.par_iter().try_for_each(|made| {
                 let path = base.join(made);
-                match std::fs::create_dir(&path) {
-                    // A part added later may share a folder with an earlier one.
-                    Err(error) if error.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => {
-                        Ok(())
+                let result = if in_spare {
+                    spare::make_folder(&path)
+                } else {
+                    match std::fs::create_dir(&path) {
+                        // A part added later may share a folder with an earlier one.
+                        Err(error)
+                            if error.kind() == io::ErrorKind::AlreadyExists && path.is_dir() =>
+                        {
+                            Ok(())
+                        }
+                        made => made,
                     }
-                    made => made.map_err(WriteFailure::io(format!(
-                        "make the folder {}",
-                        path.display()
-                    ))),
-                }
+                };
+                result.map_err(WriteFailure::io(format!(
+                    "make the folder {}",
+                    path.display()
+                )))
             })?;
         }
         let shown = |path: &str| {
@@ -152,31 +206,59 @@ impl Staged {
                 return Err(WriteFailure::Interrupted);
             }
             let target = base.join(path);
-            if let Some(previous) = &previous
-                && link_if_unchanged(&previous.join(path), bytes, &target)
+            let old = previous.as_ref().map(|previous| previous.join(path));
+            if in_spare {
+                return spare::bring_up_to_date(&target, bytes, old.as_deref())
+                    .map_err(WriteFailure::io(shown(path)));
+            }
+            if let Some(old) = &old
+                && link_if_unchanged(old, bytes, &target)
             {
                 return Ok(());
             }
             std::fs::write(&target, bytes).map_err(WriteFailure::io(shown(path)))
-        })
+        })?;
+        if let Target::Spare { added, .. } = &self.into {
+            let mut added = added.lock().unwrap_or_else(PoisonError::into_inner);
+            added.extend(tree.files.keys().map(|path| {
+                if folder.is_empty() {
+                    path.clone()
+                } else {
+                    format!("{folder}/{path}")
+                }
+            }));
+        }
+        Ok(())
     }
 
     /// Swaps the written folder into the destination's place, as `write`
-    /// does; a warning when the old output could not be removed after.
+    /// does; a warning when the old output could not be kept or removed.
     pub fn finish(self) -> Result<Option<String>, WriteFailure> {
         let Staged {
-            staging,
+            into,
             destination,
             parent,
             name,
+            spare_note,
             _writing,
             ..
         } = self;
+        if let Target::Spare { folder, added } = &into {
+            let added = added.lock().unwrap_or_else(PoisonError::into_inner);
+            spare::remove_stale(folder, &added).map_err(WriteFailure::io(format!(
+                "remove what the new site no longer has from {}",
+                folder.display()
+            )))?;
+        }
         let swapped =
-            interrupt::unless_stopped(|| super::swap_in(staging, &destination, &parent, &name))
+            interrupt::unless_stopped(|| super::swap_in(into, &destination, &parent, &name))
                 .unwrap_or(Err(WriteFailure::Interrupted));
         drop(_writing);
-        swapped
+        let note = swapped?;
+        Ok(match (spare_note, note) {
+            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+            (a, b) => a.or(b),
+        })
     }
 }
 
@@ -214,6 +296,12 @@ mod tests {
             std::fs::read_to_string(destination.join("index.html")).unwrap(),
             "top"
         );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // The abandoned staging folder is gone; the replaced output is the spare.
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".public.spare", "public"]);
     }
 }
