@@ -209,7 +209,13 @@ fn the_starter_site_uses_every_kind_of_content_and_explains_every_key() {
         }
     }
     let ignore = site.read(".gitignore");
-    for line in ["public/", "restricted/", ".policyweb/"] {
+    for line in [
+        "public/",
+        "restricted/",
+        ".policyweb/",
+        ".public.spare/",
+        ".restricted.spare/",
+    ] {
         assert!(ignore.lines().any(|l| l == line), ".gitignore lacks {line}");
     }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
