@@ -74,8 +74,8 @@ struct Verdict {
     /// Where the page's links are written in content/ (`sources_hash`).
     sources: u64,
     /// Every file whose existence or ids the verdict read.
-    read: Vec<String>,
-    problems: Vec<Diagnostic>,
+    read: Arc<Vec<String>>,
+    problems: Arc<Vec<Diagnostic>>,
 }
 
 /// `check`, judging again only what `kept` (the last check of the same
@@ -132,8 +132,8 @@ pub fn check_kept(
                     tags: Arc::clone(page_tags),
                     ids: ids_of_page,
                     sources: sources_of,
-                    read: verdict.read.clone(),
-                    problems: verdict.problems.clone(),
+                    read: Arc::clone(&verdict.read),
+                    problems: Arc::clone(&verdict.problems),
                 };
                 return (**file, again);
             }
@@ -147,12 +147,14 @@ pub fn check_kept(
                 pages[**file],
                 Some(&mut read),
             );
+            read.sort_unstable();
+            read.dedup();
             let fresh = Verdict {
                 tags: Arc::clone(page_tags),
                 ids: ids_of_page,
                 sources: sources_of,
-                read,
-                problems,
+                read: Arc::new(read),
+                problems: Arc::new(problems),
             };
             (**file, fresh)
         })
@@ -186,22 +188,15 @@ fn ids_hash(tags: &[html::StartTag]) -> u64 {
 }
 
 /// Each page's links' places in content/, hashed, by the page's address
-/// as `problems_on` looks its links up.
+/// as `problems_on` looks its links up. Summed, so that the order the
+/// links are met in does not matter.
 fn sources_hash(sources: &LinkSources) -> HashMap<&str, u64> {
-    let mut by_page: HashMap<&str, Vec<(&str, &Vec<Diagnostic>)>> = HashMap::new();
+    let mut by_page: HashMap<&str, u64> = HashMap::new();
     for ((page, href), placed) in sources {
-        by_page
-            .entry(page.as_str())
-            .or_default()
-            .push((href.as_str(), placed));
+        let sum = by_page.entry(page.as_str()).or_default();
+        *sum = sum.wrapping_add(hash_of((href, placed)));
     }
     by_page
-        .into_iter()
-        .map(|(page, mut placed)| {
-            placed.sort_by_key(|(href, _)| *href);
-            (page, hash_of(format!("{placed:?}")))
-        })
-        .collect()
 }
 
 fn pages_of(tags: &PageTags) -> HashMap<&str, &[html::StartTag]> {
