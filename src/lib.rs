@@ -258,6 +258,9 @@ pub fn generate_checked(checked: &Checked) -> (Generated, Diagnostics) {
 #[derive(Default)]
 pub struct BuildCache {
     render: render::RenderCache,
+    /// The last link check of each tree (public, restricted), kept by a
+    /// preview so that its next check judges only what may have changed.
+    links: Option<Box<[links::internal::Kept; 2]>>,
 }
 
 impl BuildCache {
@@ -266,6 +269,16 @@ impl BuildCache {
     pub fn once() -> BuildCache {
         BuildCache {
             render: render::RenderCache::once(),
+            links: None,
+        }
+    }
+
+    /// For a live preview: every render job's output, every finished page
+    /// and every page's link check kept for the next rebuild.
+    pub fn preview() -> BuildCache {
+        BuildCache {
+            links: Some(Box::default()),
+            ..BuildCache::default()
         }
     }
 
@@ -273,7 +286,13 @@ impl BuildCache {
     /// stored in the site root, and keeps its jobs for the next one.
     pub fn between_builds(site: &Site) -> (BuildCache, render::stored::Loaded) {
         let (render, loaded) = render::stored::load(site);
-        (BuildCache { render }, loaded)
+        (
+            BuildCache {
+                render,
+                links: None,
+            },
+            loaded,
+        )
     }
 
     /// The render cache for the next build, staged (`between_builds`),
@@ -331,16 +350,24 @@ pub fn generate_cached(site: &Site, cache: &mut BuildCache) -> (Generated, Diagn
             None => warning.in_file("data/versions.yaml"),
         });
     }
-    diagnostics.extend(links::internal::check(
-        &rendered.public,
-        &rendered.public_tags,
-        &rendered.public_links,
-    ));
-    diagnostics.extend(links::internal::check(
-        &rendered.restricted,
-        &rendered.restricted_tags,
-        &rendered.restricted_links,
-    ));
+    let trees = [
+        (
+            &rendered.public,
+            &rendered.public_tags,
+            &rendered.public_links,
+        ),
+        (
+            &rendered.restricted,
+            &rendered.restricted_tags,
+            &rendered.restricted_links,
+        ),
+    ];
+    for (n, (tree, tags, sources)) in trees.into_iter().enumerate() {
+        diagnostics.extend(match cache.links.as_deref_mut() {
+            Some(kept) => links::internal::check_kept(tree, tags, sources, &mut kept[n]),
+            None => links::internal::check(tree, tags, sources),
+        });
+    }
     let generated = Generated {
         public: rendered.public,
         restricted: rendered.restricted,

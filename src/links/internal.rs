@@ -2,8 +2,12 @@
 //! that points inside the site must reach a page or file that exists, and
 //! its `#fragment` an id on that page. A broken link from Markdown is
 //! reported at its line in content/; one from a template names the page.
+//! A live preview keeps each page's verdict (`Kept`) and judges again only
+//! the pages whose verdict could differ.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -35,35 +39,202 @@ pub fn tags_of(page: &[u8]) -> Vec<html::StartTag> {
 }
 
 pub fn check(tree: &Tree, tags: &PageTags, sources: &LinkSources) -> Vec<Diagnostic> {
-    let pages: HashMap<&str, &[html::StartTag]> = tags
-        .iter()
-        .map(|(path, tags)| (path.as_str(), tags.as_slice()))
+    let pages = pages_of(tags);
+    let ids = ids_of(&pages);
+    let paths = in_order(&pages);
+    let problems: Vec<Diagnostic> = paths
+        .par_iter()
+        .flat_map_iter(|file| {
+            let page = file.strip_suffix("index.html").unwrap_or(file);
+            problems_on(tree, &ids, sources, file, page, pages[**file], None)
+        })
         .collect();
-    let ids: HashMap<&str, Ids> = pages
+    once_each(problems)
+}
+
+/// What the last check of a tree found on each page, with what it read to
+/// find it, so that a preview's next check judges again only the pages
+/// whose verdict could differ: a page whose tags changed (they are shared
+/// with the cache of finished pages, so an unchanged page has the very
+/// same ones), whose links' places in content/ moved, or one of whose
+/// links leads to a file that appeared or went, or to a page whose ids
+/// changed. Every other page's verdict is the one a full check gives.
+#[derive(Default)]
+pub struct Kept {
+    pages: HashMap<String, Verdict>,
+    /// Every file of the tree checked.
+    files: HashSet<String>,
+}
+
+struct Verdict {
+    /// Held, so that no other page's tags can take their place in memory.
+    tags: Arc<Vec<html::StartTag>>,
+    /// The page's own ids (`ids_hash`), which other pages' links read.
+    ids: u64,
+    /// Where the page's links are written in content/ (`sources_hash`).
+    sources: u64,
+    /// Every file whose existence or ids the verdict read.
+    read: Arc<Vec<String>>,
+    problems: Arc<Vec<Diagnostic>>,
+}
+
+/// `check`, judging again only what `kept` (the last check of the same
+/// tree's earlier version) cannot vouch for, and keeping this check's
+/// verdicts in it for the next.
+pub fn check_kept(
+    tree: &Tree,
+    tags: &PageTags,
+    sources: &LinkSources,
+    kept: &mut Kept,
+) -> Vec<Diagnostic> {
+    let pages = pages_of(tags);
+    let ids = ids_of(&pages);
+    let paths = in_order(&pages);
+    let placed = sources_hash(sources);
+    let files: HashSet<String> = tree.files.keys().cloned().collect();
+    // The files whose existence or ids changed since the last check.
+    let mut changed: HashSet<&str> = files
+        .symmetric_difference(&kept.files)
+        .map(String::as_str)
+        .collect();
+    let own_ids: HashMap<&str, u64> = pages
+        .iter()
+        .map(|(path, page_tags)| {
+            let id = match kept.pages.get(*path) {
+                Some(verdict) if Arc::ptr_eq(&verdict.tags, &tags[*path]) => verdict.ids,
+                _ => ids_hash(page_tags),
+            };
+            (*path, id)
+        })
+        .collect();
+    for (path, id) in &own_ids {
+        if kept
+            .pages
+            .get(*path)
+            .is_none_or(|verdict| verdict.ids != *id)
+        {
+            changed.insert(path);
+        }
+    }
+    let verdicts: Vec<(&str, Verdict)> = paths
+        .par_iter()
+        .map(|file| {
+            let page_tags = &tags[**file];
+            let page = file.strip_suffix("index.html").unwrap_or(file);
+            let sources_of = placed.get(page).copied().unwrap_or(0);
+            let ids_of_page = own_ids[**file];
+            if let Some(verdict) = kept.pages.get(**file)
+                && Arc::ptr_eq(&verdict.tags, page_tags)
+                && verdict.sources == sources_of
+                && !verdict.read.iter().any(|f| changed.contains(f.as_str()))
+            {
+                let again = Verdict {
+                    tags: Arc::clone(page_tags),
+                    ids: ids_of_page,
+                    sources: sources_of,
+                    read: Arc::clone(&verdict.read),
+                    problems: Arc::clone(&verdict.problems),
+                };
+                return (**file, again);
+            }
+            let mut read = Vec::new();
+            let problems = problems_on(
+                tree,
+                &ids,
+                sources,
+                file,
+                page,
+                pages[**file],
+                Some(&mut read),
+            );
+            read.sort_unstable();
+            read.dedup();
+            let fresh = Verdict {
+                tags: Arc::clone(page_tags),
+                ids: ids_of_page,
+                sources: sources_of,
+                read: Arc::new(read),
+                problems: Arc::new(problems),
+            };
+            (**file, fresh)
+        })
+        .collect();
+    let problems = verdicts
+        .iter()
+        .flat_map(|(_, verdict)| verdict.problems.iter().cloned())
+        .collect();
+    kept.pages = verdicts
+        .into_iter()
+        .map(|(file, verdict)| (file.to_string(), verdict))
+        .collect();
+    kept.files = files;
+    once_each(problems)
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A page's ids, which of them are headings', in page order: all that a
+/// link into the page reads of it.
+fn ids_hash(tags: &[html::StartTag]) -> u64 {
+    let ids: Vec<(&str, bool)> = tags
+        .iter()
+        .filter_map(|t| Some((t.attribute("id")?, is_heading(t))))
+        .collect();
+    hash_of(ids)
+}
+
+/// Each page's links' places in content/, hashed, by the page's address
+/// as `problems_on` looks its links up. Summed, so that the order the
+/// links are met in does not matter.
+fn sources_hash(sources: &LinkSources) -> HashMap<&str, u64> {
+    let mut by_page: HashMap<&str, u64> = HashMap::new();
+    for ((page, href), placed) in sources {
+        let sum = by_page.entry(page.as_str()).or_default();
+        *sum = sum.wrapping_add(hash_of((href, placed)));
+    }
+    by_page
+}
+
+fn pages_of(tags: &PageTags) -> HashMap<&str, &[html::StartTag]> {
+    tags.iter()
+        .map(|(path, tags)| (path.as_str(), tags.as_slice()))
+        .collect()
+}
+
+fn is_heading(tag: &html::StartTag) -> bool {
+    matches!(tag.name.as_str(), "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+fn ids_of<'a>(pages: &HashMap<&'a str, &'a [html::StartTag]>) -> HashMap<&'a str, Ids<'a>> {
+    pages
         .iter()
         .map(|(path, tags)| {
             let all = tags.iter().filter_map(|t| t.attribute("id")).collect();
             let headings = tags
                 .iter()
-                .filter(|t| matches!(t.name.as_str(), "h2" | "h3" | "h4" | "h5" | "h6"))
+                .filter(|t| is_heading(t))
                 .filter_map(|t| t.attribute("id"))
                 .collect();
             (*path, Ids { all, headings })
         })
-        .collect();
+        .collect()
+}
+
+/// Section pages before print pages: a broken link is reported once, and
+/// reads best as its section page has it (no section-id prefixes).
+fn in_order<'a, 'b>(pages: &'b HashMap<&'a str, &'a [html::StartTag]>) -> Vec<&'b &'a str> {
     let mut paths: Vec<&&str> = pages.keys().collect();
-    // Section pages before print pages: a broken link is reported once, and
-    // reads best as its section page has it (no section-id prefixes).
     paths.sort_by_key(|p| (p.contains("/all/"), **p));
-    let mut problems: Vec<Diagnostic> = paths
-        .par_iter()
-        .flat_map_iter(|file| {
-            let page = file.strip_suffix("index.html").unwrap_or(file);
-            problems_on(tree, &ids, sources, file, page, pages[**file])
-        })
-        .collect();
-    // The same Markdown link appears on several pages (each view, and the
-    // print page); report it once, where it is written.
+    paths
+}
+
+/// The same Markdown link appears on several pages (each view, and the
+/// print page); report it once, where it is written.
+fn once_each(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut seen = HashSet::new();
     problems.retain(|d| d.place.is_none() || seen.insert(d.place.clone()));
     problems
@@ -84,6 +255,7 @@ fn problems_on(
     file: &str,
     page: &str,
     tags: &[html::StartTag],
+    mut read: Option<&mut Vec<String>>,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     // A link written many times on one page is judged once: its sources
@@ -105,7 +277,7 @@ fn problems_on(
             continue;
         }
         let placed = sources.get(&(page.to_string(), href.to_string()));
-        let Some(problem) = broken(tree, ids, page, href).or_else(|| {
+        let Some(problem) = broken(tree, ids, page, href, read.as_deref_mut()).or_else(|| {
             // A section's link lands on a section's heading, never on the
             // page around it (`#main`, `#contents`, a notice).
             let (_, fragment) = href.split_once('#')?;
@@ -133,7 +305,14 @@ fn problems_on(
 }
 
 /// Why `href` on `page` leads nowhere, or `None` if it is fine.
-fn broken(tree: &Tree, ids: &HashMap<&str, Ids>, page: &str, href: &str) -> Option<String> {
+/// The files it looks at are added to `read`, when given.
+fn broken(
+    tree: &Tree,
+    ids: &HashMap<&str, Ids>,
+    page: &str,
+    href: &str,
+    read: Option<&mut Vec<String>>,
+) -> Option<String> {
     let resolved = match href.strip_prefix('/') {
         Some(from_root) => urls::resolve("", from_root),
         None => urls::resolve(page, href),
@@ -142,6 +321,10 @@ fn broken(tree: &Tree, ids: &HashMap<&str, Ids>, page: &str, href: &str) -> Opti
         return Some("points outside the site".into());
     };
     let file = urls::file_for(&target);
+    if let Some(read) = read {
+        read.push(file.clone());
+        read.push(format!("{target}/index.html"));
+    }
     let file = if tree.files.contains_key(&file) {
         file
     } else if tree.files.contains_key(&format!("{target}/index.html")) {

@@ -35,7 +35,7 @@ impl Rebuilder {
         Rebuilder {
             root,
             today,
-            cache: BuildCache::default(),
+            cache: BuildCache::preview(),
             parsed: crate::load::yaml::Memo::default(),
             templates: Vec::new(),
         }
