@@ -6,6 +6,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The allocator `policyweb` itself runs with (src/main.rs), so that the
+/// times are the command's, not glibc malloc's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RUNS: usize = 30;
 
 fn median(mut samples: Vec<Duration>) -> Duration {

@@ -12,6 +12,11 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+/// The allocator `policyweb` itself runs with (src/main.rs), so that the
+/// times are the command's, not glibc malloc's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EDITS: usize = 20;
 /// The section edited, and the page that shows it: in the draft, and in
 /// the revision in force.
