@@ -18,6 +18,7 @@ pub mod commands;
 pub mod curriculum;
 pub mod diagnostics;
 pub mod explain;
+pub mod hash;
 pub mod html;
 pub mod ids;
 pub mod links;

@@ -6,12 +6,12 @@
 //! the pages whose verdict could differ.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
+use crate::hash::hash_of;
 use crate::html;
 use crate::output::Tree;
 use crate::urls;
@@ -169,12 +169,6 @@ pub fn check_kept(
         .collect();
     kept.files = files;
     once_each(problems)
-}
-
-fn hash_of(value: impl Hash) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// A page's ids, which of them are headings', in page order: all that a

@@ -22,13 +22,13 @@ mod template_changes;
 pub mod theme;
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::changes::Comparisons;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceId};
+use crate::hash::hash_of;
 use crate::html::StartTag;
 use crate::links::internal::{LinkSources, PageTags};
 use crate::markdown;
@@ -382,12 +382,6 @@ struct Fingerprints {
     /// a section in force leaves the other revisions' pages as they were.
     main: u64,
     outline: u64,
-}
-
-fn hash_of(value: impl Hash) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
 }
 
 impl Fingerprints {

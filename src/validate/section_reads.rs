@@ -8,12 +8,12 @@
 //! touched.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostics;
+use crate::hash::hash_of;
 use crate::markdown::context::Edition;
 use crate::markdown::{self, Mode, Page, RenderedSection};
 use crate::model::Site;
@@ -39,12 +39,6 @@ struct Read {
     trial: bool,
     fingerprint: u64,
     sections: Arc<Vec<RenderedSection>>,
-}
-
-fn hash_of(value: impl Hash) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// What reading one revision's sections uses: its data, sections and
