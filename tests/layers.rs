@@ -27,6 +27,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "prose",
             "provenance",
             "explain",
+            "hash",
         ],
     ),
     ("model", &["model"]),
