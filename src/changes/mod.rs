@@ -327,22 +327,26 @@ fn compare_in(
             taken[o] = true;
         }
     }
+    // The old sections' texts and words, joined and counted once, and only
+    // when a new section is left to match by its text.
+    let old_texts: Vec<String> = if matched.contains(&None) && taken.contains(&false) {
+        old_blocks.iter().map(|b| joined(b)).collect()
+    } else {
+        Vec::new()
+    };
+    let old_words: Vec<text::Words> = old_texts.iter().map(|t| text::Words::of(t)).collect();
     for n in 0..new_shown.len() {
-        if matched[n].is_some() {
+        if matched[n].is_some() || !taken.contains(&false) {
             continue;
         }
         let new_text = joined(&new_blocks[n]);
-        let best = (0..old_shown.len())
+        let candidates = (0..old_shown.len())
             .filter(|&o| !taken[o])
-            .map(|o| {
-                (
-                    shared.diffs.similarity(&joined(&old_blocks[o]), &new_text),
-                    o,
-                )
-            })
-            .filter(|(score, _)| *score >= SAME_SECTION)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((_, o)) = best {
+            .map(|o| (o, old_texts[o].as_str(), &old_words[o]));
+        let best = text::most_alike(candidates, &new_text, SAME_SECTION, |old, new| {
+            shared.diffs.similarity(old, new)
+        });
+        if let Some(o) = best {
             matched[n] = Some(o);
             taken[o] = true;
         }

@@ -304,6 +304,9 @@ impl Diffs {
 
     /// `similarity`, or what it gave for the same two texts before.
     pub fn similarity(&self, old: &str, new: &str) -> f32 {
+        if old == new {
+            return 1.0;
+        }
         self.alike
             .get_or_make((old.to_string(), new.to_string()), |(old, new)| {
                 similarity(old, new)
@@ -321,13 +324,26 @@ const LOOKAHEAD: usize = 32;
 /// block like it (in order, within `LOOKAHEAD`), and marks the rest
 /// removed or added.
 fn pair_up(old: &[Block], new: &[Block], out: &mut Vec<BlockChange>) {
+    // Each new block's words are counted once, for the bound that lets most
+    // candidates be passed over without a diff.
+    let new_words: Vec<std::cell::OnceCell<Words>> =
+        new.iter().map(|_| std::cell::OnceCell::new()).collect();
     let mut next_new = 0;
     for block in old {
-        let found = (next_new..new.len().min(next_new + LOOKAHEAD)).find(|&j| {
-            new[j].kind == block.kind && similarity(&block.text, &new[j].text) >= SAME_BLOCK
+        let old_words = Words::of(&block.text);
+        // The diff that paired the blocks is the one that marks their words.
+        let found = (next_new..new.len().min(next_new + LOOKAHEAD)).find_map(|j| {
+            if new[j].kind != block.kind
+                || old_words.bound(new_words[j].get_or_init(|| Words::of(&new[j].text)))
+                    < SAME_BLOCK
+            {
+                return None;
+            }
+            let diff = word_diff(&block.text, &new[j].text);
+            (diff.ratio() >= SAME_BLOCK).then(|| (j, pieces(&diff)))
         });
         match found {
-            Some(j) => {
+            Some((j, pieces)) => {
                 for added in &new[next_new..j] {
                     out.push(BlockChange::whole(
                         added.kind,
@@ -338,7 +354,7 @@ fn pair_up(old: &[Block], new: &[Block], out: &mut Vec<BlockChange>) {
                 out.push(BlockChange {
                     kind: new[j].kind,
                     mark: BlockMark::Changed,
-                    pieces: words(&block.text, &new[j].text),
+                    pieces,
                 });
                 next_new = j + 1;
             }
@@ -360,21 +376,120 @@ fn pair_up(old: &[Block], new: &[Block], out: &mut Vec<BlockChange>) {
 
 /// How alike two texts are, from 0 to 1, by the words they share.
 pub fn similarity(old: &str, new: &str) -> f32 {
+    if old == new {
+        return 1.0;
+    }
+    word_diff(old, new).ratio()
+}
+
+/// The words of a text (and the spaces between them, as the word diff
+/// counts them), ready to bound `similarity` from above without the diff.
+/// The diff's ratio is twice the words it keeps over the words of both
+/// texts, and what it keeps, in order on both sides, is at most their
+/// longest common subsequence: that length is the bound. Found a machine
+/// word of positions at a time (Allison and Dix's bit-parallel LCS, in
+/// Hyyrö's form), so two sections of 300 words cost some thousands of
+/// word operations where the diff of two unlike ones costs a million.
+/// Written here because no crate the build has gives an LCS length of
+/// token sequences; `similar` gives only the diff.
+pub struct Words<'a> {
+    tokens: Vec<&'a str>,
+    /// For each distinct word, the positions it stands at, as bits.
+    positions: HashMap<&'a str, Vec<u64>>,
+}
+
+impl<'a> Words<'a> {
+    pub fn of(text: &'a str) -> Words<'a> {
+        let tokens = similar::DiffableStr::tokenize_words(text);
+        let blocks = tokens.len().div_ceil(64);
+        let mut positions: HashMap<&str, Vec<u64>> = HashMap::new();
+        for (i, token) in tokens.iter().enumerate() {
+            positions.entry(token).or_insert_with(|| vec![0; blocks])[i / 64] |= 1 << (i % 64);
+        }
+        Words { tokens, positions }
+    }
+
+    /// At least `similarity` of this text (the old) and `other` (the new):
+    /// a candidate whose bound is below what it must reach can be passed
+    /// over undiffed. Computed as the diff's ratio is, so that a diff
+    /// keeping as much as can be kept gives the equal number.
+    pub fn bound(&self, other: &Words) -> f32 {
+        let len = self.tokens.len() + other.tokens.len();
+        if len == 0 {
+            return 1.0;
+        }
+        2.0 * self.longest_common(other) as f32 / len as f32
+    }
+
+    /// The length of the longest common subsequence of the two texts'
+    /// words. Each bit of `row` is a position of this text, 0 where the
+    /// subsequence so far could end; each word of `other` moves the 0s on.
+    fn longest_common(&self, other: &Words) -> usize {
+        let blocks = self.tokens.len().div_ceil(64);
+        let mut row = vec![u64::MAX; blocks];
+        for token in &other.tokens {
+            let Some(at) = self.positions.get(token) else {
+                continue;
+            };
+            // row = (row + (row & at)) | (row & !at), across the blocks.
+            let mut carry = false;
+            for (v, &m) in row.iter_mut().zip(at) {
+                let u = *v & m;
+                let (sum, over) = v.overflowing_add(u);
+                let (sum, over_too) = sum.overflowing_add(u64::from(carry));
+                carry = over || over_too;
+                *v = sum | (*v & !m);
+            }
+        }
+        let ones: usize = row.iter().map(|v| v.count_ones() as usize).sum();
+        // The bits past the last position stay set.
+        blocks * 64 - ones
+    }
+}
+
+/// Of the candidates (an index, a text and its words), the one most like
+/// `new` by `similarity`, at `floor` or above; the later of equals. A
+/// candidate whose bound is below the best so far cannot win, and is not
+/// diffed: most sections left unmatched share few words with most others.
+pub fn most_alike<'a>(
+    candidates: impl Iterator<Item = (usize, &'a str, &'a Words<'a>)>,
+    new: &str,
+    floor: f32,
+    similarity: impl Fn(&str, &str) -> f32,
+) -> Option<usize> {
+    let new_words = Words::of(new);
+    let mut best: Option<(f32, usize)> = None;
+    for (index, text, words) in candidates {
+        let floor = best.map_or(floor, |(score, _)| score);
+        if words.bound(&new_words) < floor {
+            continue;
+        }
+        let score = similarity(text, new);
+        if score >= floor {
+            best = Some((score, index));
+        }
+    }
+    best.map(|(_, index)| index)
+}
+
+/// The word diff `similarity` and `words` read. Myers finds the fewest
+/// changes; patience diffing, good for blocks that are mostly unique, goes
+/// astray on words, which repeat.
+fn word_diff<'a>(old: &'a str, new: &'a str) -> TextDiff<'a, 'a, str> {
     TextDiff::configure()
         .algorithm(Algorithm::Myers)
         .diff_words(old, new)
-        .ratio()
 }
 
 /// Word-level changes from `old` to `new`. Changes separated only by
 /// spaces are one change: "[-Purple Mash-]{+Project Evolve+}", never
 /// "[-Purple-]{+Project+} [-Mash-]{+Evolve+}".
 pub fn words(old: &str, new: &str) -> Vec<Piece> {
-    // Myers finds the fewest changes; patience diffing, good for blocks
-    // that are mostly unique, goes astray on words, which repeat.
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .diff_words(old, new);
+    pieces(&word_diff(old, new))
+}
+
+/// `words`, from the diff already made.
+fn pieces(diff: &TextDiff<'_, '_, str>) -> Vec<Piece> {
     let tokens: Vec<(Mark, &str)> = diff
         .iter_all_changes()
         .map(|change| {
@@ -454,6 +569,154 @@ mod tests {
                 Mark::Removed => format!("[-{}-]", p.text),
             })
             .collect()
+    }
+
+    /// Texts of a few words from a small vocabulary, so that they share
+    /// words, repeat them and sometimes match whole.
+    fn random_text(u: &mut arbtest::arbitrary::Unstructured) -> arbtest::arbitrary::Result<String> {
+        const WORDS: [&str; 6] = ["the", "school", "staff", "report", "é", "\n"];
+        let len = u.int_in_range(0..=12)?;
+        let mut text = String::new();
+        for _ in 0..len {
+            text.push_str(u.choose(&WORDS)?);
+            text.push_str(u.choose(&[" ", "  ", "\n", ""])?);
+        }
+        Ok(text)
+    }
+
+    #[test]
+    fn the_longest_common_subsequence_is_the_textbook_ones() {
+        // Long enough to cross machine words (64 positions), where the
+        // carry between them matters.
+        fn textbook(a: &[&str], b: &[&str]) -> usize {
+            let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    table[i][j] = if a[i - 1] == b[j - 1] {
+                        table[i - 1][j - 1] + 1
+                    } else {
+                        table[i - 1][j].max(table[i][j - 1])
+                    };
+                }
+            }
+            table[a.len()][b.len()]
+        }
+        arbtest::arbtest(|u| {
+            let words =
+                |u: &mut arbtest::arbitrary::Unstructured| -> arbtest::arbitrary::Result<String> {
+                    let len = u.int_in_range(0..=150)?;
+                    let mut text = String::new();
+                    for _ in 0..len {
+                        text.push_str(u.choose(&["a", "b", "c", "dd"])?);
+                        text.push(' ');
+                    }
+                    Ok(text)
+                };
+            let (a, b) = (words(u)?, words(u)?);
+            let (old, new) = (Words::of(&a), Words::of(&b));
+            assert_eq!(
+                old.longest_common(&new),
+                textbook(&old.tokens, &new.tokens),
+                "{a:?} {b:?}"
+            );
+            Ok(())
+        })
+        .budget_ms(300);
+    }
+
+    #[test]
+    fn the_bound_is_never_below_the_similarity() {
+        arbtest::arbtest(|u| {
+            let (a, b) = (random_text(u)?, random_text(u)?);
+            let bound = Words::of(&a).bound(&Words::of(&b));
+            assert!(bound >= similarity(&a, &b), "{a:?} {b:?}");
+            Ok(())
+        })
+        .budget_ms(300);
+    }
+
+    #[test]
+    fn the_bounded_search_finds_what_diffing_every_candidate_finds() {
+        arbtest::arbtest(|u| {
+            let new = random_text(u)?;
+            let count = u.int_in_range(0..=6)?;
+            let olds = (0..count)
+                .map(|_| random_text(u))
+                .collect::<Result<Vec<_>, _>>()?;
+            let floor = *u.choose(&[0.0, 0.5, 0.6, 1.0])?;
+            let everyone = (0..olds.len())
+                .map(|o| (similarity(&olds[o], &new), o))
+                .filter(|(score, _)| *score >= floor)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, o)| o);
+            let words: Vec<Words> = olds.iter().map(|t| Words::of(t)).collect();
+            let candidates = (0..olds.len()).map(|o| (o, olds[o].as_str(), &words[o]));
+            assert_eq!(most_alike(candidates, &new, floor, similarity), everyone);
+            Ok(())
+        })
+        .budget_ms(300);
+    }
+
+    #[test]
+    fn blocks_pair_as_they_did_when_every_candidate_was_diffed() {
+        // The pairing before the bound: every candidate of the same kind
+        // diffed, and the words diffed again to mark them.
+        fn paired_by_diffing(old: &[Block], new: &[Block]) -> Vec<BlockChange> {
+            let mut out = Vec::new();
+            let mut next_new = 0;
+            for block in old {
+                let found = (next_new..new.len().min(next_new + LOOKAHEAD)).find(|&j| {
+                    new[j].kind == block.kind && similarity(&block.text, &new[j].text) >= SAME_BLOCK
+                });
+                match found {
+                    Some(j) => {
+                        for added in &new[next_new..j] {
+                            out.push(BlockChange::whole(
+                                added.kind,
+                                BlockMark::Added,
+                                &added.text,
+                            ));
+                        }
+                        out.push(BlockChange {
+                            kind: new[j].kind,
+                            mark: BlockMark::Changed,
+                            pieces: words(&block.text, &new[j].text),
+                        });
+                        next_new = j + 1;
+                    }
+                    None => out.push(BlockChange::whole(
+                        block.kind,
+                        BlockMark::Removed,
+                        &block.text,
+                    )),
+                }
+            }
+            for added in &new[next_new..] {
+                out.push(BlockChange::whole(
+                    added.kind,
+                    BlockMark::Added,
+                    &added.text,
+                ));
+            }
+            out
+        }
+        let block =
+            |u: &mut arbtest::arbitrary::Unstructured| -> arbtest::arbitrary::Result<Block> {
+                Ok(Block {
+                    kind: *u.choose(&[BlockKind::Paragraph, BlockKind::ListItem])?,
+                    text: random_text(u)?,
+                })
+            };
+        arbtest::arbtest(|u| {
+            let (n, m) = (u.int_in_range(0..=5)?, u.int_in_range(0..=5)?);
+            let old = (0..n).map(|_| block(u)).collect::<Result<Vec<_>, _>>()?;
+            let new = (0..m).map(|_| block(u)).collect::<Result<Vec<_>, _>>()?;
+            let mut out = Vec::new();
+            pair_up(&old, &new, &mut out);
+            assert_eq!(out, paired_by_diffing(&old, &new));
+            Ok(())
+        })
+        .budget_ms(300);
     }
 
     #[test]

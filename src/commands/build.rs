@@ -87,6 +87,7 @@ impl BuildReport {
 /// wrong, write. On any error the output folders are left as they were.
 pub fn build(options: &BuildOptions) -> BuildReport {
     crate::start_workers();
+    crate::render::theme::prepare_default(&options.root);
     let (site, sources, mut diagnostics) =
         load_for_build(&options.root, options.today, options.base_url.as_deref());
     let Some(site) = site else {

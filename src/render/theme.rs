@@ -155,6 +155,26 @@ impl Theme {
     }
 }
 
+/// Starts parsing the default theme (with the site's own files of it) on a
+/// thread of its own, while the site is read, which is not parallel: the
+/// render's `load` then finds it parsed, or waits on the lock held while it
+/// is parsed, never parsing it twice. Only where the site can be using it
+/// (no themes/ folder, or a themes/default/); a failure is `load`'s to
+/// report, when the render asks.
+pub fn prepare_default(root: &Path) {
+    let themes = root.join("themes");
+    if themes.exists() && !themes.join("default").is_dir() {
+        return;
+    }
+    let root = root.to_path_buf();
+    // A thread, not rayon: the site's reading may be waiting on the pool.
+    let started = std::thread::Builder::new()
+        .name("theme".into())
+        .spawn(move || drop(load(&root, "default")));
+    // Without a thread the render parses it, as before.
+    drop(started);
+}
+
 /// The theme named in site.yaml: the site's own files where it has them,
 /// the built-in default's otherwise.
 pub fn load(root: &Path, name: &str) -> Result<Arc<Theme>, Diagnostic> {
