@@ -148,6 +148,47 @@ fn a_section_retitled() {
     );
 }
 
+/// The comparisons' word similarities are kept between builds: a
+/// section renamed in the draft (a new file and title, the same text) is
+/// found by its text; rewritten whole after the first build, it is no
+/// longer the old section renamed, and the rebuild says so as a cold
+/// build does, never the first build's answer for the old text.
+#[test]
+fn a_renamed_section_rewritten() {
+    let site = Site::copy_of("restricted");
+    let text = site.read("content/040-casework-log.md").replace(
+        "title: Quillfeather casework log",
+        "title: Quillfeather referrals",
+    );
+    site.remove("content/040-casework-log.md");
+    site.write("content/045-referrals.md", &text);
+    let rewrite = |s: &Site| {
+        let text = s.read("content/045-referrals.md");
+        let (front, _) = text.rsplit_once("---\n").unwrap();
+        s.write(
+            "content/045-referrals.md",
+            format!(
+                "{front}---\nEach referral is logged by the deputy head on the day \
+                 it is made, with the family told unless that would put the \
+                 child at risk.\n"
+            ),
+        );
+    };
+    let renamed = "renamed from ‘Quillfeather casework log’";
+    let before = site.run_here(&["diff", "2024-25", "2025-26"]);
+    assert!(before.stdout.contains(renamed), "{}", before.stdout);
+    rebuild_is_cold(&site, rewrite, TODAY);
+    let after = site.run_here(&["diff", "2024-25", "2025-26"]);
+    assert!(
+        after
+            .stdout
+            .contains("Quillfeather referrals (referrals): added")
+            && !after.stdout.contains(renamed),
+        "{}",
+        after.stdout
+    );
+}
+
 #[test]
 fn a_data_file_edited() {
     let site = Site::copy_of("restricted");

@@ -267,6 +267,24 @@ impl Comparisons {
         );
         Arc::clone(slot.get_or_init(|| Arc::new(compare_in(site, old, new, view, &self.shared))))
     }
+
+    /// Comparisons that start from the word similarities a last render
+    /// left (`into_alike`): kept by the render cache across `serve`'s
+    /// renders and, in its file, across builds.
+    pub fn remembering(alike: text::Alike) -> Comparisons {
+        Comparisons {
+            made: Mutex::default(),
+            shared: Shared {
+                diffs: text::Diffs::remembering(alike),
+                blocks: text::Made::default(),
+            },
+        }
+    }
+
+    /// The word similarities this render used, for the next.
+    pub fn into_alike(self) -> text::Alike {
+        self.shared.diffs.into_alike()
+    }
 }
 
 /// Two sections' texts this alike are one section renamed.

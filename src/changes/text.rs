@@ -252,8 +252,32 @@ pub fn align(old: &[Block], new: &[Block]) -> Vec<BlockChange> {
 #[derive(Default)]
 pub struct Diffs {
     aligned: Made<TwoTexts<Vec<Block>>, Aligned>,
-    alike: Made<TwoTexts<String>, f32>,
+    alike: Likeness,
 }
+
+/// Two texts as `similarity`'s answers are kept: each text's hash
+/// (`hash_of`) and length.
+pub type TwoHashed = (u64, u64, u64, u64);
+
+/// `similarity`'s answers by the two texts' hashes, as a render leaves
+/// them for the next (`Diffs::remembering`): a rebuild after one edit
+/// compares the same whole sections again, one side new at most, and
+/// whole-section word diffs were most of its comparisons' time.
+pub type Alike = HashMap<TwoHashed, f32>;
+
+/// The last render's answers (read only) and this render's.
+#[derive(Default)]
+struct Likeness {
+    before: Alike,
+    now: Mutex<Alike>,
+}
+
+/// How many answers a render keeps for the next at most: its own, and
+/// the last render's it did not ask again (a reused job's, for when it
+/// runs again) while all together are no more than this; past it (texts
+/// long gone, a section edited again and again in `serve`), its own only.
+/// About 3 MB.
+const KEPT_AT_MOST: usize = 1 << 16;
 
 /// The old text and the new.
 type TwoTexts<T> = (T, T);
@@ -302,15 +326,63 @@ impl Diffs {
         aligned.as_ref().clone()
     }
 
-    /// `similarity`, or what it gave for the same two texts before.
+    /// `similarity`, or what it gave for the same two texts before (in
+    /// this render or the last).
     pub fn similarity(&self, old: &str, new: &str) -> f32 {
         if old == new {
             return 1.0;
         }
-        self.alike
-            .get_or_make((old.to_string(), new.to_string()), |(old, new)| {
-                similarity(old, new)
-            })
+        let key = (
+            crate::hash::hash_of(old),
+            crate::hash::hash_of(new),
+            old.len() as u64,
+            new.len() as u64,
+        );
+        let now = || {
+            self.alike
+                .now
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(score) = now().get(&key) {
+            return *score;
+        }
+        let score = match self.alike.before.get(&key) {
+            Some(score) => *score,
+            None => similarity(old, new),
+        };
+        now().insert(key, score);
+        score
+    }
+
+    /// Word diffs that start from the answers a last render left
+    /// (`into_alike`).
+    pub fn remembering(before: Alike) -> Diffs {
+        Diffs {
+            alike: Likeness {
+                before,
+                now: Mutex::default(),
+            },
+            ..Diffs::default()
+        }
+    }
+
+    /// This render's answers of `similarity`, and the last render's it did
+    /// not ask again while they are few (`KEPT_AT_MOST`), for the next
+    /// render.
+    pub fn into_alike(self) -> Alike {
+        let mut now = self
+            .alike
+            .now
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let before = self.alike.before;
+        if before.len() + now.len() <= KEPT_AT_MOST {
+            for (key, score) in before {
+                now.entry(key).or_insert(score);
+            }
+        }
+        now
     }
 }
 

@@ -73,6 +73,9 @@ pub struct RenderCache {
     /// Each section as validation read it: a section page is laid out
     /// from it, not read again, while it is the site's as it is.
     pub sections: SectionReads,
+    /// The comparisons' word similarities of the last render
+    /// (`Comparisons::into_alike`).
+    alike: crate::changes::text::Alike,
 }
 
 impl RenderCache {
@@ -136,7 +139,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     let keyed: Vec<(String, u64)> = jobs.iter().map(|job| job.identity(site, &inputs)).collect();
     let kept_pages = &cache.pages;
     let once = cache.once;
-    let comparisons = Comparisons::default();
+    let comparisons = Comparisons::remembering(std::mem::take(&mut cache.alike));
     let outputs: Vec<(Arc<ViewOutput>, FinishedPages)> = jobs
         .par_iter()
         .zip(&keyed)
@@ -186,6 +189,9 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
             .collect();
     }
     cache.sections = sections;
+    if !once {
+        cache.alike = comparisons.into_alike();
+    }
 
     let mut public = ViewOutput::default();
     let mut restricted = ViewOutput::default();

@@ -3,7 +3,8 @@
 //! (beside the link check's cache, git-ignored) for the next `build`:
 //! each render job's output (its pages, where its links came from and its
 //! diagnostics, its files' bytes), and each page's start tags by a hash of
-//! its path and HTML as written. So a rebuild renders only the jobs an
+//! its path and HTML as written, and the comparisons' word similarities
+//! (`changes::text::Alike`). So a rebuild renders only the jobs an
 //! edit touched, and of those reads only the pages whose HTML changed.
 //!
 //! A job is reused when its fingerprint (`Job::identity`, all it reads
@@ -23,8 +24,6 @@
 //! what a job reads: that is `Fingerprints`.
 
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::Hasher;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,6 +32,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Finished, FinishedPages, RenderCache, ViewOutput};
+use crate::changes::text::Alike;
 use crate::diagnostics::{Diagnostic, Place, Severity, SourceId};
 use crate::html::StartTag;
 use crate::model::Site;
@@ -41,7 +41,7 @@ use crate::model::Site;
 pub const FILE: &str = ".policyweb/render-cache";
 
 /// The file's first line; the number is the layout's, raised on a change.
-const MAGIC: &str = "policyweb render cache 4\n";
+const MAGIC: &str = "policyweb render cache 5\n";
 
 /// What, beyond a job's fingerprint, the stored output was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +101,9 @@ struct StoredPage {
 struct Stored {
     pages: Vec<StoredPage>,
     jobs: Vec<StoredJob>,
+    /// The comparisons' word similarities, each its two texts' hashes
+    /// and lengths and the score's bits.
+    alike: Vec<(u64, u64, u64, u64, u32)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -165,7 +168,7 @@ impl Loaded {
 /// keeps it for its next render.
 pub fn load(site: &Site) -> (RenderCache, Loaded) {
     let mut cache = RenderCache::default();
-    let (found, (jobs, pages)) = match std::fs::read(site.root.join(FILE)) {
+    let (found, (jobs, pages, alike)) = match std::fs::read(site.root.join(FILE)) {
         Err(_) => (Found::Nothing, Default::default()),
         Ok(bytes) => match decode(site, &bytes) {
             Ok(stored) => (Found::Jobs(stored.0.len()), stored),
@@ -183,12 +186,13 @@ pub fn load(site: &Site) -> (RenderCache, Loaded) {
     };
     cache.jobs = jobs;
     cache.pages = pages;
+    cache.alike = alike;
     (cache, loaded)
 }
 
 type Jobs = HashMap<String, (u64, Arc<ViewOutput>)>;
 
-type Decoded = (Jobs, FinishedPages);
+type Decoded = (Jobs, FinishedPages, Alike);
 
 fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
     let damaged = "it is damaged";
@@ -205,11 +209,9 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         return Err("another build of policyweb, or another site root, wrote it");
     }
     let (rest, trailer) = rest
-        .split_at_checked(rest.len().wrapping_sub(8))
+        .split_at_checked(rest.len().wrapping_sub(4))
         .ok_or(damaged)?;
-    let mut checksum = DefaultHasher::new();
-    checksum.write(rest);
-    if checksum.finish().to_le_bytes() != trailer {
+    if crc32fast::hash(rest).to_le_bytes() != trailer {
         return Err(damaged);
     }
     let (stored, body) = line(rest).ok_or(damaged)?;
@@ -263,7 +265,12 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         })
         .collect::<Option<Jobs>>()
         .ok_or(damaged)?;
-    Ok((jobs, pages))
+    let alike = stored
+        .alike
+        .into_iter()
+        .map(|(a, b, c, d, score)| ((a, b, c, d), f32::from_bits(score)))
+        .collect();
+    Ok((jobs, pages, alike))
 }
 
 /// A page's start tags as stored: each a string (its name), a count of
@@ -421,6 +428,7 @@ fn store_diagnostic(site: &Site, diagnostic: &Diagnostic) -> StoredDiagnostic {
 struct Storing<'a> {
     pages: Vec<StoredPage>,
     jobs: Vec<StoringJob<'a>>,
+    alike: Vec<(u64, u64, u64, u64, u32)>,
 }
 
 #[derive(Serialize)]
@@ -436,9 +444,11 @@ struct StoringJob<'a> {
 }
 
 /// Writes the cache file: the stamp, the pages' and jobs' facts, the
-/// finished pages' tags and then the jobs' files, one after
-/// another, and a checksum of all after the stamp (which can then be
-/// changed, by a person or a test, and is still read, and refused).
+/// finished pages' tags and then the jobs' files, one after another, and
+/// a checksum of all after the stamp (which can then be changed, by a
+/// person or a test, and is still read, and refused). CRC-32, not
+/// SipHash: the file is read and written whole by every rebuild, and
+/// SipHash over it was 2.6% of a rebuild's samples.
 fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result<()> {
     let mut keys: Vec<&u64> = cache.pages.keys().collect();
     keys.sort();
@@ -503,11 +513,17 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
     into.write_all(b"\n")?;
     let mut summed = Summed {
         into,
-        checksum: DefaultHasher::new(),
+        checksum: crc32fast::Hasher::new(),
     };
     let (pages, finished): (Vec<_>, Vec<_>) = pages.into_iter().unzip();
     let (jobs, outputs): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
-    let stored = Storing { pages, jobs };
+    let mut alike: Vec<_> = cache
+        .alike
+        .iter()
+        .map(|(&(a, b, c, d), score)| (a, b, c, d, score.to_bits()))
+        .collect();
+    alike.sort_unstable();
+    let stored = Storing { pages, jobs, alike };
     serde_json::to_writer(&mut summed, &stored)?;
     summed.write_all(b"\n")?;
     for tags in finished {
@@ -518,21 +534,21 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
             summed.write_all(&output.tree.files[*path])?;
         }
     }
-    let checksum = summed.checksum.finish();
-    summed.into.write_all(&checksum.to_le_bytes())?;
-    summed.into.flush()
+    let Summed { mut into, checksum } = summed;
+    into.write_all(&checksum.finalize().to_le_bytes())?;
+    into.flush()
 }
 
 /// A writer that sums what passes through it.
 struct Summed<W> {
     into: W,
-    checksum: DefaultHasher,
+    checksum: crc32fast::Hasher,
 }
 
 impl<W: Write> Write for Summed<W> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         let written = self.into.write(bytes)?;
-        self.checksum.write(&bytes[..written]);
+        self.checksum.update(&bytes[..written]);
         Ok(written)
     }
 
