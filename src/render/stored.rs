@@ -4,7 +4,8 @@
 //! each render job's output (its pages, where its links came from and its
 //! diagnostics, its files' bytes), and each page's start tags by a hash of
 //! its path and HTML as written, and the comparisons' word similarities
-//! (`changes::text::Alike`). So a rebuild renders only the jobs an
+//! (`changes::text::Alike`) and what the views' lists of changes said of
+//! each comparison (`changes_view::Outline`). So a rebuild renders only the jobs an
 //! edit touched, and of those reads only the pages whose HTML changed.
 //!
 //! A job is reused when its fingerprint (`Job::identity`, all it reads
@@ -31,6 +32,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::changes_view::{KeptOutlines, Outline};
 use super::{Finished, FinishedPages, RenderCache, ViewOutput};
 use crate::changes::text::Alike;
 use crate::diagnostics::{Diagnostic, Place, Severity, SourceId};
@@ -41,7 +43,7 @@ use crate::model::Site;
 pub const FILE: &str = ".policyweb/render-cache";
 
 /// The file's first line; the number is the layout's, raised on a change.
-const MAGIC: &str = "policyweb render cache 5\n";
+const MAGIC: &str = "policyweb render cache 6\n";
 
 /// What, beyond a job's fingerprint, the stored output was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +106,9 @@ struct Stored {
     /// The comparisons' word similarities, each its two texts' hashes
     /// and lengths and the score's bits.
     alike: Vec<(u64, u64, u64, u64, u32)>,
+    /// What the views' lists of changes said of each comparison, by its
+    /// fingerprint.
+    outlines: Vec<(u64, Outline)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -168,7 +173,7 @@ impl Loaded {
 /// keeps it for its next render.
 pub fn load(site: &Site) -> (RenderCache, Loaded) {
     let mut cache = RenderCache::default();
-    let (found, (jobs, pages, alike)) = match std::fs::read(site.root.join(FILE)) {
+    let (found, (jobs, pages, alike, outlines)) = match std::fs::read(site.root.join(FILE)) {
         Err(_) => (Found::Nothing, Default::default()),
         Ok(bytes) => match decode(site, &bytes) {
             Ok(stored) => (Found::Jobs(stored.0.len()), stored),
@@ -187,12 +192,13 @@ pub fn load(site: &Site) -> (RenderCache, Loaded) {
     cache.jobs = jobs;
     cache.pages = pages;
     cache.alike = alike;
+    cache.outlines = outlines;
     (cache, loaded)
 }
 
 type Jobs = HashMap<String, (u64, Arc<ViewOutput>)>;
 
-type Decoded = (Jobs, FinishedPages, Alike);
+type Decoded = (Jobs, FinishedPages, Alike, KeptOutlines);
 
 fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
     let damaged = "it is damaged";
@@ -270,7 +276,12 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         .into_iter()
         .map(|(a, b, c, d, score)| ((a, b, c, d), f32::from_bits(score)))
         .collect();
-    Ok((jobs, pages, alike))
+    let outlines = stored
+        .outlines
+        .into_iter()
+        .map(|(key, outline)| (key, Arc::new(outline)))
+        .collect();
+    Ok((jobs, pages, alike, outlines))
 }
 
 /// A page's start tags as stored: each a string (its name), a count of
@@ -429,6 +440,7 @@ struct Storing<'a> {
     pages: Vec<StoredPage>,
     jobs: Vec<StoringJob<'a>>,
     alike: Vec<(u64, u64, u64, u64, u32)>,
+    outlines: Vec<(u64, &'a Outline)>,
 }
 
 #[derive(Serialize)]
@@ -523,7 +535,18 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
         .map(|(&(a, b, c, d), score)| (a, b, c, d, score.to_bits()))
         .collect();
     alike.sort_unstable();
-    let stored = Storing { pages, jobs, alike };
+    let mut outlines: Vec<_> = cache
+        .outlines
+        .iter()
+        .map(|(key, outline)| (*key, outline.as_ref()))
+        .collect();
+    outlines.sort_unstable_by_key(|(key, _)| *key);
+    let stored = Storing {
+        pages,
+        jobs,
+        alike,
+        outlines,
+    };
     serde_json::to_writer(&mut summed, &stored)?;
     summed.write_all(b"\n")?;
     for tags in finished {
