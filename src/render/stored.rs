@@ -43,7 +43,7 @@ use crate::model::Site;
 pub const FILE: &str = ".policyweb/render-cache";
 
 /// The file's first line; the number is the layout's, raised on a change.
-const MAGIC: &str = "policyweb render cache 6\n";
+const MAGIC: &str = "policyweb render cache 7\n";
 
 /// What, beyond a job's fingerprint, the stored output was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,21 +109,28 @@ struct Stored {
     /// What the views' lists of changes said of each comparison, by its
     /// fingerprint.
     outlines: Vec<(u64, Outline)>,
+    /// Every text of the diagnostics, once: each is a number here.
+    strings: Vec<String>,
 }
 
+/// A diagnostic, its texts as numbers in `Stored::strings`: a site's
+/// thousands of internal links each keep the diagnostic of their being
+/// broken, and their few distinct texts, written out for each, were most
+/// of the file but its pages' bytes, and a tenth of a rebuild's time.
 #[derive(Serialize, Deserialize)]
 struct StoredDiagnostic {
     error: bool,
-    message: String,
+    message: u32,
     place: Option<StoredPlace>,
-    label: Option<String>,
-    help: Option<String>,
+    label: Option<u32>,
+    help: Option<u32>,
 }
 
 #[derive(Serialize, Deserialize)]
 enum StoredPlace {
-    /// A span in the file with this path (`SourceFile::path`).
-    Span(String, usize, usize),
+    /// A span in the file with this path (`SourceFile::path`), a number
+    /// in `Stored::strings`.
+    Span(u32, usize, usize),
     File(PathBuf),
 }
 
@@ -263,11 +270,11 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
     let paths = source_paths(site);
     let jobs = stored
         .jobs
-        .into_par_iter()
+        .par_iter()
         .zip(files)
         .map(|(job, files)| {
-            let output = restore(&job, &files, &pages, &paths)?;
-            Some((job.key, (job.fingerprint, Arc::new(output))))
+            let output = restore(job, &files, &pages, &stored.strings, &paths)?;
+            Some((job.key.clone(), (job.fingerprint, Arc::new(output))))
         })
         .collect::<Option<Jobs>>()
         .ok_or(damaged)?;
@@ -364,6 +371,7 @@ fn restore(
     job: &StoredJob,
     files: &[&[u8]],
     pages: &FinishedPages,
+    strings: &[String],
     paths: &HashMap<&str, Option<SourceId>>,
 ) -> Option<ViewOutput> {
     let mut output = ViewOutput::default();
@@ -378,7 +386,7 @@ fn restore(
     for ((path, _), bytes) in job.files.iter().zip(files) {
         output.tree.insert(path.clone(), *bytes);
     }
-    let diagnostic = |d: &StoredDiagnostic| restore_diagnostic(d, paths);
+    let diagnostic = |d: &StoredDiagnostic| restore_diagnostic(d, strings, paths);
     for (link, found) in &job.links {
         let found = found.iter().map(diagnostic).collect::<Option<Vec<_>>>()?;
         output.links.insert(link.clone(), found);
@@ -394,13 +402,16 @@ fn restore(
 
 fn restore_diagnostic(
     stored: &StoredDiagnostic,
+    strings: &[String],
     paths: &HashMap<&str, Option<SourceId>>,
 ) -> Option<Diagnostic> {
+    let text = |at: u32| strings.get(at as usize).cloned();
+    let optional = |at: Option<u32>| at.map(text).map_or(Some(None), |t| t.map(Some));
     let place = match &stored.place {
         None => None,
         Some(StoredPlace::File(path)) => Some(Place::File(path.clone())),
         Some(StoredPlace::Span(path, start, end)) => Some(Place::Span {
-            source: (*paths.get(path.as_str())?)?,
+            source: (*paths.get(strings.get(*path as usize)?.as_str())?)?,
             bytes: *start..*end,
         }),
     };
@@ -410,27 +421,47 @@ fn restore_diagnostic(
         } else {
             Severity::Warning
         },
-        message: stored.message.clone(),
+        message: text(stored.message)?,
         place,
-        label: stored.label.clone(),
-        help: stored.help.clone(),
+        label: optional(stored.label)?,
+        help: optional(stored.help)?,
     })
 }
 
-fn store_diagnostic(site: &Site, diagnostic: &Diagnostic) -> StoredDiagnostic {
+/// The texts of the diagnostics being stored, each given a number once.
+#[derive(Default)]
+struct Strings<'a> {
+    numbers: HashMap<&'a str, u32>,
+    list: Vec<&'a str>,
+}
+
+impl<'a> Strings<'a> {
+    fn number(&mut self, text: &'a str) -> u32 {
+        *self.numbers.entry(text).or_insert_with(|| {
+            self.list.push(text);
+            (self.list.len() - 1) as u32
+        })
+    }
+}
+
+fn store_diagnostic<'a>(
+    site: &'a Site,
+    diagnostic: &'a Diagnostic,
+    strings: &mut Strings<'a>,
+) -> StoredDiagnostic {
     StoredDiagnostic {
         error: diagnostic.severity == Severity::Error,
-        message: diagnostic.message.clone(),
+        message: strings.number(&diagnostic.message),
         place: diagnostic.place.as_ref().map(|place| match place {
             Place::Span { source, bytes } => StoredPlace::Span(
-                site.sources.get(*source).path.clone(),
+                strings.number(&site.sources.get(*source).path),
                 bytes.start,
                 bytes.end,
             ),
             Place::File(path) => StoredPlace::File(path.clone()),
         }),
-        label: diagnostic.label.clone(),
-        help: diagnostic.help.clone(),
+        label: diagnostic.label.as_deref().map(|l| strings.number(l)),
+        help: diagnostic.help.as_deref().map(|h| strings.number(h)),
     }
 }
 
@@ -441,6 +472,7 @@ struct Storing<'a> {
     jobs: Vec<StoringJob<'a>>,
     alike: Vec<(u64, u64, u64, u64, u32)>,
     outlines: Vec<(u64, &'a Outline)>,
+    strings: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -462,6 +494,7 @@ struct StoringJob<'a> {
 /// SipHash: the file is read and written whole by every rebuild, and
 /// SipHash over it was 2.6% of a rebuild's samples.
 fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result<()> {
+    let mut strings = Strings::default();
     let mut keys: Vec<&u64> = cache.pages.keys().collect();
     keys.sort();
     // Each page's facts, and its tags as they are written.
@@ -494,7 +527,10 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
                 .iter()
                 .filter(|_| !trial)
                 .map(|(link, found)| {
-                    let found = found.iter().map(|d| store_diagnostic(site, d)).collect();
+                    let found = found
+                        .iter()
+                        .map(|d| store_diagnostic(site, d, &mut strings))
+                        .collect();
                     (link, found)
                 })
                 .collect();
@@ -512,7 +548,7 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
                 diagnostics: output
                     .diagnostics
                     .iter()
-                    .map(|d| store_diagnostic(site, d))
+                    .map(|d| store_diagnostic(site, d, &mut strings))
                     .collect(),
                 images: output.images.iter().map(String::as_str).collect(),
             };
@@ -546,6 +582,7 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
         jobs,
         alike,
         outlines,
+        strings: strings.list,
     };
     serde_json::to_writer(&mut summed, &stored)?;
     summed.write_all(b"\n")?;
@@ -639,4 +676,31 @@ fn inside_any(file: &Path, folders: &[&Path]) -> bool {
         .iter()
         .filter_map(|f| real(f))
         .any(|output| folder.starts_with(&output) || output.starts_with(&folder))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(message: u32, help: Option<u32>) -> StoredDiagnostic {
+        StoredDiagnostic {
+            error: true,
+            message,
+            place: Some(StoredPlace::File("content/a.md".into())),
+            label: None,
+            help,
+        }
+    }
+
+    #[test]
+    fn a_diagnostic_comes_back_with_its_texts_and_a_number_past_them_is_damage() {
+        let strings = vec!["the link `x` is broken".to_string(), "fix it".to_string()];
+        let paths = HashMap::new();
+        let back = restore_diagnostic(&stored(0, Some(1)), &strings, &paths).unwrap();
+        assert_eq!(back.message, "the link `x` is broken");
+        assert_eq!(back.help.as_deref(), Some("fix it"));
+        assert_eq!(back.label, None);
+        assert!(restore_diagnostic(&stored(2, None), &strings, &paths).is_none());
+        assert!(restore_diagnostic(&stored(0, Some(7)), &strings, &paths).is_none());
+    }
 }
