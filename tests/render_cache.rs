@@ -124,6 +124,33 @@ fn a_section_edited_in_an_earlier_frozen_revision() {
     assert!(rebuild_is_cold(&site, edit, TODAY) > 0);
 }
 
+/// A view's list of changes tells every revision: what it said of a
+/// comparison is kept between builds, and must not outlive an edit to
+/// either revision compared.
+#[test]
+fn a_list_of_changes_tells_an_edit_to_an_older_revision() {
+    let site = Site::copy_of("restricted");
+    let list = "parents/changes/index.html";
+    let edit = |s: &Site| {
+        assert!(
+            s.page(list)
+                .contains("Introduction</a>: changed: 1 word added, 1 word removed"),
+            "{}",
+            s.page(list)
+        );
+        add_paragraph(s, "versions/2023-24/content/010-introduction.md");
+    };
+    rebuild_is_cold(&site, edit, TODAY);
+    assert!(
+        site.page(list)
+            .contains("Introduction</a>: changed: 1 word added, 8 words removed"),
+        "{}",
+        site.page(list)
+    );
+    let feed = site.page("parents/feed.xml");
+    assert!(feed.contains("8 words removed"), "{feed}");
+}
+
 #[test]
 fn a_section_edited_in_the_draft() {
     let site = Site::copy_of("restricted");

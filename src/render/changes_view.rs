@@ -10,11 +10,13 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use std::sync::{Mutex, PoisonError};
 
-use super::ViewOutput;
+use serde::{Deserialize, Serialize};
+
 use super::context::{Edition, Link, PageSpec, RevisionInfo, ViewPage, chrome, revision_info};
 use super::theme::Theme;
+use super::{Fingerprints, ViewOutput};
 use std::sync::Arc;
 
 use crate::changes::{ChangeKind, Changes, Comparisons, SectionChange};
@@ -26,28 +28,146 @@ pub struct Step<'a> {
     /// The approved revision before it; `None` for the first.
     pub old: Option<&'a Revision>,
     pub new: &'a Revision,
-    /// What changed from `old` to `new` in the view.
-    pub changes: Option<Arc<Changes>>,
+    /// What changed from `old` to `new` in the view, as the list and the
+    /// feed tell it.
+    pub changes: Option<Arc<Outline>>,
 }
 
 /// The revisions a view tells about, oldest first: every approved one, and
 /// on a governance view the open draft. Only the newest revision can be a
 /// draft, so each one's predecessor is approved.
-pub fn steps<'a>(site: &'a Site, view: &View, comparisons: &Comparisons) -> Vec<Step<'a>> {
+fn told<'a>(site: &'a Site, view: &View) -> impl Iterator<Item = &'a Revision> {
+    let governance = view.governance;
+    site.revisions
+        .iter()
+        .filter(move |r| governance || r.approval.is_approved())
+}
+
+/// Each revision `told`, with what changed in it (`outlines`).
+pub fn steps<'a>(site: &'a Site, view: &View, outlines: &Outlines) -> Vec<Step<'a>> {
     let mut steps = Vec::new();
     let mut previous: Option<&Revision> = None;
-    for revision in &site.revisions {
-        if !revision.approval.is_approved() && !view.governance {
-            continue;
-        }
+    for revision in told(site, view) {
         steps.push(Step {
             old: previous,
             new: revision,
-            changes: previous.map(|old| comparisons.compare(site, old, revision, Some(&view.id))),
+            changes: previous.map(|old| outlines.outline(site, view, old, revision)),
         });
         previous = Some(revision);
     }
     steps
+}
+
+/// What a view's list of changes and its feed say of one comparison:
+/// the sections it touched and the changes to the data. Small, so kept
+/// between builds (`Outlines`): a view's list tells every revision, and
+/// comparing again the pairs an edit did not touch was most of a
+/// rebuild's comparisons.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Outline {
+    pub sections: Vec<TouchedSection>,
+    pub data: Vec<String>,
+}
+
+/// A section a comparison touched (`touched`), as the list names it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TouchedSection {
+    pub title: String,
+    pub headline: String,
+    pub anchor: String,
+}
+
+impl Outline {
+    pub fn of(changes: &Changes) -> Outline {
+        Outline {
+            sections: changes
+                .sections
+                .iter()
+                .filter(|c| touched(c))
+                .map(|c| TouchedSection {
+                    title: c.title().to_string(),
+                    headline: c.headline(),
+                    anchor: c.anchor(),
+                })
+                .collect(),
+            data: changes.data.clone(),
+        }
+    }
+
+    /// `what_changed` of the comparison it outlines.
+    pub fn what_changed(&self) -> Option<String> {
+        said(self.sections.len(), self.data.len())
+    }
+}
+
+/// Each comparison's outline, made once in a render, and those the last
+/// render (or build) left, by a fingerprint of all a comparison reads
+/// (`Fingerprints::comparison`): a kept one is used only while neither
+/// revision, the view nor the site-wide inputs have changed.
+pub struct Outlines<'a> {
+    inputs: &'a Fingerprints,
+    comparisons: &'a Comparisons,
+    before: KeptOutlines,
+    now: Mutex<KeptOutlines>,
+}
+
+/// Outlines by their comparison's fingerprint, as a render cache keeps them.
+pub type KeptOutlines = HashMap<u64, Arc<Outline>>;
+
+impl<'a> Outlines<'a> {
+    pub fn remembering(
+        inputs: &'a Fingerprints,
+        comparisons: &'a Comparisons,
+        before: KeptOutlines,
+    ) -> Outlines<'a> {
+        Outlines {
+            inputs,
+            comparisons,
+            before,
+            now: Mutex::default(),
+        }
+    }
+
+    /// What changed from `old` to `new` in `view`: kept, or compared.
+    pub fn outline(
+        &self,
+        site: &Site,
+        view: &View,
+        old: &Revision,
+        new: &Revision,
+    ) -> Arc<Outline> {
+        let key = self.inputs.comparison(view, old, new);
+        let now = || self.now.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(outline) = now().get(&key) {
+            return Arc::clone(outline);
+        }
+        let outline = self.before.get(&key).cloned().unwrap_or_else(|| {
+            let changes = self.comparisons.compare(site, old, new, Some(&view.id));
+            Arc::new(Outline::of(&changes))
+        });
+        now().insert(key, Arc::clone(&outline));
+        outline
+    }
+
+    /// The outlines of every step of every view as the site is now, this
+    /// render's or the last's (a reused job asked for none), for the
+    /// next render; none of a pair the site no longer has.
+    pub fn into_kept(self, site: &Site) -> KeptOutlines {
+        let mut now = self
+            .now
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        for view in &site.settings.views {
+            let told: Vec<&Revision> = told(site, view).collect();
+            for pair in told.windows(2) {
+                let key = self.inputs.comparison(view, pair[0], pair[1]);
+                if let Some(outline) = self.before.get(&key) {
+                    now.entry(key).or_insert_with(|| Arc::clone(outline));
+                }
+            }
+        }
+        now
+    }
 }
 
 /// The pairs of revisions whose change pages a view without governance
@@ -77,8 +197,14 @@ pub fn touched(change: &SectionChange) -> bool {
 /// "4 sections", "1 section and 2 other changes", "2 changes to people,
 /// dates or organisations"; `None` when nothing changed in the view.
 pub fn what_changed(changes: &Changes) -> Option<String> {
-    let sections = changes.sections.iter().filter(|c| touched(c)).count();
-    let others = changes.data.len();
+    said(
+        changes.sections.iter().filter(|c| touched(c)).count(),
+        changes.data.len(),
+    )
+}
+
+/// `what_changed` of so many touched sections and other changes.
+fn said(sections: usize, others: usize) -> Option<String> {
     let noun = |count: usize, one: &str, many: &str| {
         format!("{count} {}", if count == 1 { one } else { many })
     };
@@ -221,18 +347,17 @@ pub fn history_page(
                     &urls::view(&super::revisions::base_of(site, view, step.new)),
                 ),
                 old: step.old.map(|o| o.id.clone()),
-                what: step.changes.as_deref().and_then(what_changed),
+                what: step.changes.as_deref().and_then(Outline::what_changed),
                 sections: step.changes.as_ref().map_or_else(Vec::new, |changes| {
                     changes
                         .sections
                         .iter()
-                        .filter(|c| touched(c))
                         .map(|c| ChangedSection {
-                            title: c.title().to_string(),
-                            headline: c.headline(),
+                            title: c.title.clone(),
+                            headline: c.headline.clone(),
                             url: urls::relative(
                                 &path,
-                                &format!("{}#{}", marked.as_deref().unwrap_or(""), c.anchor()),
+                                &format!("{}#{}", marked.as_deref().unwrap_or(""), c.anchor),
                             ),
                         })
                         .collect()

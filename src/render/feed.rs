@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use super::ViewOutput;
-use super::changes_view::{Step, touched, what_changed};
+use super::changes_view::Step;
 use super::revisions::base_of;
 use super::theme::Theme;
 use crate::diagnostics::Diagnostic;
@@ -163,7 +163,7 @@ pub fn feed(site: &Site, theme: &Theme, view: &View, steps: &[Step], output: &mu
             None => urls::view(&base_of(site, view, revision)),
         };
         let what = step.changes.as_ref().map(|changes| {
-            what_changed(changes).map_or_else(
+            changes.what_changed().map_or_else(
                 || format!("Nothing changed for {}", view.title),
                 |w| format!("Changed for {}: {w}", view.title),
             )
@@ -188,13 +188,12 @@ pub fn feed(site: &Site, theme: &Theme, view: &View, steps: &[Step], output: &mu
             let listed: Vec<String> = changes
                 .sections
                 .iter()
-                .filter(|c| touched(c))
                 .map(|c| {
                     format!(
                         "<li><a href=\"{}\">{}</a>: {}</li>",
-                        escape(&address(site, &format!("{page}#{}", c.anchor()))),
-                        escape(c.title()),
-                        escape(&c.headline())
+                        escape(&address(site, &format!("{page}#{}", c.anchor))),
+                        escape(&c.title),
+                        escape(&c.headline)
                     )
                 })
                 .chain(

@@ -76,6 +76,9 @@ pub struct RenderCache {
     /// The comparisons' word similarities of the last render
     /// (`Comparisons::into_alike`).
     alike: crate::changes::text::Alike,
+    /// What the views' lists of changes said of each comparison in the
+    /// last render (`changes_view::Outlines::into_kept`).
+    outlines: changes_view::KeptOutlines,
 }
 
 impl RenderCache {
@@ -140,13 +143,18 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     let kept_pages = &cache.pages;
     let once = cache.once;
     let comparisons = Comparisons::remembering(std::mem::take(&mut cache.alike));
+    let outlines = changes_view::Outlines::remembering(
+        &inputs,
+        &comparisons,
+        std::mem::take(&mut cache.outlines),
+    );
     let outputs: Vec<(Arc<ViewOutput>, FinishedPages)> = jobs
         .par_iter()
         .zip(&keyed)
         .map(|(job, (key, fingerprint))| match cache.jobs.get(key) {
             Some((kept, output)) if kept == fingerprint => (Arc::clone(output), HashMap::new()),
             _ => {
-                let mut output = job.run(site, &theme, reads, &comparisons);
+                let mut output = job.run(site, &theme, reads, &comparisons, &outlines);
                 // A trial's pages are never written, so never finished.
                 let fresh = match job {
                     Job::Trial(_) => HashMap::new(),
@@ -190,6 +198,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     }
     cache.sections = sections;
     if !once {
+        cache.outlines = outlines.into_kept(site);
         cache.alike = comparisons.into_alike();
     }
 
@@ -460,6 +469,19 @@ impl Fingerprints {
         }
     }
 
+    /// Of a comparison of two revisions in a view, all it reads: the
+    /// two revisions (their sections, text and data, which its words and
+    /// the data's sentences come from), the site-wide inputs (the views'
+    /// audiences among them) and the view.
+    fn comparison(&self, view: &View, old: &Revision, new: &Revision) -> u64 {
+        hash_of((
+            self.site,
+            view.id.as_str(),
+            (old.id.as_str(), self.revision(Some(old))),
+            (new.id.as_str(), self.revision(Some(new))),
+        ))
+    }
+
     fn revision(&self, revision: Option<&Revision>) -> u64 {
         revision
             .and_then(|r| self.revisions.get(&r.id))
@@ -568,6 +590,7 @@ impl Job<'_> {
         theme: &theme::Theme,
         reads: Option<&SectionReads>,
         comparisons: &Comparisons,
+        outlines: &changes_view::Outlines,
     ) -> ViewOutput {
         let mut output = ViewOutput::default();
         let read = |edition: &Edition| reads.and_then(|reads| reads.of(edition));
@@ -588,7 +611,7 @@ impl Job<'_> {
             Job::Changes(view, old, new) => {
                 revisions::changes(site, theme, view, (old, new), comparisons, &mut output);
             }
-            Job::History(view) => history(site, theme, view, comparisons, &mut output),
+            Job::History(view) => history(site, theme, view, outlines, &mut output),
             Job::Trial(edition) => {
                 pages::edition_pages(
                     site,
@@ -648,13 +671,13 @@ fn history(
     site: &Site,
     theme: &theme::Theme,
     view: &View,
-    comparisons: &Comparisons,
+    outlines: &changes_view::Outlines,
     output: &mut ViewOutput,
 ) {
     let Some(edition) = Edition::main(site, view) else {
         return;
     };
-    let steps = changes_view::steps(site, view, comparisons);
+    let steps = changes_view::steps(site, view, outlines);
     let feed = feed::published(site, view).then(|| urls::feed(&view.id));
     changes_view::history_page(site, theme, &edition, &steps, feed.as_deref(), output);
     if feed.is_some() {

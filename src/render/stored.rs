@@ -4,7 +4,8 @@
 //! each render job's output (its pages, where its links came from and its
 //! diagnostics, its files' bytes), and each page's start tags by a hash of
 //! its path and HTML as written, and the comparisons' word similarities
-//! (`changes::text::Alike`). So a rebuild renders only the jobs an
+//! (`changes::text::Alike`) and what the views' lists of changes said of
+//! each comparison (`changes_view::Outline`). So a rebuild renders only the jobs an
 //! edit touched, and of those reads only the pages whose HTML changed.
 //!
 //! A job is reused when its fingerprint (`Job::identity`, all it reads
@@ -31,6 +32,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::changes_view::{KeptOutlines, Outline};
 use super::{Finished, FinishedPages, RenderCache, ViewOutput};
 use crate::changes::text::Alike;
 use crate::diagnostics::{Diagnostic, Place, Severity, SourceId};
@@ -41,7 +43,7 @@ use crate::model::Site;
 pub const FILE: &str = ".policyweb/render-cache";
 
 /// The file's first line; the number is the layout's, raised on a change.
-const MAGIC: &str = "policyweb render cache 5\n";
+const MAGIC: &str = "policyweb render cache 7\n";
 
 /// What, beyond a job's fingerprint, the stored output was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,21 +106,31 @@ struct Stored {
     /// The comparisons' word similarities, each its two texts' hashes
     /// and lengths and the score's bits.
     alike: Vec<(u64, u64, u64, u64, u32)>,
+    /// What the views' lists of changes said of each comparison, by its
+    /// fingerprint.
+    outlines: Vec<(u64, Outline)>,
+    /// Every text of the diagnostics, once: each is a number here.
+    strings: Vec<String>,
 }
 
+/// A diagnostic, its texts as numbers in `Stored::strings`: a site's
+/// thousands of internal links each keep the diagnostic of their being
+/// broken, and their few distinct texts, written out for each, were most
+/// of the file but its pages' bytes, and a tenth of a rebuild's time.
 #[derive(Serialize, Deserialize)]
 struct StoredDiagnostic {
     error: bool,
-    message: String,
+    message: u32,
     place: Option<StoredPlace>,
-    label: Option<String>,
-    help: Option<String>,
+    label: Option<u32>,
+    help: Option<u32>,
 }
 
 #[derive(Serialize, Deserialize)]
 enum StoredPlace {
-    /// A span in the file with this path (`SourceFile::path`).
-    Span(String, usize, usize),
+    /// A span in the file with this path (`SourceFile::path`), a number
+    /// in `Stored::strings`.
+    Span(u32, usize, usize),
     File(PathBuf),
 }
 
@@ -168,7 +180,7 @@ impl Loaded {
 /// keeps it for its next render.
 pub fn load(site: &Site) -> (RenderCache, Loaded) {
     let mut cache = RenderCache::default();
-    let (found, (jobs, pages, alike)) = match std::fs::read(site.root.join(FILE)) {
+    let (found, (jobs, pages, alike, outlines)) = match std::fs::read(site.root.join(FILE)) {
         Err(_) => (Found::Nothing, Default::default()),
         Ok(bytes) => match decode(site, &bytes) {
             Ok(stored) => (Found::Jobs(stored.0.len()), stored),
@@ -187,12 +199,13 @@ pub fn load(site: &Site) -> (RenderCache, Loaded) {
     cache.jobs = jobs;
     cache.pages = pages;
     cache.alike = alike;
+    cache.outlines = outlines;
     (cache, loaded)
 }
 
 type Jobs = HashMap<String, (u64, Arc<ViewOutput>)>;
 
-type Decoded = (Jobs, FinishedPages, Alike);
+type Decoded = (Jobs, FinishedPages, Alike, KeptOutlines);
 
 fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
     let damaged = "it is damaged";
@@ -257,11 +270,11 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
     let paths = source_paths(site);
     let jobs = stored
         .jobs
-        .into_par_iter()
+        .par_iter()
         .zip(files)
         .map(|(job, files)| {
-            let output = restore(&job, &files, &pages, &paths)?;
-            Some((job.key, (job.fingerprint, Arc::new(output))))
+            let output = restore(job, &files, &pages, &stored.strings, &paths)?;
+            Some((job.key.clone(), (job.fingerprint, Arc::new(output))))
         })
         .collect::<Option<Jobs>>()
         .ok_or(damaged)?;
@@ -270,7 +283,12 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         .into_iter()
         .map(|(a, b, c, d, score)| ((a, b, c, d), f32::from_bits(score)))
         .collect();
-    Ok((jobs, pages, alike))
+    let outlines = stored
+        .outlines
+        .into_iter()
+        .map(|(key, outline)| (key, Arc::new(outline)))
+        .collect();
+    Ok((jobs, pages, alike, outlines))
 }
 
 /// A page's start tags as stored: each a string (its name), a count of
@@ -353,6 +371,7 @@ fn restore(
     job: &StoredJob,
     files: &[&[u8]],
     pages: &FinishedPages,
+    strings: &[String],
     paths: &HashMap<&str, Option<SourceId>>,
 ) -> Option<ViewOutput> {
     let mut output = ViewOutput::default();
@@ -367,7 +386,7 @@ fn restore(
     for ((path, _), bytes) in job.files.iter().zip(files) {
         output.tree.insert(path.clone(), *bytes);
     }
-    let diagnostic = |d: &StoredDiagnostic| restore_diagnostic(d, paths);
+    let diagnostic = |d: &StoredDiagnostic| restore_diagnostic(d, strings, paths);
     for (link, found) in &job.links {
         let found = found.iter().map(diagnostic).collect::<Option<Vec<_>>>()?;
         output.links.insert(link.clone(), found);
@@ -383,13 +402,16 @@ fn restore(
 
 fn restore_diagnostic(
     stored: &StoredDiagnostic,
+    strings: &[String],
     paths: &HashMap<&str, Option<SourceId>>,
 ) -> Option<Diagnostic> {
+    let text = |at: u32| strings.get(at as usize).cloned();
+    let optional = |at: Option<u32>| at.map(text).map_or(Some(None), |t| t.map(Some));
     let place = match &stored.place {
         None => None,
         Some(StoredPlace::File(path)) => Some(Place::File(path.clone())),
         Some(StoredPlace::Span(path, start, end)) => Some(Place::Span {
-            source: (*paths.get(path.as_str())?)?,
+            source: (*paths.get(strings.get(*path as usize)?.as_str())?)?,
             bytes: *start..*end,
         }),
     };
@@ -399,27 +421,47 @@ fn restore_diagnostic(
         } else {
             Severity::Warning
         },
-        message: stored.message.clone(),
+        message: text(stored.message)?,
         place,
-        label: stored.label.clone(),
-        help: stored.help.clone(),
+        label: optional(stored.label)?,
+        help: optional(stored.help)?,
     })
 }
 
-fn store_diagnostic(site: &Site, diagnostic: &Diagnostic) -> StoredDiagnostic {
+/// The texts of the diagnostics being stored, each given a number once.
+#[derive(Default)]
+struct Strings<'a> {
+    numbers: HashMap<&'a str, u32>,
+    list: Vec<&'a str>,
+}
+
+impl<'a> Strings<'a> {
+    fn number(&mut self, text: &'a str) -> u32 {
+        *self.numbers.entry(text).or_insert_with(|| {
+            self.list.push(text);
+            (self.list.len() - 1) as u32
+        })
+    }
+}
+
+fn store_diagnostic<'a>(
+    site: &'a Site,
+    diagnostic: &'a Diagnostic,
+    strings: &mut Strings<'a>,
+) -> StoredDiagnostic {
     StoredDiagnostic {
         error: diagnostic.severity == Severity::Error,
-        message: diagnostic.message.clone(),
+        message: strings.number(&diagnostic.message),
         place: diagnostic.place.as_ref().map(|place| match place {
             Place::Span { source, bytes } => StoredPlace::Span(
-                site.sources.get(*source).path.clone(),
+                strings.number(&site.sources.get(*source).path),
                 bytes.start,
                 bytes.end,
             ),
             Place::File(path) => StoredPlace::File(path.clone()),
         }),
-        label: diagnostic.label.clone(),
-        help: diagnostic.help.clone(),
+        label: diagnostic.label.as_deref().map(|l| strings.number(l)),
+        help: diagnostic.help.as_deref().map(|h| strings.number(h)),
     }
 }
 
@@ -429,6 +471,8 @@ struct Storing<'a> {
     pages: Vec<StoredPage>,
     jobs: Vec<StoringJob<'a>>,
     alike: Vec<(u64, u64, u64, u64, u32)>,
+    outlines: Vec<(u64, &'a Outline)>,
+    strings: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -450,6 +494,7 @@ struct StoringJob<'a> {
 /// SipHash: the file is read and written whole by every rebuild, and
 /// SipHash over it was 2.6% of a rebuild's samples.
 fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result<()> {
+    let mut strings = Strings::default();
     let mut keys: Vec<&u64> = cache.pages.keys().collect();
     keys.sort();
     // Each page's facts, and its tags as they are written.
@@ -482,7 +527,10 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
                 .iter()
                 .filter(|_| !trial)
                 .map(|(link, found)| {
-                    let found = found.iter().map(|d| store_diagnostic(site, d)).collect();
+                    let found = found
+                        .iter()
+                        .map(|d| store_diagnostic(site, d, &mut strings))
+                        .collect();
                     (link, found)
                 })
                 .collect();
@@ -500,7 +548,7 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
                 diagnostics: output
                     .diagnostics
                     .iter()
-                    .map(|d| store_diagnostic(site, d))
+                    .map(|d| store_diagnostic(site, d, &mut strings))
                     .collect(),
                 images: output.images.iter().map(String::as_str).collect(),
             };
@@ -523,7 +571,19 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
         .map(|(&(a, b, c, d), score)| (a, b, c, d, score.to_bits()))
         .collect();
     alike.sort_unstable();
-    let stored = Storing { pages, jobs, alike };
+    let mut outlines: Vec<_> = cache
+        .outlines
+        .iter()
+        .map(|(key, outline)| (*key, outline.as_ref()))
+        .collect();
+    outlines.sort_unstable_by_key(|(key, _)| *key);
+    let stored = Storing {
+        pages,
+        jobs,
+        alike,
+        outlines,
+        strings: strings.list,
+    };
     serde_json::to_writer(&mut summed, &stored)?;
     summed.write_all(b"\n")?;
     for tags in finished {
@@ -616,4 +676,31 @@ fn inside_any(file: &Path, folders: &[&Path]) -> bool {
         .iter()
         .filter_map(|f| real(f))
         .any(|output| folder.starts_with(&output) || output.starts_with(&folder))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(message: u32, help: Option<u32>) -> StoredDiagnostic {
+        StoredDiagnostic {
+            error: true,
+            message,
+            place: Some(StoredPlace::File("content/a.md".into())),
+            label: None,
+            help,
+        }
+    }
+
+    #[test]
+    fn a_diagnostic_comes_back_with_its_texts_and_a_number_past_them_is_damage() {
+        let strings = vec!["the link `x` is broken".to_string(), "fix it".to_string()];
+        let paths = HashMap::new();
+        let back = restore_diagnostic(&stored(0, Some(1)), &strings, &paths).unwrap();
+        assert_eq!(back.message, "the link `x` is broken");
+        assert_eq!(back.help.as_deref(), Some("fix it"));
+        assert_eq!(back.label, None);
+        assert!(restore_diagnostic(&stored(2, None), &strings, &paths).is_none());
+        assert!(restore_diagnostic(&stored(0, Some(7)), &strings, &paths).is_none());
+    }
 }
