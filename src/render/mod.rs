@@ -79,6 +79,9 @@ pub struct RenderCache {
     /// What the views' lists of changes said of each comparison in the
     /// last render (`changes_view::Outlines::into_kept`).
     outlines: changes_view::KeptOutlines,
+    /// The sections' blocks and alignments the last render's comparisons
+    /// made (`Comparisons::into_kept`); not in the render cache's file.
+    compared: crate::changes::Kept,
 }
 
 impl RenderCache {
@@ -142,7 +145,8 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     let keyed: Vec<(String, u64)> = jobs.iter().map(|job| job.identity(site, &inputs)).collect();
     let kept_pages = &cache.pages;
     let once = cache.once;
-    let comparisons = Comparisons::remembering(std::mem::take(&mut cache.alike));
+    let comparisons = Comparisons::remembering(std::mem::take(&mut cache.alike))
+        .keeping(std::mem::take(&mut cache.compared));
     let outlines = changes_view::Outlines::remembering(
         &inputs,
         &comparisons,
@@ -199,7 +203,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     cache.sections = sections;
     if !once {
         cache.outlines = outlines.into_kept(site);
-        cache.alike = comparisons.into_alike();
+        (cache.compared, cache.alike) = comparisons.into_kept();
     }
 
     let mut public = ViewOutput::default();
