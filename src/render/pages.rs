@@ -154,7 +154,7 @@ fn contents_page(
             &super::changes_view::latest(site, view, &path, comparisons),
         );
     }
-    output.page(theme, "view.html", &path, &context);
+    output.page(theme, "view.html", &path, context);
 }
 
 /// What a governance view's contents page says of the template: which
@@ -338,7 +338,7 @@ fn section_page(
             .get(&section.id)
             .map(|change| urls::relative(&path, change)),
     );
-    output.page(theme, "section.html", &path, &context);
+    output.page(theme, "section.html", &path, context);
     super::a_z::SectionFacts {
         headings: rendered.headings,
         references: rendered.references,
@@ -398,7 +398,7 @@ fn all_page(
         "printed",
         &super::paper_copy::printed(site, edition.revision),
     );
-    output.page(theme, "all.html", &path, &context);
+    output.page(theme, "all.html", &path, context);
 }
 
 /// The contents list of the print page, linking within the page.
@@ -489,7 +489,7 @@ fn people_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewO
     let mut context = page_context(site, &spec);
     context.insert("roles", &roles);
     context.insert("people", &people);
-    output.page(theme, "people.html", &path, &context);
+    output.page(theme, "people.html", &path, context);
 }
 
 #[derive(Serialize)]
@@ -545,7 +545,7 @@ fn organisations_page(site: &Site, theme: &Theme, edition: &Edition, output: &mu
     };
     let mut context = page_context(site, &spec);
     context.insert("categories", &categories);
-    output.page(theme, "organisations.html", &path, &context);
+    output.page(theme, "organisations.html", &path, context);
 }
 
 #[derive(Serialize)]
@@ -703,7 +703,7 @@ fn reviews_page(
         "today",
         &crate::model::PolicyDate::from_naive(site.today).long(),
     );
-    output.page(theme, "reviews.html", &path, &context);
+    output.page(theme, "reviews.html", &path, context);
 }
 
 #[derive(Serialize)]
@@ -782,7 +782,7 @@ fn links_page(
             _ => None,
         }),
     );
-    output.page(theme, "links.html", &path, &context);
+    output.page(theme, "links.html", &path, context);
 }
 
 pub fn unpublished(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
@@ -803,7 +803,7 @@ pub fn unpublished(site: &Site, theme: &Theme, view: &View, output: &mut ViewOut
         breadcrumbs,
     };
     let context = page_context(site, &spec);
-    output.page(theme, "unpublished.html", &path, &context);
+    output.page(theme, "unpublished.html", &path, context);
 }
 
 #[derive(Serialize)]
@@ -910,7 +910,7 @@ pub fn restricted_shared(site: &Site, theme: &Theme, output: &mut ViewOutput) {
         theme,
         "accessibility.html",
         &urls::accessibility(),
-        &super::accessibility::context(site, true),
+        super::accessibility::context(site, true),
     );
 }
 
