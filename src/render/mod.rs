@@ -191,7 +191,13 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         })
         .collect();
     let mut shared = ViewOutput {
-        tree: pages::shared(site, &theme, &comparisons, &mut diagnostics),
+        tree: pages::shared(
+            site,
+            &theme,
+            &comparisons,
+            memo.map(|(memo, fingerprint)| (memo.as_ref(), fingerprint)),
+            &mut diagnostics,
+        ),
         ..ViewOutput::default()
     };
     if once {

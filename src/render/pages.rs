@@ -820,14 +820,19 @@ pub fn shared(
     site: &Site,
     theme: &Theme,
     comparisons: &Comparisons,
+    memo: Option<(&super::theme::Memo, u64)>,
     diagnostics: &mut Diagnostics,
 ) -> Tree {
     let mut tree = Tree::default();
-    let mut render = |template: &str, path: &str, context: &Context| match theme
-        .render(template, path, context)
-    {
-        Ok(html) => tree.insert(urls::file_for(path), html),
-        Err(problem) => diagnostics.push(problem),
+    let mut render = |template: &str, path: &str, context: Context| {
+        let rendered = match memo {
+            Some((memo, fingerprint)) => memo.render(theme, fingerprint, template, path, context),
+            None => theme.render(template, path, &context),
+        };
+        match rendered {
+            Ok(html) => tree.insert(urls::file_for(path), html),
+            Err(problem) => diagnostics.push(problem),
+        }
     };
     let path = urls::landing();
     let spec = PageSpec {
@@ -859,7 +864,7 @@ pub fn shared(
         &site.settings.applies_from.map(|d| d.long()),
     );
     context.insert("paper_copy", &super::paper_copy::notice(site));
-    render("landing.html", &path, &context);
+    render("landing.html", &path, context);
 
     // The 404 page is served at any depth, so its links are absolute from
     // the base address, and its styles are inside it: a stylesheet linked
@@ -883,13 +888,13 @@ pub fn shared(
     };
     context.insert("styles", &stylesheet("site.css"));
     context.insert("print_styles", &stylesheet("print.css"));
-    render("404.html", &path, &context);
+    render("404.html", &path, context);
 
     let path = urls::accessibility();
     render(
         "accessibility.html",
         &path,
-        &super::accessibility::context(site, false),
+        super::accessibility::context(site, false),
     );
 
     for (name, bytes) in &theme.assets {
