@@ -278,8 +278,8 @@ impl BuildCache {
     /// and every page's link check kept for the next rebuild.
     pub fn preview() -> BuildCache {
         BuildCache {
+            render: render::RenderCache::preview(),
             links: Some(Box::default()),
-            ..BuildCache::default()
         }
     }
 

@@ -368,6 +368,30 @@ fn links_out_of_the_site_are_refused_never_followed() {
 
 #[cfg(unix)]
 #[test]
+fn a_content_folder_that_is_a_link_out_of_the_site_publishes_nothing() {
+    // Its files are no links themselves: where they really are is where
+    // the folder is, which is outside.
+    let outside = tempfile::tempdir().unwrap();
+    let secret = "A file elsewhere on the computer, never to be published.";
+    std::fs::write(
+        outside.path().join("010-introduction.md"),
+        section("Elsewhere", secret),
+    )
+    .unwrap();
+    let site = Site::copy_of("minimal");
+    std::fs::remove_dir_all(site.path("content")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path("content")).unwrap();
+    let run = fails_at(
+        &site,
+        "content/010-introduction.md",
+        "is a link to a file outside the site, which is not followed",
+    );
+    assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
+    assert!(!site.path("public").exists(), "nothing is written");
+}
+
+#[cfg(unix)]
+#[test]
 fn a_loop_of_links_in_content_is_an_error() {
     use std::os::unix::fs::symlink;
     let site = Site::copy_of("minimal");

@@ -218,14 +218,43 @@ struct Shared {
     diffs: text::Diffs,
     /// Each section's blocks, by its revision's id and its text as a view
     /// shows it (the references are written out in that revision's words).
-    blocks: text::Made<ShownSection, Arc<Vec<Block>>>,
+    blocks: text::Made<ShownSection, SectionBlocks>,
+    /// The last render's (`Comparisons::keeping`).
+    blocks_before: HashMap<ShownSection, SectionBlocks>,
 }
 
 /// A revision's id and a section's text as a view shows it.
 type ShownSection = (String, String);
 
+/// A section's blocks, with the words each reference in its text stood
+/// for when they were made: the rest of them is the text's alone.
+#[derive(Clone)]
+struct SectionBlocks {
+    names: Arc<Vec<(String, String)>>,
+    blocks: Arc<Vec<Block>>,
+}
+
+/// What one render's comparisons made that the next render's may take
+/// again (`serve` keeps it between rebuilds): each section's blocks and
+/// each alignment of two sections' blocks. A rebuild after one edit
+/// compares again every section of the revision edited, and all but one
+/// are as they were.
+#[derive(Default)]
+pub struct Kept {
+    blocks: HashMap<ShownSection, SectionBlocks>,
+    aligned: text::KeptAligned,
+}
+
+/// How many sections' blocks a render keeps for the next at most: its
+/// own, and the last render's it did not ask again while all together
+/// are no more than this (a section edited again and again in `serve`
+/// leaves a text each time).
+const BLOCKS_KEPT_AT_MOST: usize = 1 << 12;
+
 impl Shared {
-    /// `section_blocks`, or what it gave for the same text before.
+    /// `section_blocks`, or what it gave for the same text before: in this
+    /// render, or in the last when every reference in the text still
+    /// stands for the same words.
     fn section_blocks(
         &self,
         site: &Site,
@@ -235,11 +264,29 @@ impl Shared {
     ) -> Arc<Vec<Block>> {
         let text = &site.sources.get(section.source).text;
         let filtered = audience::filter(text, section.body.clone(), &section.blocks, view);
-        self.blocks
-            .get_or_make((revision.id.clone(), filtered.text), |(_, text)| {
-                let name = |target: &str| reference_words(site, revision, target);
-                Arc::new(text::blocks(text, &name))
-            })
+        let made =
+            self.blocks
+                .get_or_make((revision.id.clone(), filtered.text), |key| {
+                    if let Some(kept) = self.blocks_before.get(key)
+                        && kept.names.iter().all(|(target, words)| {
+                            reference_words(site, revision, target) == *words
+                        })
+                    {
+                        return kept.clone();
+                    }
+                    let names = std::cell::RefCell::new(Vec::new());
+                    let name = |target: &str| {
+                        let words = reference_words(site, revision, target);
+                        names.borrow_mut().push((target.to_string(), words.clone()));
+                        words
+                    };
+                    let blocks = Arc::new(text::blocks(&key.1, &name));
+                    SectionBlocks {
+                        names: Arc::new(names.into_inner()),
+                        blocks,
+                    }
+                });
+        made.blocks
     }
 }
 
@@ -276,9 +323,37 @@ impl Comparisons {
             made: Mutex::default(),
             shared: Shared {
                 diffs: text::Diffs::remembering(alike),
-                blocks: text::Made::default(),
+                ..Shared::default()
             },
         }
+    }
+
+    /// These comparisons, starting also from what a last render's made
+    /// (`into_kept`).
+    pub fn keeping(self, kept: Kept) -> Comparisons {
+        let Shared { diffs, blocks, .. } = self.shared;
+        Comparisons {
+            made: self.made,
+            shared: Shared {
+                diffs: diffs.keeping(kept.aligned),
+                blocks,
+                blocks_before: kept.blocks,
+            },
+        }
+    }
+
+    /// What this render made, for the next (`keeping`), and the word
+    /// similarities it used (`into_alike`).
+    pub fn into_kept(self) -> (Kept, text::Alike) {
+        let (aligned, alike) = self.shared.diffs.into_kept();
+        let mut blocks = self.shared.blocks.into_inner();
+        let before = self.shared.blocks_before;
+        if before.len() + blocks.len() <= BLOCKS_KEPT_AT_MOST {
+            for (key, value) in before {
+                blocks.entry(key).or_insert(value);
+            }
+        }
+        (Kept { blocks, aligned }, alike)
     }
 
     /// The word similarities this render used, for the next.
@@ -345,22 +420,33 @@ fn compare_in(
             taken[o] = true;
         }
     }
-    // The old sections' texts and words, joined and counted once, and only
-    // when a new section is left to match by its text.
+    // The texts and words of the old sections left unmatched, the only
+    // candidates, joined and counted once, and only when a new section is
+    // left to match by its text. (Counting every old section's words was
+    // a third of a comparison with a revision that added sections.)
     let old_texts: Vec<String> = if matched.contains(&None) && taken.contains(&false) {
-        old_blocks.iter().map(|b| joined(b)).collect()
+        old_blocks
+            .iter()
+            .zip(&taken)
+            .map(|(b, &taken)| if taken { String::new() } else { joined(b) })
+            .collect()
     } else {
         Vec::new()
     };
-    let old_words: Vec<text::Words> = old_texts.iter().map(|t| text::Words::of(t)).collect();
+    let old_words: Vec<Option<text::Words>> = old_texts
+        .iter()
+        .zip(&taken)
+        .map(|(t, &taken)| (!taken).then(|| text::Words::of(t)))
+        .collect();
     for n in 0..new_shown.len() {
         if matched[n].is_some() || !taken.contains(&false) {
             continue;
         }
         let new_text = joined(&new_blocks[n]);
+        // Taken only grows, so every candidate's words were counted.
         let candidates = (0..old_shown.len())
             .filter(|&o| !taken[o])
-            .map(|o| (o, old_texts[o].as_str(), &old_words[o]));
+            .filter_map(|o| Some((o, old_texts[o].as_str(), old_words[o].as_ref()?)));
         let best = text::most_alike(candidates, &new_text, SAME_SECTION, |old, new| {
             shared.diffs.similarity(old, new)
         });

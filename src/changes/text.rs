@@ -252,8 +252,15 @@ pub fn align(old: &[Block], new: &[Block]) -> Vec<BlockChange> {
 #[derive(Default)]
 pub struct Diffs {
     aligned: Made<TwoTexts<Vec<Block>>, Aligned>,
+    /// The last render's `align`s (`Diffs::keeping`), by the same texts.
+    aligned_before: KeptAligned,
     alike: Likeness,
 }
+
+/// `align`'s answers by the two sections' blocks, as a render leaves them
+/// for the next (`Diffs::into_aligned`): `serve`'s rebuild after an edit
+/// aligns again the blocks of every section the edit did not touch.
+pub type KeptAligned = HashMap<TwoTexts<Vec<Block>>, Aligned>;
 
 /// Two texts as `similarity`'s answers are kept: each text's hash
 /// (`hash_of`) and length.
@@ -279,11 +286,17 @@ struct Likeness {
 /// About 3 MB.
 const KEPT_AT_MOST: usize = 1 << 16;
 
+/// How many alignments a render keeps for the next at most, as
+/// `KEPT_AT_MOST` for similarities: each holds both sections' words, so
+/// far fewer (a policy has some hundreds of sections in all its
+/// revisions).
+const KEPT_ALIGNED_AT_MOST: usize = 1 << 11;
+
 /// The old text and the new.
-type TwoTexts<T> = (T, T);
+pub type TwoTexts<T> = (T, T);
 
 /// `align`'s blocks, kept.
-type Aligned = Arc<Vec<BlockChange>>;
+pub type Aligned = Arc<Vec<BlockChange>>;
 
 /// Values made once for each key by whichever thread asks first, and
 /// given to every later ask. Made outside the lock, so that other threads
@@ -306,6 +319,11 @@ impl<K: Eq + std::hash::Hash, V: Clone> Made<K, V> {
         value
     }
 
+    /// Every value made, by its key.
+    pub fn into_inner(self) -> HashMap<K, V> {
+        self.0.into_inner().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -320,8 +338,11 @@ impl Diffs {
         }
         let aligned = self
             .aligned
-            .get_or_make((old.to_vec(), new.to_vec()), |(old, new)| {
-                Arc::new(align(old, new))
+            .get_or_make((old.to_vec(), new.to_vec()), |key| {
+                match self.aligned_before.get(key) {
+                    Some(aligned) => Arc::clone(aligned),
+                    None => Arc::new(align(&key.0, &key.1)),
+                }
             });
         aligned.as_ref().clone()
     }
@@ -365,6 +386,33 @@ impl Diffs {
             },
             ..Diffs::default()
         }
+    }
+
+    /// These word diffs, starting also from the alignments a last render
+    /// left (`into_aligned`).
+    pub fn keeping(self, aligned: KeptAligned) -> Diffs {
+        Diffs {
+            aligned_before: aligned,
+            ..self
+        }
+    }
+
+    /// This render's alignments, and the last render's it did not ask
+    /// again while they are few (`KEPT_AT_MOST`), for the next render;
+    /// then what `into_alike` gives.
+    pub fn into_kept(self) -> (KeptAligned, Alike) {
+        let mut aligned = self.aligned.into_inner();
+        let before = self.aligned_before;
+        if before.len() + aligned.len() <= KEPT_ALIGNED_AT_MOST {
+            for (key, value) in before {
+                aligned.entry(key).or_insert(value);
+            }
+        }
+        let alike = Diffs {
+            alike: self.alike,
+            ..Diffs::default()
+        };
+        (aligned, alike.into_alike())
     }
 
     /// This render's answers of `similarity`, and the last render's it did

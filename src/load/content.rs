@@ -3,7 +3,9 @@
 //! matter split from the body. Images and other files are collected as
 //! assets. No rule about what a section says is checked here.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use walkdir::WalkDir;
 
@@ -273,8 +275,8 @@ fn kind_of(
 /// link in content/ must not publish a file from elsewhere on the computer.
 pub(super) fn inside(tree: &TreeRoot, path: &Path) -> Result<PathBuf, Diagnostic> {
     let shown = tree.display(path);
-    let root = tree.dir.canonicalize().unwrap_or_else(|_| tree.dir.clone());
-    match path.canonicalize() {
+    let root = tree.real.of(&tree.dir).unwrap_or_else(|| tree.dir.clone());
+    match tree.real.of_file(path) {
         Ok(real) if real.starts_with(&root) => Ok(real),
         Ok(_) => Err(Diagnostic::error(format!(
             "{shown} is a link to a file outside the site, which is not followed"
@@ -288,6 +290,47 @@ pub(super) fn inside(tree: &TreeRoot, path: &Path) -> Result<PathBuf, Diagnostic
             } else {
                 "check that the file exists and can be read"
             })),
+    }
+}
+
+/// Where the folders one load has read really are: a file that is not a
+/// link is where its folder is, so each folder is resolved once
+/// (`canonicalize` asks the system about every component of the path,
+/// and was 40% of reading a site) and only links are resolved whole.
+/// Made anew for every load, so a folder replaced by a link between two
+/// of `serve`'s rebuilds is seen.
+#[derive(Debug, Default)]
+pub struct RealFolders(Mutex<HashMap<PathBuf, Option<PathBuf>>>);
+
+impl Clone for RealFolders {
+    /// Nothing is carried over: a copy resolves afresh.
+    fn clone(&self) -> Self {
+        RealFolders::default()
+    }
+}
+
+impl RealFolders {
+    /// Where the folder `dir` really is, if it can be resolved.
+    fn of(&self, dir: &Path) -> Option<PathBuf> {
+        let kept = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(real) = kept().get(dir) {
+            return real.clone();
+        }
+        let real = dir.canonicalize().ok();
+        kept().insert(dir.to_path_buf(), real.clone());
+        real
+    }
+
+    /// `path.canonicalize()`, from its folder's real place when `path` is
+    /// not itself a link.
+    fn of_file(&self, path: &Path) -> std::io::Result<PathBuf> {
+        let not_a_link = std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink());
+        if let (true, Some(parent), Some(name)) = (not_a_link, path.parent(), path.file_name())
+            && let Some(real) = self.of(parent)
+        {
+            return Ok(real.join(name));
+        }
+        path.canonicalize()
     }
 }
 

@@ -74,6 +74,8 @@ pub struct TreeRoot {
     /// Whether the site has a template, so that its files may omit and
     /// replace the template's.
     pub inherits: bool,
+    /// Where the folders read so far really are (`content::inside`).
+    pub real: content::RealFolders,
 }
 
 impl TreeRoot {
@@ -180,6 +182,7 @@ pub(crate) fn read_site(root: &SiteRoot, reading: &mut Reading) -> SiteRead {
         dir: root.dir.clone(),
         shown: root.shown.clone(),
         inherits: false,
+        real: Default::default(),
     };
     let mut files = DataReader {
         tree: &working,
@@ -368,6 +371,7 @@ pub fn read_versions(
         dir: root.to_path_buf(),
         shown: String::new(),
         inherits: false,
+        real: Default::default(),
     };
     DataReader {
         tree: &working,
@@ -461,6 +465,7 @@ fn tree_for(
             dir: root.dir.clone(),
             shown: root.shown.clone(),
             inherits,
+            real: Default::default(),
         }),
         RevisionSource::Folder(path) => {
             let dir = root.dir.join(path);
@@ -478,6 +483,7 @@ fn tree_for(
                 dir,
                 shown: format!("{}{path}/", root.shown),
                 inherits,
+                real: Default::default(),
             })
         }
         RevisionSource::Git(reference) => {
@@ -505,6 +511,7 @@ fn tree_for(
                 dir: scratch.path().to_path_buf(),
                 shown: format!("{}{reference}:", root.shown),
                 inherits,
+                real: Default::default(),
             };
             reading.scratch.push(scratch);
             Some(tree)

@@ -148,7 +148,7 @@ pub fn page(
         &super::glossary::has_page(edition)
             .then(|| urls::relative(&path, &urls::glossary(&edition.base))),
     );
-    output.page(theme, "a-z.html", &path, &context);
+    output.page(theme, "a-z.html", &path, context);
 }
 
 /// Every entry, unordered.

@@ -384,7 +384,7 @@ pub fn history_page(
     context.insert("page", &chrome(site, &spec));
     context.insert("entries", &entries);
     context.insert("feed", &feed.map(|f| urls::relative(&path, f)));
-    output.page(theme, "what-changed.html", &path, &context);
+    output.page(theme, "what-changed.html", &path, context);
 }
 
 #[cfg(test)]

@@ -190,7 +190,7 @@ impl Pages<'_> {
             },
         );
         context.extend(extra);
-        output.page(self.theme, template, spec.path, &context);
+        output.page(self.theme, template, spec.path, context);
     }
 }
 

@@ -57,5 +57,5 @@ pub fn page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutp
     context.insert("page", &chrome(site, &spec));
     context.insert("terms", &terms);
     context.insert("a_z", &urls::relative(&path, &urls::a_z(&edition.base)));
-    output.page(theme, "glossary.html", &path, &context);
+    output.page(theme, "glossary.html", &path, context);
 }

@@ -79,6 +79,13 @@ pub struct RenderCache {
     /// What the views' lists of changes said of each comparison in the
     /// last render (`changes_view::Outlines::into_kept`).
     outlines: changes_view::KeptOutlines,
+    /// The sections' blocks and alignments the last render's comparisons
+    /// made (`Comparisons::into_kept`); not in the render cache's file.
+    compared: crate::changes::Kept,
+    /// The pages the last render's jobs had Tera render
+    /// (`theme::Memo::into_kept`), kept by a preview only (`preview`); not
+    /// in the render cache's file.
+    tera_pages: Option<theme::KeptPages>,
 }
 
 impl RenderCache {
@@ -86,6 +93,15 @@ impl RenderCache {
     pub fn once() -> RenderCache {
         RenderCache {
             once: true,
+            ..RenderCache::default()
+        }
+    }
+
+    /// A cache for a live preview: it keeps also the pages Tera rendered,
+    /// which a render's next job may ask for again.
+    pub fn preview() -> RenderCache {
+        RenderCache {
+            tera_pages: Some(theme::KeptPages::default()),
             ..RenderCache::default()
         }
     }
@@ -142,19 +158,25 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     let keyed: Vec<(String, u64)> = jobs.iter().map(|job| job.identity(site, &inputs)).collect();
     let kept_pages = &cache.pages;
     let once = cache.once;
-    let comparisons = Comparisons::remembering(std::mem::take(&mut cache.alike));
+    let comparisons = Comparisons::remembering(std::mem::take(&mut cache.alike))
+        .keeping(std::mem::take(&mut cache.compared));
     let outlines = changes_view::Outlines::remembering(
         &inputs,
         &comparisons,
         std::mem::take(&mut cache.outlines),
     );
+    let tera_pages = cache
+        .tera_pages
+        .take()
+        .map(|kept| Arc::new(theme::Memo::remembering(kept)));
+    let memo = tera_pages.as_ref().map(|memo| (memo, inputs.site));
     let outputs: Vec<(Arc<ViewOutput>, FinishedPages)> = jobs
         .par_iter()
         .zip(&keyed)
         .map(|(job, (key, fingerprint))| match cache.jobs.get(key) {
             Some((kept, output)) if kept == fingerprint => (Arc::clone(output), HashMap::new()),
             _ => {
-                let mut output = job.run(site, &theme, reads, &comparisons, &outlines);
+                let mut output = job.run(site, &theme, reads, &comparisons, &outlines, memo);
                 // A trial's pages are never written, so never finished.
                 let fresh = match job {
                     Job::Trial(_) => HashMap::new(),
@@ -169,7 +191,13 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         })
         .collect();
     let mut shared = ViewOutput {
-        tree: pages::shared(site, &theme, &comparisons, &mut diagnostics),
+        tree: pages::shared(
+            site,
+            &theme,
+            &comparisons,
+            memo.map(|(memo, fingerprint)| (memo.as_ref(), fingerprint)),
+            &mut diagnostics,
+        ),
         ..ViewOutput::default()
     };
     if once {
@@ -199,7 +227,12 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
     cache.sections = sections;
     if !once {
         cache.outlines = outlines.into_kept(site);
-        cache.alike = comparisons.into_alike();
+        (cache.compared, cache.alike) = comparisons.into_kept();
+        // Every job's output has let go of it by now (`Job::run`).
+        if let Some(memo) = tera_pages {
+            let kept = Arc::into_inner(memo).map(theme::Memo::into_kept);
+            cache.tera_pages = Some(kept.unwrap_or_default());
+        }
     }
 
     let mut public = ViewOutput::default();
@@ -299,6 +332,9 @@ struct ViewOutput {
     finished: Vec<u64>,
     /// Files of content/ its sections show, by their path there.
     images: std::collections::BTreeSet<String>,
+    /// While a job runs, the pages Tera rendered before, with the
+    /// fingerprint of the site-wide inputs (`Fingerprints::site`).
+    memo: Option<(Arc<theme::Memo>, u64)>,
 }
 
 impl ViewOutput {
@@ -591,8 +627,12 @@ impl Job<'_> {
         reads: Option<&SectionReads>,
         comparisons: &Comparisons,
         outlines: &changes_view::Outlines,
+        memo: Option<(&Arc<theme::Memo>, u64)>,
     ) -> ViewOutput {
-        let mut output = ViewOutput::default();
+        let mut output = ViewOutput {
+            memo: memo.map(|(memo, site)| (Arc::clone(memo), site)),
+            ..ViewOutput::default()
+        };
         let read = |edition: &Edition| reads.and_then(|reads| reads.of(edition));
         match self {
             Job::Edition(edition) => {
@@ -624,6 +664,7 @@ impl Job<'_> {
                 curriculum::pages(site, theme, edition, &mut output);
             }
         }
+        output.memo = None;
         output
     }
 }
@@ -686,8 +727,12 @@ fn history(
 }
 
 impl ViewOutput {
-    fn page(&mut self, theme: &theme::Theme, template: &str, path: &str, context: &tera::Context) {
-        match theme.render(template, path, context) {
+    fn page(&mut self, theme: &theme::Theme, template: &str, path: &str, context: tera::Context) {
+        let rendered = match &self.memo {
+            Some((memo, site)) => memo.render(theme, *site, template, path, context),
+            None => theme.render(template, path, &context),
+        };
+        match rendered {
             Ok(html) => self.tree.insert(urls::file_for(path), html),
             Err(problem) => self.diagnostics.push(problem),
         }

@@ -154,7 +154,7 @@ fn contents_page(
             &super::changes_view::latest(site, view, &path, comparisons),
         );
     }
-    output.page(theme, "view.html", &path, &context);
+    output.page(theme, "view.html", &path, context);
 }
 
 /// What a governance view's contents page says of the template: which
@@ -338,7 +338,7 @@ fn section_page(
             .get(&section.id)
             .map(|change| urls::relative(&path, change)),
     );
-    output.page(theme, "section.html", &path, &context);
+    output.page(theme, "section.html", &path, context);
     super::a_z::SectionFacts {
         headings: rendered.headings,
         references: rendered.references,
@@ -398,7 +398,7 @@ fn all_page(
         "printed",
         &super::paper_copy::printed(site, edition.revision),
     );
-    output.page(theme, "all.html", &path, &context);
+    output.page(theme, "all.html", &path, context);
 }
 
 /// The contents list of the print page, linking within the page.
@@ -489,7 +489,7 @@ fn people_page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewO
     let mut context = page_context(site, &spec);
     context.insert("roles", &roles);
     context.insert("people", &people);
-    output.page(theme, "people.html", &path, &context);
+    output.page(theme, "people.html", &path, context);
 }
 
 #[derive(Serialize)]
@@ -545,7 +545,7 @@ fn organisations_page(site: &Site, theme: &Theme, edition: &Edition, output: &mu
     };
     let mut context = page_context(site, &spec);
     context.insert("categories", &categories);
-    output.page(theme, "organisations.html", &path, &context);
+    output.page(theme, "organisations.html", &path, context);
 }
 
 #[derive(Serialize)]
@@ -703,7 +703,7 @@ fn reviews_page(
         "today",
         &crate::model::PolicyDate::from_naive(site.today).long(),
     );
-    output.page(theme, "reviews.html", &path, &context);
+    output.page(theme, "reviews.html", &path, context);
 }
 
 #[derive(Serialize)]
@@ -782,7 +782,7 @@ fn links_page(
             _ => None,
         }),
     );
-    output.page(theme, "links.html", &path, &context);
+    output.page(theme, "links.html", &path, context);
 }
 
 pub fn unpublished(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput) {
@@ -803,7 +803,7 @@ pub fn unpublished(site: &Site, theme: &Theme, view: &View, output: &mut ViewOut
         breadcrumbs,
     };
     let context = page_context(site, &spec);
-    output.page(theme, "unpublished.html", &path, &context);
+    output.page(theme, "unpublished.html", &path, context);
 }
 
 #[derive(Serialize)]
@@ -820,14 +820,19 @@ pub fn shared(
     site: &Site,
     theme: &Theme,
     comparisons: &Comparisons,
+    memo: Option<(&super::theme::Memo, u64)>,
     diagnostics: &mut Diagnostics,
 ) -> Tree {
     let mut tree = Tree::default();
-    let mut render = |template: &str, path: &str, context: &Context| match theme
-        .render(template, path, context)
-    {
-        Ok(html) => tree.insert(urls::file_for(path), html),
-        Err(problem) => diagnostics.push(problem),
+    let mut render = |template: &str, path: &str, context: Context| {
+        let rendered = match memo {
+            Some((memo, fingerprint)) => memo.render(theme, fingerprint, template, path, context),
+            None => theme.render(template, path, &context),
+        };
+        match rendered {
+            Ok(html) => tree.insert(urls::file_for(path), html),
+            Err(problem) => diagnostics.push(problem),
+        }
     };
     let path = urls::landing();
     let spec = PageSpec {
@@ -859,7 +864,7 @@ pub fn shared(
         &site.settings.applies_from.map(|d| d.long()),
     );
     context.insert("paper_copy", &super::paper_copy::notice(site));
-    render("landing.html", &path, &context);
+    render("landing.html", &path, context);
 
     // The 404 page is served at any depth, so its links are absolute from
     // the base address, and its styles are inside it: a stylesheet linked
@@ -883,13 +888,13 @@ pub fn shared(
     };
     context.insert("styles", &stylesheet("site.css"));
     context.insert("print_styles", &stylesheet("print.css"));
-    render("404.html", &path, &context);
+    render("404.html", &path, context);
 
     let path = urls::accessibility();
     render(
         "accessibility.html",
         &path,
-        &super::accessibility::context(site, false),
+        super::accessibility::context(site, false),
     );
 
     for (name, bytes) in &theme.assets {
@@ -910,7 +915,7 @@ pub fn restricted_shared(site: &Site, theme: &Theme, output: &mut ViewOutput) {
         theme,
         "accessibility.html",
         &urls::accessibility(),
-        &super::accessibility::context(site, true),
+        super::accessibility::context(site, true),
     );
 }
 

@@ -130,7 +130,7 @@ pub fn timeline(site: &Site, theme: &Theme, view: &View, output: &mut ViewOutput
     let mut context = tera::Context::new();
     context.insert("page", &chrome(site, &spec));
     context.insert("revisions", &entries);
-    output.page(theme, "revisions.html", &path, &context);
+    output.page(theme, "revisions.html", &path, context);
 }
 
 #[derive(Serialize)]
@@ -306,7 +306,7 @@ fn changes_page(
     } else {
         "changes.html"
     };
-    output.page(theme, template, &path, &context);
+    output.page(theme, template, &path, context);
 }
 
 /// A block to show, or how many unchanged blocks are left out.

@@ -247,5 +247,5 @@ pub fn page(site: &Site, theme: &Theme, edition: &Edition, output: &mut ViewOutp
         breadcrumbs,
     };
     context.insert("page", &chrome(site, &spec));
-    output.page(theme, "template-changes.html", &path, &context);
+    output.page(theme, "template-changes.html", &path, context);
 }

@@ -155,6 +155,119 @@ impl Theme {
     }
 }
 
+/// Each page a render gave to Tera, by a hash of all Tera was given (the
+/// theme's and the site's fingerprint, the template, the page's path and
+/// every value of its context), with what came out: kept by `serve`
+/// between rebuilds, so that the pages of a job rendered again whose
+/// context is as it was (an edit to one section leaves every other
+/// section page's, and most of the view's pages) are not rendered again.
+/// Tera gives the same page for the same templates and context: the
+/// default theme reads nothing else (no `now()`, no environment), and a
+/// job kept whole between rebuilds relies on the same.
+#[derive(Default)]
+pub struct Memo {
+    /// The last render's pages, read only.
+    before: KeptPages,
+    now: std::sync::Mutex<KeptPages>,
+}
+
+/// A page as Tera gave it, or its failure.
+type Page = Arc<Result<String, Diagnostic>>;
+
+/// The pages a render kept for the next, by the hash of their input.
+pub type KeptPages = std::collections::HashMap<u64, Page>;
+
+/// How many pages a render keeps for the next at most: its own, and the
+/// last render's it did not ask for again while all together are no
+/// more than this (a section edited again and again leaves a page each
+/// time). The example's preview renders about 700 pages.
+const PAGES_KEPT_AT_MOST: usize = 4096;
+
+impl Memo {
+    /// A memo that starts from what the last render kept (`into_kept`).
+    pub fn remembering(before: KeptPages) -> Memo {
+        Memo {
+            before,
+            now: std::sync::Mutex::default(),
+        }
+    }
+
+    /// `theme.render`, or what it gave for the same input before; `site`
+    /// is the fingerprint of the site-wide inputs the theme was read under.
+    pub fn render(
+        &self,
+        theme: &Theme,
+        site: u64,
+        template: &str,
+        path: &str,
+        context: tera::Context,
+    ) -> Result<String, Diagnostic> {
+        let value = context.into_json();
+        let key = crate::hash::hash_of((site, template, path, Json(&value)));
+        let now = || {
+            self.now
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let kept = now().get(&key).or_else(|| self.before.get(&key)).cloned();
+        let page = match kept {
+            Some(page) => page,
+            None => {
+                let context = tera::Context::from_value(value)
+                    .expect("a context is an object, as into_json gives it");
+                Arc::new(theme.render(template, path, &context))
+            }
+        };
+        now().insert(key, Arc::clone(&page));
+        page.as_ref().clone()
+    }
+
+    /// The pages this render asked for, and the last render's it did not
+    /// while they are few (`PAGES_KEPT_AT_MOST`), for the next render.
+    pub fn into_kept(self) -> KeptPages {
+        let mut now = self
+            .now
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.before.len() + now.len() <= PAGES_KEPT_AT_MOST {
+            for (key, page) in self.before {
+                now.entry(key).or_insert(page);
+            }
+        }
+        now
+    }
+}
+
+/// A JSON value, hashed whole (`serde_json::Value` has no `Hash`).
+struct Json<'a>(&'a serde_json::Value);
+
+impl std::hash::Hash for Json<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        use serde_json::Value;
+        match self.0 {
+            Value::Null => state.write_u8(0),
+            Value::Bool(b) => (1u8, b).hash(state),
+            Value::Number(n) => {
+                (2u8, n.as_u64(), n.as_i64(), n.as_f64().map(f64::to_bits)).hash(state)
+            }
+            Value::String(text) => (3u8, text).hash(state),
+            Value::Array(items) => {
+                (4u8, items.len()).hash(state);
+                for item in items {
+                    Json(item).hash(state);
+                }
+            }
+            Value::Object(map) => {
+                (5u8, map.len()).hash(state);
+                for (name, item) in map {
+                    name.hash(state);
+                    Json(item).hash(state);
+                }
+            }
+        }
+    }
+}
+
 /// Starts parsing the default theme (with the site's own files of it) on a
 /// thread of its own, while the site is read, which is not parallel: the
 /// render's `load` then finds it parsed, or waits on the lock held while it

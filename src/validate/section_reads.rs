@@ -93,22 +93,48 @@ impl SectionReads {
             .iter()
             .map(|read| ((read.view.as_str(), read.revision.as_str()), read))
             .collect();
-        let reads: Vec<Read> = editions
-            .par_iter()
-            .map(|(edition, trial, fingerprint)| {
+        let reused: Vec<Option<Arc<Vec<RenderedSection>>>> = editions
+            .iter()
+            .map(|(edition, _, fingerprint)| {
                 let key = (edition.view.id.as_str(), edition.revision.id.as_str());
-                let sections = match kept.get(&key) {
-                    Some(read) if read.fingerprint == *fingerprint => Arc::clone(&read.sections),
-                    _ => Arc::new(read_edition(site, edition)),
-                };
-                Read {
-                    view: edition.view.id.clone(),
-                    revision: edition.revision.id.clone(),
-                    base: edition.base.clone(),
-                    trial: *trial,
-                    fingerprint: *fingerprint,
-                    sections,
-                }
+                kept.get(&key)
+                    .filter(|read| read.fingerprint == *fingerprint)
+                    .map(|read| Arc::clone(&read.sections))
+            })
+            .collect();
+        // Each section is a task of its own, not each edition: an edit
+        // reads again the three editions of the draft, and three tasks on
+        // two cores left one waiting for the other two.
+        let shown: Vec<Vec<&crate::model::Section>> = editions
+            .iter()
+            .zip(&reused)
+            .map(|((edition, ..), reused)| match reused {
+                Some(_) => Vec::new(),
+                None => edition.shown(),
+            })
+            .collect();
+        let work: Vec<(&Edition, &crate::model::Section)> = editions
+            .iter()
+            .zip(&shown)
+            .flat_map(|((edition, ..), shown)| shown.iter().map(move |section| (edition, *section)))
+            .collect();
+        let mut read = work
+            .par_iter()
+            .map(|(edition, section)| read_section(site, edition, section))
+            .collect::<Vec<_>>()
+            .into_iter();
+        let reads: Vec<Read> = editions
+            .iter()
+            .zip(reused)
+            .zip(&shown)
+            .map(|(((edition, trial, fingerprint), reused), shown)| Read {
+                view: edition.view.id.clone(),
+                revision: edition.revision.id.clone(),
+                base: edition.base.clone(),
+                trial: *trial,
+                fingerprint: *fingerprint,
+                sections: reused
+                    .unwrap_or_else(|| Arc::new(read.by_ref().take(shown.len()).collect())),
             })
             .collect();
         SectionReads {
@@ -156,14 +182,12 @@ fn site_fingerprint(fingerprints: &HashMap<&str, u64>) -> u64 {
     hash_of(all)
 }
 
-/// The sections the edition shows, each read as its own page shows it.
-fn read_edition(site: &Site, edition: &Edition) -> Vec<RenderedSection> {
-    edition
-        .shown()
-        .into_iter()
-        .map(|section| {
-            let path = urls::section(&edition.base, &section.id);
-            markdown::render(&Page::new(site, edition, section, &path, Mode::Section))
-        })
-        .collect()
+/// A section the edition shows, read as its own page shows it.
+fn read_section(
+    site: &Site,
+    edition: &Edition,
+    section: &crate::model::Section,
+) -> RenderedSection {
+    let path = urls::section(&edition.base, &section.id);
+    markdown::render(&Page::new(site, edition, section, &path, Mode::Section))
 }
