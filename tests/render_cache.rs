@@ -539,3 +539,67 @@ fn nothing_of_the_cache_is_published() {
         );
     }
 }
+
+/// Builds `site` (after `prepare`), makes `edit`, which breaks a link on
+/// a page whose HTML it leaves as it was, and builds again: the link
+/// check's verdict on that page, kept between builds, must give way, and
+/// the rebuild fail as a cold build of the edited site does.
+fn a_kept_verdict_gives_way(prepare: impl Fn(&Site), edit: impl Fn(&Site), broken: &str) {
+    let site = Site::copy_of("minimal");
+    prepare(&site);
+    build_on(&site, TODAY);
+    let before = site.snapshot();
+    edit(&site);
+    let rebuild = site.run(&["build", "--today", TODAY]);
+    assert_eq!(rebuild.code, 1, "{}", rebuild.stderr);
+    assert!(rebuild.stderr.contains(broken), "{}", rebuild.stderr);
+    assert_eq!(site.snapshot(), before, "public/ changed");
+}
+
+#[test]
+fn a_kept_verdict_gives_way_to_a_renamed_heading() {
+    // Only the parents' introduction links to a heading of the staff's
+    // page on checking devices, a section parents do not see: no page of
+    // theirs changes when that heading's id does.
+    a_kept_verdict_gives_way(
+        |s| {
+            link_from_the_parents_introduction(s, "../../staff/checking-devices/#who-is-present");
+            let text = s.read(DEVICES);
+            s.write(
+                DEVICES,
+                format!("{text}\n## Who is present {{#who-is-present}}\n\nTwo senior staff.\n"),
+            );
+        },
+        |s| s.replace(DEVICES, "{#who-is-present}", "{#who-attends}"),
+        "the link `../../staff/checking-devices/#who-is-present` is broken (there is no heading `#who-is-present` there; its headings' ids are `#who-attends`)",
+    );
+}
+
+const DEVICES: &str = "content/030-procedures/010-checking-devices.md";
+
+/// A link in raw HTML in a block of the introduction only parents see.
+fn link_from_the_parents_introduction(site: &Site, href: &str) {
+    let text = site.read("content/010-introduction.md");
+    site.write(
+        "content/010-introduction.md",
+        format!("{text}\n::: parents\nSee <a href=\"{href}\">the checks staff make</a>.\n:::\n"),
+    );
+}
+
+#[test]
+fn a_kept_verdict_gives_way_to_a_page_gone() {
+    // Only the parents' introduction links to the staff's page on
+    // checking devices, and it is as it was when staff no longer see
+    // that section (nor do parents, before or after).
+    a_kept_verdict_gives_way(
+        |s| link_from_the_parents_introduction(s, "../../staff/checking-devices/"),
+        |s| {
+            s.replace(
+                DEVICES,
+                "summary: How a device is checked when misuse is suspected.\n",
+                "summary: How a device is checked when misuse is suspected.\naudiences: [governors]\n",
+            )
+        },
+        "the link `../../staff/checking-devices/` is broken (leads to staff/checking-devices/, which the build does not write)",
+    );
+}

@@ -5,8 +5,11 @@
 //! diagnostics, its files' bytes), and each page's start tags by a hash of
 //! its path and HTML as written, and the comparisons' word similarities
 //! (`changes::text::Alike`) and what the views' lists of changes said of
-//! each comparison (`changes_view::Outline`). So a rebuild renders only the jobs an
-//! edit touched, and of those reads only the pages whose HTML changed.
+//! each comparison (`changes_view::Outline`), and the internal link
+//! check's verdict on each page of either tree (`links::internal::Kept`),
+//! its tags as the finished page they are. So a rebuild renders only the
+//! jobs an edit touched, of those reads only the pages whose HTML changed,
+//! and checks the links only of the pages whose verdict could differ.
 //!
 //! A job is reused when its fingerprint (`Job::identity`, all it reads
 //! within one process) is the one stored and the file's stamp is this
@@ -37,13 +40,14 @@ use super::{Finished, FinishedPages, RenderCache, ViewOutput};
 use crate::changes::text::Alike;
 use crate::diagnostics::{Diagnostic, Place, Severity, SourceId};
 use crate::html::StartTag;
+use crate::links::internal::{Kept, Verdict};
 use crate::model::Site;
 
 /// Where the cache is, from the site root (a trust's school: its own).
 pub const FILE: &str = ".policyweb/render-cache";
 
 /// The file's first line; the number is the layout's, raised on a change.
-const MAGIC: &str = "policyweb render cache 7\n";
+const MAGIC: &str = "policyweb render cache 8\n";
 
 /// What, beyond a job's fingerprint, the stored output was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +115,30 @@ struct Stored {
     outlines: Vec<(u64, Outline)>,
     /// Every text of the diagnostics, once: each is a number here.
     strings: Vec<String>,
+    /// The link check's verdicts, of the public and the restricted tree.
+    links: [StoredCheck; 2],
+}
+
+/// One tree's link check (`links::internal::Kept`): every file it
+/// checked (by its key there) and each page's verdict.
+#[derive(Serialize, Deserialize, Default)]
+struct StoredCheck {
+    files: Vec<u64>,
+    verdicts: Vec<StoredVerdict>,
+}
+
+/// A page's verdict: its path (a number in `Stored::strings`), the key of
+/// its tags among the finished pages, the hashes it was reached under,
+/// the length of the files it read in the body (each its key, eight
+/// bytes), and the problems it found.
+#[derive(Serialize, Deserialize)]
+struct StoredVerdict {
+    page: u32,
+    key: u64,
+    ids: u64,
+    sources: u64,
+    read: u64,
+    problems: Vec<StoredDiagnostic>,
 }
 
 /// A diagnostic, its texts as numbers in `Stored::strings`: a site's
@@ -151,9 +179,18 @@ pub struct Loaded {
     pub found: Found,
     kept: HashMap<String, Arc<ViewOutput>>,
     pages: std::collections::HashSet<u64>,
+    /// The link check's verdicts on the public and the restricted tree,
+    /// for this build's check to start from (`take_links`).
+    links: Option<Box<[Kept; 2]>>,
 }
 
 impl Loaded {
+    /// The stored link checks (none kept: empty ones), for this build's
+    /// check to judge again only what they cannot vouch for.
+    pub fn take_links(&mut self) -> Box<[Kept; 2]> {
+        self.links.take().unwrap_or_default()
+    }
+
     /// How many of this render's jobs came from the stored cache.
     pub fn reused(&self, cache: &RenderCache) -> usize {
         cache
@@ -180,7 +217,7 @@ impl Loaded {
 /// keeps it for its next render.
 pub fn load(site: &Site) -> (RenderCache, Loaded) {
     let mut cache = RenderCache::default();
-    let (found, (jobs, pages, alike, outlines)) = match std::fs::read(site.root.join(FILE)) {
+    let (found, (jobs, pages, alike, outlines, links)) = match std::fs::read(site.root.join(FILE)) {
         Err(_) => (Found::Nothing, Default::default()),
         Ok(bytes) => match decode(site, &bytes) {
             Ok(stored) => (Found::Jobs(stored.0.len()), stored),
@@ -195,6 +232,7 @@ pub fn load(site: &Site) -> (RenderCache, Loaded) {
         found,
         kept,
         pages: pages.keys().copied().collect(),
+        links,
     };
     cache.jobs = jobs;
     cache.pages = pages;
@@ -205,7 +243,13 @@ pub fn load(site: &Site) -> (RenderCache, Loaded) {
 
 type Jobs = HashMap<String, (u64, Arc<ViewOutput>)>;
 
-type Decoded = (Jobs, FinishedPages, Alike, KeptOutlines);
+type Decoded = (
+    Jobs,
+    FinishedPages,
+    Alike,
+    KeptOutlines,
+    Option<Box<[Kept; 2]>>,
+);
 
 fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
     let damaged = "it is damaged";
@@ -255,6 +299,12 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         })
         .collect::<Option<FinishedPages>>()
         .ok_or(damaged)?;
+    let mut reads = Vec::new();
+    for check in &stored.links {
+        for verdict in &check.verdicts {
+            reads.push(take(verdict.read)?);
+        }
+    }
     let mut files = Vec::with_capacity(stored.jobs.len());
     for job in &stored.jobs {
         let bytes: Vec<&[u8]> = job
@@ -278,6 +328,7 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         })
         .collect::<Option<Jobs>>()
         .ok_or(damaged)?;
+    let links = restore_links(&stored, &reads, &pages, &paths).ok_or(damaged)?;
     let alike = stored
         .alike
         .into_iter()
@@ -288,7 +339,100 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         .into_iter()
         .map(|(key, outline)| (key, Arc::new(outline)))
         .collect();
-    Ok((jobs, pages, alike, outlines))
+    Ok((jobs, pages, alike, outlines, Some(Box::new(links))))
+}
+
+/// The stored link checks as they were kept; `None` when a number in
+/// them is not in the file. A verdict whose tags are not among the
+/// finished pages, or whose problems point into a file this build did not
+/// read, is left out: its page is checked again.
+fn restore_links(
+    stored: &Stored,
+    reads: &[&[u8]],
+    pages: &FinishedPages,
+    paths: &HashMap<&str, Option<SourceId>>,
+) -> Option<[Kept; 2]> {
+    let strings = &stored.strings;
+    let text = |at: u32| strings.get(at as usize).cloned();
+    let mut reads = reads.iter();
+    let mut checks = stored.links.iter().map(|check| {
+        let files = check.files.iter().copied().collect();
+        let mut verdicts = HashMap::with_capacity(check.verdicts.len());
+        for verdict in &check.verdicts {
+            let read = reads.next()?;
+            let read: Vec<u64> = read
+                .chunks(8)
+                .map(|eight| Some(u64::from_le_bytes(eight.try_into().ok()?)))
+                .collect::<Option<_>>()?;
+            let page = text(verdict.page)?;
+            let problems: Option<Vec<Diagnostic>> = verdict
+                .problems
+                .iter()
+                .map(|d| restore_diagnostic(d, strings, paths))
+                .collect();
+            let (Some(finished), Some(problems)) = (pages.get(&verdict.key), problems) else {
+                continue;
+            };
+            let kept = Verdict {
+                tags: Arc::clone(&finished.tags),
+                ids: verdict.ids,
+                sources: verdict.sources,
+                read: Arc::new(read),
+                problems: Arc::new(problems),
+            };
+            verdicts.insert(page, kept);
+        }
+        Some(Kept::from_parts(verdicts, files))
+    });
+    Some([checks.next()??, checks.next()??])
+}
+
+/// The link checks as stored (`StoredCheck`), the files each verdict read
+/// as they go into the body. A verdict on a page that is not among the
+/// finished pages (one rendered for this build alone) is not kept.
+fn store_links<'a>(
+    site: &'a Site,
+    cache: &RenderCache,
+    links: &'a [Kept; 2],
+    strings: &mut Strings<'a>,
+) -> ([StoredCheck; 2], Vec<u8>) {
+    let keys: HashMap<*const Vec<StartTag>, u64> = cache
+        .pages
+        .iter()
+        .map(|(key, page)| (Arc::as_ptr(&page.tags), *key))
+        .collect();
+    let mut body = Vec::new();
+    let mut store = |kept: &'a Kept| {
+        let mut files: Vec<u64> = kept.files().iter().copied().collect();
+        files.sort_unstable();
+        let mut pages: Vec<(&String, &Verdict)> = kept.verdicts().iter().collect();
+        pages.sort_unstable_by_key(|(page, _)| *page);
+        let mut verdicts = Vec::with_capacity(pages.len());
+        for (page, verdict) in pages {
+            let Some(key) = keys.get(&Arc::as_ptr(&verdict.tags)) else {
+                continue;
+            };
+            for file in verdict.read.iter() {
+                body.extend_from_slice(&file.to_le_bytes());
+            }
+            verdicts.push(StoredVerdict {
+                page: strings.number(page),
+                key: *key,
+                ids: verdict.ids,
+                sources: verdict.sources,
+                read: 8 * verdict.read.len() as u64,
+                problems: verdict
+                    .problems
+                    .iter()
+                    .map(|d| store_diagnostic(site, d, strings))
+                    .collect(),
+            });
+        }
+        StoredCheck { files, verdicts }
+    };
+    let public = store(&links[0]);
+    let restricted = store(&links[1]);
+    ([public, restricted], body)
 }
 
 /// A page's start tags as stored: each a string (its name), a count of
@@ -473,6 +617,7 @@ struct Storing<'a> {
     alike: Vec<(u64, u64, u64, u64, u32)>,
     outlines: Vec<(u64, &'a Outline)>,
     strings: Vec<&'a str>,
+    links: [StoredCheck; 2],
 }
 
 #[derive(Serialize)]
@@ -493,8 +638,14 @@ struct StoringJob<'a> {
 /// person or a test, and is still read, and refused). CRC-32, not
 /// SipHash: the file is read and written whole by every rebuild, and
 /// SipHash over it was 2.6% of a rebuild's samples.
-fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result<()> {
+fn encode(
+    site: &Site,
+    cache: &RenderCache,
+    links: &[Kept; 2],
+    into: impl Write,
+) -> std::io::Result<()> {
     let mut strings = Strings::default();
+    let (checks, reads) = store_links(site, cache, links, &mut strings);
     let mut keys: Vec<&u64> = cache.pages.keys().collect();
     keys.sort();
     // Each page's facts, and its tags as they are written.
@@ -583,12 +734,14 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
         alike,
         outlines,
         strings: strings.list,
+        links: checks,
     };
     serde_json::to_writer(&mut summed, &stored)?;
     summed.write_all(b"\n")?;
     for tags in finished {
         summed.write_all(&tags)?;
     }
+    summed.write_all(&reads)?;
     for (job, output) in stored.jobs.iter().zip(outputs) {
         for (path, _) in &job.files {
             summed.write_all(&output.tree.files[*path])?;
@@ -635,7 +788,13 @@ impl Pending {
     /// Writes the cache `cache` holds for the next build beside its place
     /// in the site root. A cache that cannot be written costs the next
     /// build its speed, nothing else: no error.
-    pub fn stage(site: &Site, cache: &RenderCache, loaded: &Loaded, outputs: &[&Path]) -> Pending {
+    pub fn stage(
+        site: &Site,
+        cache: &RenderCache,
+        links: &[Kept; 2],
+        loaded: &Loaded,
+        outputs: &[&Path],
+    ) -> Pending {
         let file = site.root.join(FILE);
         if loaded.unchanged(cache) || inside_any(&file, outputs) {
             return Pending::none();
@@ -644,7 +803,7 @@ impl Pending {
             let folder = file.parent()?;
             std::fs::create_dir_all(folder).ok()?;
             let mut staged = tempfile::NamedTempFile::new_in(folder).ok()?;
-            encode(site, cache, staged.as_file_mut()).ok()?;
+            encode(site, cache, links, staged.as_file_mut()).ok()?;
             Some(staged.into_temp_path())
         })();
         Pending {
