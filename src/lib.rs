@@ -285,9 +285,14 @@ impl BuildCache {
 
     /// For a `build` that starts from the render cache an earlier build
     /// stored in the site root, and keeps its jobs and its link check's
-    /// verdicts for the next one.
-    pub fn between_builds(site: &Site) -> (BuildCache, render::stored::Loaded) {
-        let (render, mut loaded) = render::stored::load(site);
+    /// verdicts for the next one. A reused job's files are linked from
+    /// `previous` (the public and the restricted output being replaced),
+    /// where each is checked first.
+    pub fn between_builds(
+        site: &Site,
+        previous: [&Path; 2],
+    ) -> (BuildCache, render::stored::Loaded) {
+        let (render, mut loaded) = render::stored::load(site, previous);
         let links = Some(loaded.take_links());
         (BuildCache { render, links }, loaded)
     }

@@ -405,14 +405,15 @@ fn rebuild_is_cold_trust(site: &Site, edit: impl Fn(&Site)) {
 #[test]
 fn a_damaged_cache_is_not_used() {
     let site = Site::copy_of("restricted");
-    // A stored page's end changed: used, it would be in the output.
+    // A byte of a stored page's tags changed: used, the link check
+    // would read the page wrong.
     let edit = |s: &Site| {
         let mut bytes = std::fs::read(s.path(CACHE)).unwrap();
         let at = bytes
-            .windows(7)
-            .rposition(|w| w == b"</html>")
-            .expect("the cache holds pages");
-        bytes[at + 5] = b'x';
+            .windows(4)
+            .rposition(|w| w == b"href")
+            .expect("the cache holds the pages' tags");
+        bytes[at + 1] = b'x';
         std::fs::write(s.path(CACHE), bytes).unwrap();
     };
     assert_eq!(rebuild_is_cold(&site, edit, TODAY), 0);
@@ -601,5 +602,63 @@ fn a_kept_verdict_gives_way_to_a_page_gone() {
             )
         },
         "the link `../../staff/checking-devices/` is broken (leads to staff/checking-devices/, which the build does not write)",
+    );
+}
+
+/// The cache holds no page's bytes: a reused job's pages are linked from
+/// the output being replaced, once each is found there as the build wrote
+/// it. One changed or gone there has its job rendered again.
+fn a_page_of_the_output_altered(alter: impl Fn(&std::path::Path)) {
+    let site = Site::copy_of("restricted");
+    let page = "parents/introduction/index.html";
+    let edit = |s: &Site| alter(&s.path("public").join(page));
+    let all = {
+        let probe = Site::copy_of("restricted");
+        build_on(&probe, TODAY);
+        let again = build_on(&probe, TODAY);
+        reused(&again)
+    };
+    let reused = rebuild_is_cold(&site, edit, TODAY);
+    assert!(reused < all, "the job of {page} is rendered again");
+    assert!(reused > 0, "the other jobs are reused");
+}
+
+#[test]
+fn a_page_edited_by_hand_in_the_output_is_written_again() {
+    // The same length, a letter changed: its hash, not its size, tells.
+    a_page_of_the_output_altered(|page| {
+        let mut bytes = std::fs::read(page).unwrap();
+        let at = bytes.windows(6).position(|w| w == b"<body>").unwrap();
+        bytes[at + 1] = b'B';
+        std::fs::write(page, bytes).unwrap();
+    });
+}
+
+#[test]
+fn a_page_deleted_from_the_output_is_written_again() {
+    a_page_of_the_output_altered(|page| std::fs::remove_file(page).unwrap());
+}
+
+#[test]
+fn a_page_made_a_link_in_the_output_is_written_again() {
+    // A symbolic link to a copy of the very page is not the page.
+    a_page_of_the_output_altered(|page| {
+        // Beside the site's folders, so that it outlives the output.
+        let copy = page.ancestors().nth(4).unwrap().join("copy.html");
+        std::fs::rename(page, &copy).unwrap();
+        std::os::unix::fs::symlink(&copy, page).unwrap();
+    });
+}
+
+#[test]
+fn the_cache_holds_no_page() {
+    let site = Site::copy_of("restricted");
+    build_on(&site, TODAY);
+    let cache = std::fs::read(site.path(CACHE)).unwrap();
+    let page = site.page("parents/introduction/index.html");
+    let tail = &page.as_bytes()[page.len() - 200..];
+    assert!(
+        !cache.windows(tail.len()).any(|w| w == tail),
+        "the cache holds a page's bytes"
     );
 }

@@ -120,7 +120,7 @@ pub fn check_kept(
     let ids = ids_of(&pages);
     let paths = in_order(&pages);
     let placed = sources_hash(sources);
-    let files: HashSet<u64> = tree.files.keys().map(|f| file_key(f)).collect();
+    let files: HashSet<u64> = tree.paths().into_iter().map(|f| file_key(f)).collect();
     // The files whose existence or ids changed since the last check.
     let mut changed: HashSet<u64> = files.symmetric_difference(&kept.files).copied().collect();
     let own_ids: HashMap<&str, u64> = pages
@@ -350,9 +350,9 @@ fn broken(
         read.push(file_key(&file));
         read.push(file_key(&format!("{target}/index.html")));
     }
-    let file = if tree.files.contains_key(&file) {
+    let file = if tree.contains(&file) {
         file
-    } else if tree.files.contains_key(&format!("{target}/index.html")) {
+    } else if tree.contains(&format!("{target}/index.html")) {
         format!("{target}/index.html")
     } else {
         return Some(format!("leads to {target}, which the build does not write"));

@@ -155,6 +155,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
             Some((kept, output)) if kept == fingerprint => (Arc::clone(output), HashMap::new()),
             _ => {
                 let mut output = job.run(site, &theme, reads, &comparisons, &outlines);
+                output.restricted = job.view().restricted;
                 // A trial's pages are never written, so never finished.
                 let fresh = match job {
                     Job::Trial(_) => HashMap::new(),
@@ -222,7 +223,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
             Err(output) => into.absorb_output(&output),
         }
     }
-    if !restricted.tree.files.is_empty() {
+    if !restricted.tree.is_empty() {
         for (path, bytes) in &shared.tree.files {
             if path.starts_with("assets/") {
                 restricted.tree.insert(path.clone(), bytes.clone());
@@ -299,6 +300,9 @@ struct ViewOutput {
     finished: Vec<u64>,
     /// Files of content/ its sections show, by their path there.
     images: std::collections::BTreeSet<String>,
+    /// Whether its pages go into the restricted tree: where a build finds
+    /// them again in the previous output (`stored`).
+    restricted: bool,
 }
 
 impl ViewOutput {
@@ -342,6 +346,7 @@ impl ViewOutput {
     /// `absorb_output` for an output no one else holds: moved, not copied.
     fn absorb_owned(&mut self, mut other: ViewOutput) {
         self.tree.files.append(&mut other.tree.files);
+        self.tree.linked.append(&mut other.tree.linked);
         self.links.extend(other.links);
         self.diagnostics.append(&mut other.diagnostics);
         self.tags.extend(other.tags);
@@ -351,6 +356,13 @@ impl ViewOutput {
         self.tree
             .files
             .extend(other.tree.files.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.tree.linked.extend(
+            other
+                .tree
+                .linked
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
         self.links
             .extend(other.links.iter().map(|(k, v)| (k.clone(), v.clone())));
         self.diagnostics.extend(other.diagnostics.iter().cloned());

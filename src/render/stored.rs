@@ -2,7 +2,8 @@
 //! `serve` process, kept in `.policyweb/render-cache` in the site root
 //! (beside the link check's cache, git-ignored) for the next `build`:
 //! each render job's output (its pages, where its links came from and its
-//! diagnostics, its files' bytes), and each page's start tags by a hash of
+//! diagnostics, its files' lengths and hashes, not their bytes), and each
+//! page's start tags by a hash of
 //! its path and HTML as written, and the comparisons' word similarities
 //! (`changes::text::Alike`) and what the views' lists of changes said of
 //! each comparison (`changes_view::Outline`), and the internal link
@@ -19,7 +20,11 @@
 //! else about the file that is not as written (missing, unreadable, cut
 //! short, damaged, another stamp) and the build renders every job, as a
 //! first build does; a job whose diagnostics point into a file this build
-//! did not read is rendered again too. Diagnostics are stored with the
+//! did not read is rendered again too, and so is one whose files are not
+//! in the output being replaced exactly as written (their length and
+//! 64-bit hash, read back: gone, edited by hand, a link, another build's):
+//! a reused job's files are linked from there (`output::Linked`), never
+//! held in memory nor in this file. Diagnostics are stored with the
 //! path of the file they point into, not its `SourceId`, which is a
 //! position in one build's list of files.
 //!
@@ -42,12 +47,13 @@ use crate::diagnostics::{Diagnostic, Place, Severity, SourceId};
 use crate::html::StartTag;
 use crate::links::internal::{Kept, Verdict};
 use crate::model::Site;
+use crate::output::Linked;
 
 /// Where the cache is, from the site root (a trust's school: its own).
 pub const FILE: &str = ".policyweb/render-cache";
 
 /// The file's first line; the number is the layout's, raised on a change.
-const MAGIC: &str = "policyweb render cache 8\n";
+const MAGIC: &str = "policyweb render cache 9\n";
 
 /// What, beyond a job's fingerprint, the stored output was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,15 +87,17 @@ impl Stamp {
 
 /// One job's output as stored: its HTML pages by path and the key of
 /// each in the finished pages (in the order of `ViewOutput::finished`),
-/// all its files, pages too, by path and length (their bytes follow the
-/// finished pages' tags), the rest as it is in `ViewOutput`.
+/// all its files, pages too, by path, length and hash (`Linked::sum_of`)
+/// of their bytes, not the bytes, which the previous output holds; whether
+/// they are in the restricted tree; the rest as it is in `ViewOutput`.
 #[derive(Serialize, Deserialize)]
 struct StoredJob {
     key: String,
     fingerprint: u64,
     pages: Vec<String>,
     finished: Vec<u64>,
-    files: Vec<(String, u64)>,
+    files: Vec<(String, u64, u64)>,
+    restricted: bool,
     links: Vec<((String, String), Vec<StoredDiagnostic>)>,
     diagnostics: Vec<StoredDiagnostic>,
     images: Vec<String>,
@@ -214,12 +222,13 @@ impl Loaded {
 
 /// A render cache for one `build` that starts from the stored one (if it
 /// is usable) and keeps what it renders for the next build, as `serve`
-/// keeps it for its next render.
-pub fn load(site: &Site) -> (RenderCache, Loaded) {
+/// keeps it for its next render. A stored job's files are looked for in
+/// `previous` (the output being replaced, public and restricted).
+pub fn load(site: &Site, previous: [&Path; 2]) -> (RenderCache, Loaded) {
     let mut cache = RenderCache::default();
     let (found, (jobs, pages, alike, outlines, links)) = match std::fs::read(site.root.join(FILE)) {
         Err(_) => (Found::Nothing, Default::default()),
-        Ok(bytes) => match decode(site, &bytes) {
+        Ok(bytes) => match decode(site, &bytes, previous) {
             Ok(stored) => (Found::Jobs(stored.0.len()), stored),
             Err(why) => (Found::Unusable(why), Default::default()),
         },
@@ -251,7 +260,7 @@ type Decoded = (
     Option<Box<[Kept; 2]>>,
 );
 
-fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
+fn decode(site: &Site, bytes: &[u8], previous: [&Path; 2]) -> Result<Decoded, &'static str> {
     let damaged = "it is damaged";
     let rest = bytes
         .strip_prefix(MAGIC.as_bytes())
@@ -305,29 +314,26 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
             reads.push(take(verdict.read)?);
         }
     }
-    let mut files = Vec::with_capacity(stored.jobs.len());
-    for job in &stored.jobs {
-        let bytes: Vec<&[u8]> = job
-            .files
-            .iter()
-            .map(|(_, len)| take(*len))
-            .collect::<Result<_, _>>()?;
-        files.push(bytes);
-    }
     if at != body.len() {
         return Err(damaged);
     }
     let paths = source_paths(site);
-    let jobs = stored
+    let restored = stored
         .jobs
         .par_iter()
-        .zip(files)
-        .map(|(job, files)| {
-            let output = restore(job, &files, &pages, &stored.strings, &paths)?;
-            Some((job.key.clone(), (job.fingerprint, Arc::new(output))))
+        .map(|job| {
+            let output = restore(job, previous, &pages, &stored.strings, &paths)?;
+            Some((job.key.clone(), (job.fingerprint, output)))
         })
-        .collect::<Option<Jobs>>()
+        .collect::<Option<Vec<_>>>()
         .ok_or(damaged)?;
+    // A job whose files are not in the previous output as it wrote them
+    // (gone, edited by hand, another build's) is rendered again.
+    let jobs = restored
+        .into_par_iter()
+        .filter(|(_, (_, output))| output.tree.linked.values().all(Linked::holds))
+        .map(|(key, (fingerprint, output))| (key, (fingerprint, Arc::new(output))))
+        .collect();
     let links = restore_links(&stored, &reads, &pages, &paths).ok_or(damaged)?;
     let alike = stored
         .alike
@@ -508,18 +514,19 @@ fn source_paths(site: &Site) -> HashMap<&str, Option<SourceId>> {
     paths
 }
 
-/// A stored job as it was rendered, or `None` when a page of it is not
-/// among the finished pages or a diagnostic of it points into a file this
-/// build did not read.
+/// A stored job as it was rendered, its files linked from the previous
+/// output (`previous`, public and restricted), or `None` when a page of it
+/// is not among the finished pages or a diagnostic of it points into a
+/// file this build did not read.
 fn restore(
     job: &StoredJob,
-    files: &[&[u8]],
+    previous: [&Path; 2],
     pages: &FinishedPages,
     strings: &[String],
     paths: &HashMap<&str, Option<SourceId>>,
 ) -> Option<ViewOutput> {
     let mut output = ViewOutput::default();
-    if job.pages.len() != job.finished.len() || job.files.len() != files.len() {
+    if job.pages.len() != job.finished.len() {
         return None;
     }
     for (path, key) in job.pages.iter().zip(&job.finished) {
@@ -527,9 +534,16 @@ fn restore(
         output.tags.insert(path.clone(), Arc::clone(&page.tags));
     }
     output.finished = job.finished.clone();
-    for ((path, _), bytes) in job.files.iter().zip(files) {
-        output.tree.insert(path.clone(), *bytes);
+    let folder = previous[usize::from(job.restricted)];
+    for (path, len, sum) in &job.files {
+        let linked = Linked {
+            from: folder.join(path),
+            len: *len,
+            sum: *sum,
+        };
+        output.tree.linked.insert(path.clone(), linked);
     }
+    output.restricted = job.restricted;
     let diagnostic = |d: &StoredDiagnostic| restore_diagnostic(d, strings, paths);
     for (link, found) in &job.links {
         let found = found.iter().map(diagnostic).collect::<Option<Vec<_>>>()?;
@@ -626,7 +640,8 @@ struct StoringJob<'a> {
     fingerprint: u64,
     pages: Vec<&'a str>,
     finished: &'a [u64],
-    files: Vec<(&'a str, u64)>,
+    files: Vec<(&'a str, u64, u64)>,
+    restricted: bool,
     links: Vec<(&'a (String, String), Vec<StoredDiagnostic>)>,
     diagnostics: Vec<StoredDiagnostic>,
     images: Vec<&'a str>,
@@ -664,15 +679,34 @@ fn encode(
         .collect();
     let mut keys: Vec<&String> = cache.jobs.keys().collect();
     keys.sort();
-    let jobs: Vec<(StoringJob, &ViewOutput)> = keys
+    let jobs: Vec<StoringJob> = keys
         .into_iter()
         .map(|key| {
             let (fingerprint, output) = &cache.jobs[key];
             // A trial's pages are never written, nor finished: only its
             // problems are used.
             let trial = key.starts_with("trial:");
-            let files: Vec<_> = output.tree.files.iter().filter(|_| !trial).collect();
-            let pages = files.iter().filter(|(path, _)| path.ends_with(".html"));
+            let mut files: Vec<(&str, u64, u64)> = output
+                .tree
+                .files
+                .iter()
+                .filter(|_| !trial)
+                .map(|(path, bytes)| (path.as_str(), bytes.len() as u64, Linked::sum_of(bytes)))
+                .chain(
+                    output
+                        .tree
+                        .linked
+                        .iter()
+                        .filter(|_| !trial)
+                        .map(|(path, linked)| (path.as_str(), linked.len, linked.sum)),
+                )
+                .collect();
+            files.sort_unstable_by_key(|(path, ..)| *path);
+            let pages: Vec<&str> = files
+                .iter()
+                .map(|(path, ..)| *path)
+                .filter(|path| path.ends_with(".html"))
+                .collect();
             let mut links: Vec<_> = output
                 .links
                 .iter()
@@ -686,15 +720,13 @@ fn encode(
                 })
                 .collect();
             links.sort_by(|a: &(&(String, String), Vec<StoredDiagnostic>), b| a.0.cmp(b.0));
-            let job = StoringJob {
+            StoringJob {
                 key,
                 fingerprint: *fingerprint,
-                pages: pages.map(|(path, _)| path.as_str()).collect(),
+                pages,
                 finished: &output.finished,
-                files: files
-                    .iter()
-                    .map(|(path, bytes)| (path.as_str(), bytes.len() as u64))
-                    .collect(),
+                files,
+                restricted: output.restricted,
                 links,
                 diagnostics: output
                     .diagnostics
@@ -702,8 +734,7 @@ fn encode(
                     .map(|d| store_diagnostic(site, d, &mut strings))
                     .collect(),
                 images: output.images.iter().map(String::as_str).collect(),
-            };
-            (job, output.as_ref())
+            }
         })
         .collect();
     let mut into = std::io::BufWriter::new(into);
@@ -715,7 +746,6 @@ fn encode(
         checksum: crc32fast::Hasher::new(),
     };
     let (pages, finished): (Vec<_>, Vec<_>) = pages.into_iter().unzip();
-    let (jobs, outputs): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
     let mut alike: Vec<_> = cache
         .alike
         .iter()
@@ -742,11 +772,6 @@ fn encode(
         summed.write_all(&tags)?;
     }
     summed.write_all(&reads)?;
-    for (job, output) in stored.jobs.iter().zip(outputs) {
-        for (path, _) in &job.files {
-            summed.write_all(&output.tree.files[*path])?;
-        }
-    }
     let Summed { mut into, checksum } = summed;
     into.write_all(&checksum.finalize().to_le_bytes())?;
     into.flush()
