@@ -662,3 +662,47 @@ fn the_cache_holds_no_page() {
         "the cache holds a page's bytes"
     );
 }
+
+/// Between builds each edition's reading of its sections is kept as the
+/// problems it found; a failed rebuild lists every problem, the
+/// Markdown's warnings of sections it did not read again among them,
+/// exactly as a cold build of the same site does.
+#[test]
+fn a_failed_rebuild_lists_the_problems_a_cold_build_lists() {
+    let site = Site::copy_of("minimal");
+    site.replace(
+        "content/020-reporting.md",
+        "## Who is told",
+        "## Who is told {.big}",
+    );
+    let first = build_on(&site, TODAY);
+    assert!(
+        first.stderr.contains("`.big` on this heading"),
+        "{}",
+        first.stderr
+    );
+    site.replace(
+        "data/people.yaml",
+        "roles: [dsl, online-safety-group]",
+        "roles: [dsl, no-such-role]",
+    );
+    let rebuild = site.run(&["build", "--today", TODAY]);
+    assert_eq!(rebuild.code, 1, "{}", rebuild.stderr);
+    let cold = Site::copy_from(site.root());
+    let _ = std::fs::remove_dir_all(cold.path(".policyweb"));
+    let _ = std::fs::remove_dir_all(cold.path("public"));
+    let cold_run = cold.run(&["build", "--today", TODAY]);
+    assert_eq!(
+        rebuild
+            .stderr
+            .replace(&*site.root().to_string_lossy(), "ROOT"),
+        cold_run
+            .stderr
+            .replace(&*cold.root().to_string_lossy(), "ROOT")
+    );
+    assert!(
+        rebuild.stderr.contains("`.big` on this heading"),
+        "{}",
+        rebuild.stderr
+    );
+}

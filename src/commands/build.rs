@@ -267,12 +267,14 @@ pub fn render_site(
 ) -> Option<(crate::Generated, KeptRender)> {
     // Every section read once per revision and view (its references
     // checked); the section pages are laid out from what was read.
-    let sections = validate::SectionReads::read(site, validate::SectionReads::default());
+    // An edition whose inputs are as the last build read them is not read
+    // again: its problems are the stored ones.
+    let (mut cache, mut loaded) = crate::BuildCache::between_builds(site, previous);
+    let sections = validate::SectionReads::read(site, loaded.take_sections());
     if diagnostics.has_errors() {
         diagnostics.extend(sections.problems());
         return None;
     }
-    let (mut cache, loaded) = crate::BuildCache::between_builds(site, previous);
     cache.keep_sections(sections);
     let (generated, more) = crate::generate_cached(site, &mut cache);
     diagnostics.extend(more);

@@ -48,12 +48,13 @@ use crate::html::StartTag;
 use crate::links::internal::{Kept, Verdict};
 use crate::model::Site;
 use crate::output::Linked;
+use crate::validate::{SectionReads, section_reads};
 
 /// Where the cache is, from the site root (a trust's school: its own).
 pub const FILE: &str = ".policyweb/render-cache";
 
 /// The file's first line; the number is the layout's, raised on a change.
-const MAGIC: &str = "policyweb render cache 9\n";
+const MAGIC: &str = "policyweb render cache 10\n";
 
 /// What, beyond a job's fingerprint, the stored output was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +126,19 @@ struct Stored {
     strings: Vec<String>,
     /// The link check's verdicts, of the public and the restricted tree.
     links: [StoredCheck; 2],
+    /// Each edition's reading of its sections: the problems it found.
+    sections: Vec<StoredSections>,
+}
+
+/// `validate::section_reads::Stored`, its problems as stored.
+#[derive(Serialize, Deserialize)]
+struct StoredSections {
+    view: String,
+    revision: String,
+    base: String,
+    trial: bool,
+    fingerprint: u64,
+    problems: Vec<StoredDiagnostic>,
 }
 
 /// One tree's link check (`links::internal::Kept`): every file it
@@ -190,6 +204,9 @@ pub struct Loaded {
     /// The link check's verdicts on the public and the restricted tree,
     /// for this build's check to start from (`take_links`).
     links: Option<Box<[Kept; 2]>>,
+    /// The problems of each edition's reading, for this build's reading
+    /// of the sections to start from (`take_sections`).
+    sections: SectionReads,
 }
 
 impl Loaded {
@@ -197,6 +214,12 @@ impl Loaded {
     /// check to judge again only what they cannot vouch for.
     pub fn take_links(&mut self) -> Box<[Kept; 2]> {
         self.links.take().unwrap_or_default()
+    }
+
+    /// The stored readings of the sections (none kept: none), for this
+    /// build's reading to take each unchanged edition's problems from.
+    pub fn take_sections(&mut self) -> SectionReads {
+        std::mem::take(&mut self.sections)
     }
 
     /// How many of this render's jobs came from the stored cache.
@@ -226,13 +249,14 @@ impl Loaded {
 /// `previous` (the output being replaced, public and restricted).
 pub fn load(site: &Site, previous: [&Path; 2]) -> (RenderCache, Loaded) {
     let mut cache = RenderCache::default();
-    let (found, (jobs, pages, alike, outlines, links)) = match std::fs::read(site.root.join(FILE)) {
-        Err(_) => (Found::Nothing, Default::default()),
-        Ok(bytes) => match decode(site, &bytes, previous) {
-            Ok(stored) => (Found::Jobs(stored.0.len()), stored),
-            Err(why) => (Found::Unusable(why), Default::default()),
-        },
-    };
+    let (found, (jobs, pages, alike, outlines, links, sections)) =
+        match std::fs::read(site.root.join(FILE)) {
+            Err(_) => (Found::Nothing, Default::default()),
+            Ok(bytes) => match decode(site, &bytes, previous) {
+                Ok(stored) => (Found::Jobs(stored.0.len()), stored),
+                Err(why) => (Found::Unusable(why), Default::default()),
+            },
+        };
     let kept = jobs
         .iter()
         .map(|(key, (_, output))| (key.clone(), Arc::clone(output)))
@@ -242,6 +266,7 @@ pub fn load(site: &Site, previous: [&Path; 2]) -> (RenderCache, Loaded) {
         kept,
         pages: pages.keys().copied().collect(),
         links,
+        sections,
     };
     cache.jobs = jobs;
     cache.pages = pages;
@@ -258,6 +283,7 @@ type Decoded = (
     Alike,
     KeptOutlines,
     Option<Box<[Kept; 2]>>,
+    SectionReads,
 );
 
 fn decode(site: &Site, bytes: &[u8], previous: [&Path; 2]) -> Result<Decoded, &'static str> {
@@ -345,7 +371,36 @@ fn decode(site: &Site, bytes: &[u8], previous: [&Path; 2]) -> Result<Decoded, &'
         .into_iter()
         .map(|(key, outline)| (key, Arc::new(outline)))
         .collect();
-    Ok((jobs, pages, alike, outlines, Some(Box::new(links))))
+    // A reading whose problems point into a file this build did not read
+    // is not kept: its edition is read again.
+    let sections = stored
+        .sections
+        .into_iter()
+        .filter_map(|read| {
+            let problems = read
+                .problems
+                .iter()
+                .map(|d| restore_diagnostic(d, &stored.strings, &paths))
+                .collect::<Option<_>>()?;
+            Some(section_reads::Stored {
+                view: read.view,
+                revision: read.revision,
+                base: read.base,
+                trial: read.trial,
+                fingerprint: read.fingerprint,
+                problems,
+            })
+        })
+        .collect();
+    let sections = SectionReads::from_stored(sections);
+    Ok((
+        jobs,
+        pages,
+        alike,
+        outlines,
+        Some(Box::new(links)),
+        sections,
+    ))
 }
 
 /// The stored link checks as they were kept; `None` when a number in
@@ -632,6 +687,7 @@ struct Storing<'a> {
     outlines: Vec<(u64, &'a Outline)>,
     strings: Vec<&'a str>,
     links: [StoredCheck; 2],
+    sections: Vec<StoredSections>,
 }
 
 #[derive(Serialize)]
@@ -659,7 +715,23 @@ fn encode(
     links: &[Kept; 2],
     into: impl Write,
 ) -> std::io::Result<()> {
+    let readings = cache.sections.stored();
     let mut strings = Strings::default();
+    let sections = readings
+        .iter()
+        .map(|read| StoredSections {
+            view: read.view.clone(),
+            revision: read.revision.clone(),
+            base: read.base.clone(),
+            trial: read.trial,
+            fingerprint: read.fingerprint,
+            problems: read
+                .problems
+                .iter()
+                .map(|d| store_diagnostic(site, d, &mut strings))
+                .collect(),
+        })
+        .collect();
     let (checks, reads) = store_links(site, cache, links, &mut strings);
     let mut keys: Vec<&u64> = cache.pages.keys().collect();
     keys.sort();
@@ -765,6 +837,7 @@ fn encode(
         outlines,
         strings: strings.list,
         links: checks,
+        sections,
     };
     serde_json::to_writer(&mut summed, &stored)?;
     summed.write_all(b"\n")?;
