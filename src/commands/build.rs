@@ -294,6 +294,11 @@ pub fn render_site(
         }
     };
     let pending = cache.stage(site, &loaded, outputs);
+    // Freeing the cache's many small allocations (every page's tags and
+    // link verdicts) was a twentieth of a no-op rebuild: done beside the
+    // write instead of before it, or not at all if the build ends first.
+    // A thread that cannot be started drops them here, with the closure.
+    let _ = std::thread::Builder::new().spawn(move || drop((cache, loaded)));
     Some((generated, KeptRender { pending, note }))
 }
 
