@@ -706,3 +706,36 @@ fn a_failed_rebuild_lists_the_problems_a_cold_build_lists() {
         rebuild.stderr
     );
 }
+
+/// From the third build on, the output is brought up to date in the
+/// spare, its unchanged files linked from the live output: a page edited
+/// by hand there is not linked, but written again.
+#[test]
+fn a_page_edited_by_hand_is_written_again_from_the_spare_too() {
+    let site = Site::copy_of("restricted");
+    let page = "parents/introduction/index.html";
+    build_on(&site, TODAY);
+    build_on(&site, TODAY);
+    assert!(
+        site.path(".public.spare").is_dir(),
+        "the second build keeps a spare"
+    );
+    let written = site.path("public").join(page);
+    let mut bytes = std::fs::read(&written).unwrap();
+    let at = bytes.windows(6).position(|w| w == b"<body>").unwrap();
+    bytes[at + 1] = b'B';
+    std::fs::write(&written, bytes).unwrap();
+    let rebuild = build_on(&site, TODAY);
+    assert!(reused(&rebuild) > 0, "{}", rebuild.stderr);
+    let [public, restricted] = outputs(site.root());
+    let [cold_public, cold_restricted] = cold(&site, TODAY);
+    assert!(
+        public[page] == cold_public[page],
+        "{page} is the build's again"
+    );
+    assert!(public == cold_public, "public/ is the cold build's");
+    assert!(
+        restricted == cold_restricted,
+        "restricted/ is the cold build's"
+    );
+}
