@@ -284,16 +284,17 @@ impl BuildCache {
     }
 
     /// For a `build` that starts from the render cache an earlier build
-    /// stored in the site root, and keeps its jobs for the next one.
-    pub fn between_builds(site: &Site) -> (BuildCache, render::stored::Loaded) {
-        let (render, loaded) = render::stored::load(site);
-        (
-            BuildCache {
-                render,
-                links: None,
-            },
-            loaded,
-        )
+    /// stored in the site root, and keeps its jobs and its link check's
+    /// verdicts for the next one. A reused job's files are linked from
+    /// `previous` (the public and the restricted output being replaced),
+    /// where each is checked first.
+    pub fn between_builds(
+        site: &Site,
+        previous: [&Path; 2],
+    ) -> (BuildCache, render::stored::Loaded) {
+        let (render, mut loaded) = render::stored::load(site, previous);
+        let links = Some(loaded.take_links());
+        (BuildCache { render, links }, loaded)
     }
 
     /// The render cache for the next build, staged (`between_builds`),
@@ -304,7 +305,9 @@ impl BuildCache {
         loaded: &render::stored::Loaded,
         outputs: &[&Path],
     ) -> render::stored::Pending {
-        render::stored::Pending::stage(site, &self.render, loaded, outputs)
+        let none = <[links::internal::Kept; 2]>::default();
+        let links = self.links.as_deref().unwrap_or(&none);
+        render::stored::Pending::stage(site, &self.render, links, loaded, outputs)
     }
 
     /// How many of this render's jobs came from the stored cache.

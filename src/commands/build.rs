@@ -134,7 +134,8 @@ pub fn build(options: &BuildOptions) -> BuildReport {
                 };
             }
         };
-    let generated = render_site(&site, &mut diagnostics, &[&public_out, &restricted_out]);
+    let outputs = [public_out.as_path(), restricted_out.as_path()];
+    let generated = render_site(&site, &mut diagnostics, &outputs, outputs);
     diagnostics.sort(&sources);
     let Some((generated, kept)) = generated else {
         return BuildReport {
@@ -145,7 +146,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         };
     };
     // Restricted first: if it fails, the public site is still unchanged.
-    let result = if generated.restricted.files.is_empty() {
+    let result = if generated.restricted.is_empty() {
         output::remove(&restricted_out, output::guard::Kind::Restricted).map(|()| None)
     } else {
         output::write(
@@ -195,8 +196,8 @@ pub fn build(options: &BuildOptions) -> BuildReport {
                     };
                     let prefix = urls::view(&view.id);
                     let pages = tree
-                        .files
-                        .keys()
+                        .paths()
+                        .into_iter()
                         .filter(|p| p.starts_with(&prefix) && p.ends_with(".html"))
                         .count();
                     (view.id.clone(), pages)
@@ -254,22 +255,26 @@ pub fn load_for_build_inheriting(
 /// error. A site that failed validation is never rendered: its Markdown
 /// is only read for its own problems, so that all are listed in one run.
 /// Rendering starts from the render cache an earlier build kept in the
-/// site root (`render::stored`); the next build's is staged, never inside
-/// one of the `outputs`, for the caller to commit once the pages are
-/// written.
+/// site root (`render::stored`), the pages of the jobs it reuses linked
+/// from where the site's pages are now (`previous`, public and
+/// restricted); the next build's is staged, never inside one of the
+/// `outputs`, for the caller to commit once the pages are written.
 pub fn render_site(
     site: &Site,
     diagnostics: &mut Diagnostics,
     outputs: &[&Path],
+    previous: [&Path; 2],
 ) -> Option<(crate::Generated, KeptRender)> {
     // Every section read once per revision and view (its references
     // checked); the section pages are laid out from what was read.
-    let sections = validate::SectionReads::read(site, validate::SectionReads::default());
+    // An edition whose inputs are as the last build read them is not read
+    // again: its problems are the stored ones.
+    let (mut cache, mut loaded) = crate::BuildCache::between_builds(site, previous);
+    let sections = validate::SectionReads::read(site, loaded.take_sections());
     if diagnostics.has_errors() {
         diagnostics.extend(sections.problems());
         return None;
     }
-    let (mut cache, loaded) = crate::BuildCache::between_builds(site);
     cache.keep_sections(sections);
     let (generated, more) = crate::generate_cached(site, &mut cache);
     diagnostics.extend(more);
@@ -289,6 +294,11 @@ pub fn render_site(
         }
     };
     let pending = cache.stage(site, &loaded, outputs);
+    // Freeing the cache's many small allocations (every page's tags and
+    // link verdicts) was a twentieth of a no-op rebuild: done beside the
+    // write instead of before it, or not at all if the build ends first.
+    // A thread that cannot be started drops them here, with the closure.
+    let _ = std::thread::Builder::new().spawn(move || drop((cache, loaded)));
     Some((generated, KeptRender { pending, note }))
 }
 

@@ -263,7 +263,15 @@ fn build_school(
     let mut write_failed = false;
     let generated = match &site {
         Some(site) if chosen => {
-            render_site(site, &mut found, &[&options.out, &restricted_out(options)])
+            // The school's pages are under its id in either output.
+            let restricted = restricted_out(options);
+            let previous = [options.out.join(&school.id), restricted.join(&school.id)];
+            render_site(
+                site,
+                &mut found,
+                &[&options.out, &restricted],
+                [&previous[0], &previous[1]],
+            )
         }
         _ => None,
     };

@@ -3,7 +3,8 @@
 //! its `#fragment` an id on that page. A broken link from Markdown is
 //! reported at its line in content/; one from a template names the page.
 //! A live preview keeps each page's verdict (`Kept`) and judges again only
-//! the pages whose verdict could differ.
+//! the pages whose verdict could differ; `build` keeps them too, in the
+//! render cache between builds (`render::stored`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -67,20 +68,43 @@ pub fn check(tree: &Tree, tags: &PageTags, sources: &LinkSources) -> Vec<Diagnos
 #[derive(Default)]
 pub struct Kept {
     pages: HashMap<String, Verdict>,
-    /// Every file of the tree checked.
-    files: HashSet<String>,
+    /// Every file of the tree checked, by `file_key`.
+    files: HashSet<u64>,
 }
 
-struct Verdict {
+/// One page's verdict, and all it was reached from. Stored between builds
+/// with its tags as the finished page they are (`render::stored`), so
+/// that an unchanged page has the very same ones in the next build too.
+pub struct Verdict {
     /// Held, so that no other page's tags can take their place in memory.
-    tags: Arc<Vec<html::StartTag>>,
+    pub tags: Arc<Vec<html::StartTag>>,
     /// The page's own ids (`ids_hash`), which other pages' links read.
-    ids: u64,
+    pub ids: u64,
     /// Where the page's links are written in content/ (`sources_hash`).
-    sources: u64,
-    /// Every file whose existence or ids the verdict read.
-    read: Arc<Vec<String>>,
-    problems: Arc<Vec<Diagnostic>>,
+    pub sources: u64,
+    /// Every file whose existence or ids the verdict read, by `file_key`,
+    /// sorted: a page's hundreds of links cost one allocation to keep,
+    /// not one each. Two paths of one key only make a page checked again.
+    pub read: Arc<Vec<u64>>,
+    pub problems: Arc<Vec<Diagnostic>>,
+}
+
+impl Kept {
+    /// What an earlier check kept: each page's verdict, by its path, and
+    /// every file of the tree it checked.
+    pub fn from_parts(pages: HashMap<String, Verdict>, files: HashSet<u64>) -> Kept {
+        Kept { pages, files }
+    }
+
+    /// Each page's verdict, by its path.
+    pub fn verdicts(&self) -> &HashMap<String, Verdict> {
+        &self.pages
+    }
+
+    /// Every file of the tree the last check checked, by `file_key`.
+    pub fn files(&self) -> &HashSet<u64> {
+        &self.files
+    }
 }
 
 /// `check`, judging again only what `kept` (the last check of the same
@@ -96,12 +120,9 @@ pub fn check_kept(
     let ids = ids_of(&pages);
     let paths = in_order(&pages);
     let placed = sources_hash(sources);
-    let files: HashSet<String> = tree.files.keys().cloned().collect();
+    let files: HashSet<u64> = tree.paths().into_iter().map(|f| file_key(f)).collect();
     // The files whose existence or ids changed since the last check.
-    let mut changed: HashSet<&str> = files
-        .symmetric_difference(&kept.files)
-        .map(String::as_str)
-        .collect();
+    let mut changed: HashSet<u64> = files.symmetric_difference(&kept.files).copied().collect();
     let own_ids: HashMap<&str, u64> = pages
         .iter()
         .map(|(path, page_tags)| {
@@ -118,7 +139,7 @@ pub fn check_kept(
             .get(*path)
             .is_none_or(|verdict| verdict.ids != *id)
         {
-            changed.insert(path);
+            changed.insert(file_key(path));
         }
     }
     let verdicts: Vec<(&str, Verdict)> = paths
@@ -131,7 +152,7 @@ pub fn check_kept(
             if let Some(verdict) = kept.pages.get(**file)
                 && Arc::ptr_eq(&verdict.tags, page_tags)
                 && verdict.sources == sources_of
-                && !verdict.read.iter().any(|f| changed.contains(f.as_str()))
+                && !verdict.read.iter().any(|f| changed.contains(f))
             {
                 let again = Verdict {
                     tags: Arc::clone(page_tags),
@@ -174,6 +195,11 @@ pub fn check_kept(
         .collect();
     kept.files = files;
     once_each(problems)
+}
+
+/// What a verdict knows a file by: a hash of its path.
+fn file_key(path: &str) -> u64 {
+    hash_of(path)
 }
 
 /// A page's ids, which of them are headings', in page order: all that a
@@ -254,7 +280,7 @@ fn problems_on(
     file: &str,
     page: &str,
     tags: &[html::StartTag],
-    mut read: Option<&mut Vec<String>>,
+    mut read: Option<&mut Vec<u64>>,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     // A link written many times on one page is judged once: its sources
@@ -310,7 +336,7 @@ fn broken(
     ids: &HashMap<&str, Ids>,
     page: &str,
     href: &str,
-    read: Option<&mut Vec<String>>,
+    read: Option<&mut Vec<u64>>,
 ) -> Option<String> {
     let resolved = match href.strip_prefix('/') {
         Some(from_root) => urls::resolve("", from_root),
@@ -321,12 +347,12 @@ fn broken(
     };
     let file = urls::file_for(&target);
     if let Some(read) = read {
-        read.push(file.clone());
-        read.push(format!("{target}/index.html"));
+        read.push(file_key(&file));
+        read.push(file_key(&format!("{target}/index.html")));
     }
-    let file = if tree.files.contains_key(&file) {
+    let file = if tree.contains(&file) {
         file
-    } else if tree.files.contains_key(&format!("{target}/index.html")) {
+    } else if tree.contains(&format!("{target}/index.html")) {
         format!("{target}/index.html")
     } else {
         return Some(format!("leads to {target}, which the build does not write"));

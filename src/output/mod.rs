@@ -23,6 +23,50 @@ pub mod swap;
 #[derive(Debug, Default, Clone)]
 pub struct Tree {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Files the previous output holds exactly as this one has them (a
+    /// render job reused from the render cache between builds, which
+    /// checked each): given a second name there, never read into memory.
+    pub linked: BTreeMap<String, Linked>,
+}
+
+/// A file of the previous output, checked to be as a build wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Linked {
+    pub from: std::path::PathBuf,
+    pub len: u64,
+    /// The hash of its bytes (`Linked::sum_of`).
+    pub sum: u64,
+}
+
+impl Linked {
+    /// The hash a file's bytes are known by: 64 bits (foldhash), so that
+    /// a page edited by hand in the previous output is not taken for the
+    /// one written there but once in 2^64.
+    pub fn sum_of(bytes: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        foldhash::quality::FixedState::with_seed(0x706f_6c69_6379_7765).hash_one(bytes)
+    }
+
+    /// Whether `from` is still the file a build wrote there: a plain file
+    /// (not a link), of its length, whose bytes have its hash.
+    pub fn holds(&self) -> bool {
+        use std::io::Read;
+        let Ok(meta) = std::fs::symlink_metadata(&self.from) else {
+            return false;
+        };
+        if !meta.is_file() || meta.len() != self.len {
+            return false;
+        }
+        let Ok(file) = std::fs::File::open(&self.from) else {
+            return false;
+        };
+        let mut bytes = Vec::with_capacity(self.len as usize);
+        // One byte more than it should have tells a file that grew since.
+        match file.take(self.len + 1).read_to_end(&mut bytes) {
+            Ok(_) => bytes.len() as u64 == self.len && Linked::sum_of(&bytes) == self.sum,
+            Err(_) => false,
+        }
+    }
 }
 
 impl Tree {
@@ -30,8 +74,29 @@ impl Tree {
         self.files.insert(path.into(), bytes.into());
     }
 
+    /// Whether the tree has a file at `path`, in memory or linked.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.linked.contains_key(path)
+    }
+
+    /// Every file's path, in memory or linked, in order.
+    pub fn paths(&self) -> Vec<&String> {
+        let mut paths: Vec<&String> = self.files.keys().chain(self.linked.keys()).collect();
+        if !self.linked.is_empty() {
+            paths.sort_unstable();
+        }
+        paths
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.linked.is_empty()
+    }
+
     pub fn html_pages(&self) -> usize {
-        self.files.keys().filter(|p| p.ends_with(".html")).count()
+        self.paths()
+            .into_iter()
+            .filter(|p| p.ends_with(".html"))
+            .count()
     }
 }
 

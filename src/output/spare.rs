@@ -209,6 +209,25 @@ pub fn bring_up_to_date(target: &Path, bytes: &[u8], live: Option<&Path>) -> io:
     put(&made, target, here.as_ref())
 }
 
+/// Makes the spare's file `target` the live output's file `from` (a
+/// file a reused render job wrote, checked to be as it was written): kept
+/// when it is already that file, else a second name of it made beside and
+/// renamed over it.
+pub fn bring_in(target: &Path, from: &Path) -> io::Result<()> {
+    let here = fs::symlink_metadata(target).ok();
+    let from_meta = fs::symlink_metadata(from)?;
+    if here
+        .as_ref()
+        .is_some_and(|here| same_file(here, &from_meta))
+    {
+        return Ok(());
+    }
+    let made = beside(target);
+    clear(&made)?;
+    super::staged::link_or_copy(from, &made)?;
+    put(&made, target, here.as_ref())
+}
+
 /// Removes from the spare every file and folder not in `added` (paths
 /// relative to it) and not the marker: what the new site no longer has,
 /// a killed build's half-made files, anything put there by hand. A link

@@ -18,7 +18,7 @@ use super::{Tree, WriteFailure, guard, interrupt, spare};
 /// by depth: those of the first level first.
 fn folder_levels(tree: &Tree) -> Vec<Vec<&str>> {
     let mut folders = std::collections::BTreeSet::new();
-    for path in tree.files.keys() {
+    for path in tree.paths() {
         for (end, _) in path.match_indices('/') {
             folders.insert(&path[..end]);
         }
@@ -45,6 +45,15 @@ fn link_if_unchanged(old: &Path, bytes: &[u8], target: &Path) -> bool {
             && std::fs::read(old).is_ok_and(|was| was == bytes)
     });
     same && std::fs::hard_link(old, target).is_ok()
+}
+
+/// Makes `target` a second name of `from`, or a copy of it where a link
+/// cannot be made (another disk).
+pub(super) fn link_or_copy(from: &Path, target: &Path) -> io::Result<()> {
+    if std::fs::hard_link(from, target).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(from, target).map(|_| ())
 }
 
 /// Where an output is being written.
@@ -218,9 +227,21 @@ impl Staged {
             }
             std::fs::write(&target, bytes).map_err(WriteFailure::io(shown(path)))
         })?;
+        // What the previous output holds as it should be: a second name.
+        tree.linked.par_iter().try_for_each(|(path, linked)| {
+            if interrupt::stopped().is_some() {
+                return Err(WriteFailure::Interrupted);
+            }
+            let target = base.join(path);
+            if in_spare {
+                return spare::bring_in(&target, &linked.from)
+                    .map_err(WriteFailure::io(shown(path)));
+            }
+            link_or_copy(&linked.from, &target).map_err(WriteFailure::io(shown(path)))
+        })?;
         if let Target::Spare { added, .. } = &self.into {
             let mut added = added.lock().unwrap_or_else(PoisonError::into_inner);
-            added.extend(tree.files.keys().map(|path| {
+            added.extend(tree.paths().into_iter().map(|path| {
                 if folder.is_empty() {
                     path.clone()
                 } else {

@@ -177,6 +177,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
             Some((kept, output)) if kept == fingerprint => (Arc::clone(output), HashMap::new()),
             _ => {
                 let mut output = job.run(site, &theme, reads, &comparisons, &outlines, memo);
+                output.restricted = job.view().restricted;
                 // A trial's pages are never written, so never finished.
                 let fresh = match job {
                     Job::Trial(_) => HashMap::new(),
@@ -255,7 +256,7 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
             Err(output) => into.absorb_output(&output),
         }
     }
-    if !restricted.tree.files.is_empty() {
+    if !restricted.tree.is_empty() {
         for (path, bytes) in &shared.tree.files {
             if path.starts_with("assets/") {
                 restricted.tree.insert(path.clone(), bytes.clone());
@@ -335,6 +336,9 @@ struct ViewOutput {
     /// While a job runs, the pages Tera rendered before, with the
     /// fingerprint of the site-wide inputs (`Fingerprints::site`).
     memo: Option<(Arc<theme::Memo>, u64)>,
+    /// Whether its pages go into the restricted tree: where a build finds
+    /// them again in the previous output (`stored`).
+    restricted: bool,
 }
 
 impl ViewOutput {
@@ -378,6 +382,7 @@ impl ViewOutput {
     /// `absorb_output` for an output no one else holds: moved, not copied.
     fn absorb_owned(&mut self, mut other: ViewOutput) {
         self.tree.files.append(&mut other.tree.files);
+        self.tree.linked.append(&mut other.tree.linked);
         self.links.extend(other.links);
         self.diagnostics.append(&mut other.diagnostics);
         self.tags.extend(other.tags);
@@ -387,6 +392,13 @@ impl ViewOutput {
         self.tree
             .files
             .extend(other.tree.files.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.tree.linked.extend(
+            other
+                .tree
+                .linked
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
         self.links
             .extend(other.links.iter().map(|(k, v)| (k.clone(), v.clone())));
         self.diagnostics.extend(other.diagnostics.iter().cloned());

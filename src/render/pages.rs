@@ -948,8 +948,8 @@ pub fn sitemap(
         })
     };
     let entries: Vec<SitemapEntry> = tree
-        .files
-        .keys()
+        .paths()
+        .into_iter()
         .filter(|p| p.ends_with("index.html") && !p.starts_with("versions/") && !unlisted(p))
         .map(|p| SitemapEntry {
             url: format!(

@@ -2,11 +2,15 @@
 //! `serve` process, kept in `.policyweb/render-cache` in the site root
 //! (beside the link check's cache, git-ignored) for the next `build`:
 //! each render job's output (its pages, where its links came from and its
-//! diagnostics, its files' bytes), and each page's start tags by a hash of
+//! diagnostics, its files' lengths and hashes, not their bytes), and each
+//! page's start tags by a hash of
 //! its path and HTML as written, and the comparisons' word similarities
 //! (`changes::text::Alike`) and what the views' lists of changes said of
-//! each comparison (`changes_view::Outline`). So a rebuild renders only the jobs an
-//! edit touched, and of those reads only the pages whose HTML changed.
+//! each comparison (`changes_view::Outline`), and the internal link
+//! check's verdict on each page of either tree (`links::internal::Kept`),
+//! its tags as the finished page they are. So a rebuild renders only the
+//! jobs an edit touched, of those reads only the pages whose HTML changed,
+//! and checks the links only of the pages whose verdict could differ.
 //!
 //! A job is reused when its fingerprint (`Job::identity`, all it reads
 //! within one process) is the one stored and the file's stamp is this
@@ -16,7 +20,11 @@
 //! else about the file that is not as written (missing, unreadable, cut
 //! short, damaged, another stamp) and the build renders every job, as a
 //! first build does; a job whose diagnostics point into a file this build
-//! did not read is rendered again too. Diagnostics are stored with the
+//! did not read is rendered again too, and so is one whose files are not
+//! in the output being replaced exactly as written (their length and
+//! 64-bit hash, read back: gone, edited by hand, a link, another build's):
+//! a reused job's files are linked from there (`output::Linked`), never
+//! held in memory nor in this file. Diagnostics are stored with the
 //! path of the file they point into, not its `SourceId`, which is a
 //! position in one build's list of files.
 //!
@@ -37,13 +45,16 @@ use super::{Finished, FinishedPages, RenderCache, ViewOutput};
 use crate::changes::text::Alike;
 use crate::diagnostics::{Diagnostic, Place, Severity, SourceId};
 use crate::html::StartTag;
+use crate::links::internal::{Kept, Verdict};
 use crate::model::Site;
+use crate::output::Linked;
+use crate::validate::{SectionReads, section_reads};
 
 /// Where the cache is, from the site root (a trust's school: its own).
 pub const FILE: &str = ".policyweb/render-cache";
 
 /// The file's first line; the number is the layout's, raised on a change.
-const MAGIC: &str = "policyweb render cache 7\n";
+const MAGIC: &str = "policyweb render cache 10\n";
 
 /// What, beyond a job's fingerprint, the stored output was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,15 +88,17 @@ impl Stamp {
 
 /// One job's output as stored: its HTML pages by path and the key of
 /// each in the finished pages (in the order of `ViewOutput::finished`),
-/// all its files, pages too, by path and length (their bytes follow the
-/// finished pages' tags), the rest as it is in `ViewOutput`.
+/// all its files, pages too, by path, length and hash (`Linked::sum_of`)
+/// of their bytes, not the bytes, which the previous output holds; whether
+/// they are in the restricted tree; the rest as it is in `ViewOutput`.
 #[derive(Serialize, Deserialize)]
 struct StoredJob {
     key: String,
     fingerprint: u64,
     pages: Vec<String>,
     finished: Vec<u64>,
-    files: Vec<(String, u64)>,
+    files: Vec<(String, u64, u64)>,
+    restricted: bool,
     links: Vec<((String, String), Vec<StoredDiagnostic>)>,
     diagnostics: Vec<StoredDiagnostic>,
     images: Vec<String>,
@@ -111,6 +124,43 @@ struct Stored {
     outlines: Vec<(u64, Outline)>,
     /// Every text of the diagnostics, once: each is a number here.
     strings: Vec<String>,
+    /// The link check's verdicts, of the public and the restricted tree.
+    links: [StoredCheck; 2],
+    /// Each edition's reading of its sections: the problems it found.
+    sections: Vec<StoredSections>,
+}
+
+/// `validate::section_reads::Stored`, its problems as stored.
+#[derive(Serialize, Deserialize)]
+struct StoredSections {
+    view: String,
+    revision: String,
+    base: String,
+    trial: bool,
+    fingerprint: u64,
+    problems: Vec<StoredDiagnostic>,
+}
+
+/// One tree's link check (`links::internal::Kept`): every file it
+/// checked (by its key there) and each page's verdict.
+#[derive(Serialize, Deserialize, Default)]
+struct StoredCheck {
+    files: Vec<u64>,
+    verdicts: Vec<StoredVerdict>,
+}
+
+/// A page's verdict: its path (a number in `Stored::strings`), the key of
+/// its tags among the finished pages, the hashes it was reached under,
+/// the length of the files it read in the body (each its key, eight
+/// bytes), and the problems it found.
+#[derive(Serialize, Deserialize)]
+struct StoredVerdict {
+    page: u32,
+    key: u64,
+    ids: u64,
+    sources: u64,
+    read: u64,
+    problems: Vec<StoredDiagnostic>,
 }
 
 /// A diagnostic, its texts as numbers in `Stored::strings`: a site's
@@ -151,9 +201,27 @@ pub struct Loaded {
     pub found: Found,
     kept: HashMap<String, Arc<ViewOutput>>,
     pages: std::collections::HashSet<u64>,
+    /// The link check's verdicts on the public and the restricted tree,
+    /// for this build's check to start from (`take_links`).
+    links: Option<Box<[Kept; 2]>>,
+    /// The problems of each edition's reading, for this build's reading
+    /// of the sections to start from (`take_sections`).
+    sections: SectionReads,
 }
 
 impl Loaded {
+    /// The stored link checks (none kept: empty ones), for this build's
+    /// check to judge again only what they cannot vouch for.
+    pub fn take_links(&mut self) -> Box<[Kept; 2]> {
+        self.links.take().unwrap_or_default()
+    }
+
+    /// The stored readings of the sections (none kept: none), for this
+    /// build's reading to take each unchanged edition's problems from.
+    pub fn take_sections(&mut self) -> SectionReads {
+        std::mem::take(&mut self.sections)
+    }
+
     /// How many of this render's jobs came from the stored cache.
     pub fn reused(&self, cache: &RenderCache) -> usize {
         cache
@@ -177,16 +245,18 @@ impl Loaded {
 
 /// A render cache for one `build` that starts from the stored one (if it
 /// is usable) and keeps what it renders for the next build, as `serve`
-/// keeps it for its next render.
-pub fn load(site: &Site) -> (RenderCache, Loaded) {
+/// keeps it for its next render. A stored job's files are looked for in
+/// `previous` (the output being replaced, public and restricted).
+pub fn load(site: &Site, previous: [&Path; 2]) -> (RenderCache, Loaded) {
     let mut cache = RenderCache::default();
-    let (found, (jobs, pages, alike, outlines)) = match std::fs::read(site.root.join(FILE)) {
-        Err(_) => (Found::Nothing, Default::default()),
-        Ok(bytes) => match decode(site, &bytes) {
-            Ok(stored) => (Found::Jobs(stored.0.len()), stored),
-            Err(why) => (Found::Unusable(why), Default::default()),
-        },
-    };
+    let (found, (jobs, pages, alike, outlines, links, sections)) =
+        match std::fs::read(site.root.join(FILE)) {
+            Err(_) => (Found::Nothing, Default::default()),
+            Ok(bytes) => match decode(site, &bytes, previous) {
+                Ok(stored) => (Found::Jobs(stored.0.len()), stored),
+                Err(why) => (Found::Unusable(why), Default::default()),
+            },
+        };
     let kept = jobs
         .iter()
         .map(|(key, (_, output))| (key.clone(), Arc::clone(output)))
@@ -195,6 +265,8 @@ pub fn load(site: &Site) -> (RenderCache, Loaded) {
         found,
         kept,
         pages: pages.keys().copied().collect(),
+        links,
+        sections,
     };
     cache.jobs = jobs;
     cache.pages = pages;
@@ -205,9 +277,16 @@ pub fn load(site: &Site) -> (RenderCache, Loaded) {
 
 type Jobs = HashMap<String, (u64, Arc<ViewOutput>)>;
 
-type Decoded = (Jobs, FinishedPages, Alike, KeptOutlines);
+type Decoded = (
+    Jobs,
+    FinishedPages,
+    Alike,
+    KeptOutlines,
+    Option<Box<[Kept; 2]>>,
+    SectionReads,
+);
 
-fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
+fn decode(site: &Site, bytes: &[u8], previous: [&Path; 2]) -> Result<Decoded, &'static str> {
     let damaged = "it is damaged";
     let rest = bytes
         .strip_prefix(MAGIC.as_bytes())
@@ -255,29 +334,33 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         })
         .collect::<Option<FinishedPages>>()
         .ok_or(damaged)?;
-    let mut files = Vec::with_capacity(stored.jobs.len());
-    for job in &stored.jobs {
-        let bytes: Vec<&[u8]> = job
-            .files
-            .iter()
-            .map(|(_, len)| take(*len))
-            .collect::<Result<_, _>>()?;
-        files.push(bytes);
+    let mut reads = Vec::new();
+    for check in &stored.links {
+        for verdict in &check.verdicts {
+            reads.push(take(verdict.read)?);
+        }
     }
     if at != body.len() {
         return Err(damaged);
     }
     let paths = source_paths(site);
-    let jobs = stored
+    let restored = stored
         .jobs
         .par_iter()
-        .zip(files)
-        .map(|(job, files)| {
-            let output = restore(job, &files, &pages, &stored.strings, &paths)?;
-            Some((job.key.clone(), (job.fingerprint, Arc::new(output))))
+        .map(|job| {
+            let output = restore(job, previous, &pages, &stored.strings, &paths)?;
+            Some((job.key.clone(), (job.fingerprint, output)))
         })
-        .collect::<Option<Jobs>>()
+        .collect::<Option<Vec<_>>>()
         .ok_or(damaged)?;
+    // A job whose files are not in the previous output as it wrote them
+    // (gone, edited by hand, another build's) is rendered again.
+    let jobs = restored
+        .into_par_iter()
+        .filter(|(_, (_, output))| output.tree.linked.values().all(Linked::holds))
+        .map(|(key, (fingerprint, output))| (key, (fingerprint, Arc::new(output))))
+        .collect();
+    let links = restore_links(&stored, &reads, &pages, &paths).ok_or(damaged)?;
     let alike = stored
         .alike
         .into_iter()
@@ -288,7 +371,129 @@ fn decode(site: &Site, bytes: &[u8]) -> Result<Decoded, &'static str> {
         .into_iter()
         .map(|(key, outline)| (key, Arc::new(outline)))
         .collect();
-    Ok((jobs, pages, alike, outlines))
+    // A reading whose problems point into a file this build did not read
+    // is not kept: its edition is read again.
+    let sections = stored
+        .sections
+        .into_iter()
+        .filter_map(|read| {
+            let problems = read
+                .problems
+                .iter()
+                .map(|d| restore_diagnostic(d, &stored.strings, &paths))
+                .collect::<Option<_>>()?;
+            Some(section_reads::Stored {
+                view: read.view,
+                revision: read.revision,
+                base: read.base,
+                trial: read.trial,
+                fingerprint: read.fingerprint,
+                problems,
+            })
+        })
+        .collect();
+    let sections = SectionReads::from_stored(sections);
+    Ok((
+        jobs,
+        pages,
+        alike,
+        outlines,
+        Some(Box::new(links)),
+        sections,
+    ))
+}
+
+/// The stored link checks as they were kept; `None` when a number in
+/// them is not in the file. A verdict whose tags are not among the
+/// finished pages, or whose problems point into a file this build did not
+/// read, is left out: its page is checked again.
+fn restore_links(
+    stored: &Stored,
+    reads: &[&[u8]],
+    pages: &FinishedPages,
+    paths: &HashMap<&str, Option<SourceId>>,
+) -> Option<[Kept; 2]> {
+    let strings = &stored.strings;
+    let text = |at: u32| strings.get(at as usize).cloned();
+    let mut reads = reads.iter();
+    let mut checks = stored.links.iter().map(|check| {
+        let files = check.files.iter().copied().collect();
+        let mut verdicts = HashMap::with_capacity(check.verdicts.len());
+        for verdict in &check.verdicts {
+            let read = reads.next()?;
+            let read: Vec<u64> = read
+                .chunks(8)
+                .map(|eight| Some(u64::from_le_bytes(eight.try_into().ok()?)))
+                .collect::<Option<_>>()?;
+            let page = text(verdict.page)?;
+            let problems: Option<Vec<Diagnostic>> = verdict
+                .problems
+                .iter()
+                .map(|d| restore_diagnostic(d, strings, paths))
+                .collect();
+            let (Some(finished), Some(problems)) = (pages.get(&verdict.key), problems) else {
+                continue;
+            };
+            let kept = Verdict {
+                tags: Arc::clone(&finished.tags),
+                ids: verdict.ids,
+                sources: verdict.sources,
+                read: Arc::new(read),
+                problems: Arc::new(problems),
+            };
+            verdicts.insert(page, kept);
+        }
+        Some(Kept::from_parts(verdicts, files))
+    });
+    Some([checks.next()??, checks.next()??])
+}
+
+/// The link checks as stored (`StoredCheck`), the files each verdict read
+/// as they go into the body. A verdict on a page that is not among the
+/// finished pages (one rendered for this build alone) is not kept.
+fn store_links<'a>(
+    site: &'a Site,
+    cache: &RenderCache,
+    links: &'a [Kept; 2],
+    strings: &mut Strings<'a>,
+) -> ([StoredCheck; 2], Vec<u8>) {
+    let keys: HashMap<*const Vec<StartTag>, u64> = cache
+        .pages
+        .iter()
+        .map(|(key, page)| (Arc::as_ptr(&page.tags), *key))
+        .collect();
+    let mut body = Vec::new();
+    let mut store = |kept: &'a Kept| {
+        let mut files: Vec<u64> = kept.files().iter().copied().collect();
+        files.sort_unstable();
+        let mut pages: Vec<(&String, &Verdict)> = kept.verdicts().iter().collect();
+        pages.sort_unstable_by_key(|(page, _)| *page);
+        let mut verdicts = Vec::with_capacity(pages.len());
+        for (page, verdict) in pages {
+            let Some(key) = keys.get(&Arc::as_ptr(&verdict.tags)) else {
+                continue;
+            };
+            for file in verdict.read.iter() {
+                body.extend_from_slice(&file.to_le_bytes());
+            }
+            verdicts.push(StoredVerdict {
+                page: strings.number(page),
+                key: *key,
+                ids: verdict.ids,
+                sources: verdict.sources,
+                read: 8 * verdict.read.len() as u64,
+                problems: verdict
+                    .problems
+                    .iter()
+                    .map(|d| store_diagnostic(site, d, strings))
+                    .collect(),
+            });
+        }
+        StoredCheck { files, verdicts }
+    };
+    let public = store(&links[0]);
+    let restricted = store(&links[1]);
+    ([public, restricted], body)
 }
 
 /// A page's start tags as stored: each a string (its name), a count of
@@ -364,18 +569,19 @@ fn source_paths(site: &Site) -> HashMap<&str, Option<SourceId>> {
     paths
 }
 
-/// A stored job as it was rendered, or `None` when a page of it is not
-/// among the finished pages or a diagnostic of it points into a file this
-/// build did not read.
+/// A stored job as it was rendered, its files linked from the previous
+/// output (`previous`, public and restricted), or `None` when a page of it
+/// is not among the finished pages or a diagnostic of it points into a
+/// file this build did not read.
 fn restore(
     job: &StoredJob,
-    files: &[&[u8]],
+    previous: [&Path; 2],
     pages: &FinishedPages,
     strings: &[String],
     paths: &HashMap<&str, Option<SourceId>>,
 ) -> Option<ViewOutput> {
     let mut output = ViewOutput::default();
-    if job.pages.len() != job.finished.len() || job.files.len() != files.len() {
+    if job.pages.len() != job.finished.len() {
         return None;
     }
     for (path, key) in job.pages.iter().zip(&job.finished) {
@@ -383,9 +589,16 @@ fn restore(
         output.tags.insert(path.clone(), Arc::clone(&page.tags));
     }
     output.finished = job.finished.clone();
-    for ((path, _), bytes) in job.files.iter().zip(files) {
-        output.tree.insert(path.clone(), *bytes);
+    let folder = previous[usize::from(job.restricted)];
+    for (path, len, sum) in &job.files {
+        let linked = Linked {
+            from: folder.join(path),
+            len: *len,
+            sum: *sum,
+        };
+        output.tree.linked.insert(path.clone(), linked);
     }
+    output.restricted = job.restricted;
     let diagnostic = |d: &StoredDiagnostic| restore_diagnostic(d, strings, paths);
     for (link, found) in &job.links {
         let found = found.iter().map(diagnostic).collect::<Option<Vec<_>>>()?;
@@ -473,6 +686,8 @@ struct Storing<'a> {
     alike: Vec<(u64, u64, u64, u64, u32)>,
     outlines: Vec<(u64, &'a Outline)>,
     strings: Vec<&'a str>,
+    links: [StoredCheck; 2],
+    sections: Vec<StoredSections>,
 }
 
 #[derive(Serialize)]
@@ -481,7 +696,8 @@ struct StoringJob<'a> {
     fingerprint: u64,
     pages: Vec<&'a str>,
     finished: &'a [u64],
-    files: Vec<(&'a str, u64)>,
+    files: Vec<(&'a str, u64, u64)>,
+    restricted: bool,
     links: Vec<(&'a (String, String), Vec<StoredDiagnostic>)>,
     diagnostics: Vec<StoredDiagnostic>,
     images: Vec<&'a str>,
@@ -493,8 +709,30 @@ struct StoringJob<'a> {
 /// person or a test, and is still read, and refused). CRC-32, not
 /// SipHash: the file is read and written whole by every rebuild, and
 /// SipHash over it was 2.6% of a rebuild's samples.
-fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result<()> {
+fn encode(
+    site: &Site,
+    cache: &RenderCache,
+    links: &[Kept; 2],
+    into: impl Write,
+) -> std::io::Result<()> {
+    let readings = cache.sections.stored();
     let mut strings = Strings::default();
+    let sections = readings
+        .iter()
+        .map(|read| StoredSections {
+            view: read.view.clone(),
+            revision: read.revision.clone(),
+            base: read.base.clone(),
+            trial: read.trial,
+            fingerprint: read.fingerprint,
+            problems: read
+                .problems
+                .iter()
+                .map(|d| store_diagnostic(site, d, &mut strings))
+                .collect(),
+        })
+        .collect();
+    let (checks, reads) = store_links(site, cache, links, &mut strings);
     let mut keys: Vec<&u64> = cache.pages.keys().collect();
     keys.sort();
     // Each page's facts, and its tags as they are written.
@@ -513,15 +751,34 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
         .collect();
     let mut keys: Vec<&String> = cache.jobs.keys().collect();
     keys.sort();
-    let jobs: Vec<(StoringJob, &ViewOutput)> = keys
+    let jobs: Vec<StoringJob> = keys
         .into_iter()
         .map(|key| {
             let (fingerprint, output) = &cache.jobs[key];
             // A trial's pages are never written, nor finished: only its
             // problems are used.
             let trial = key.starts_with("trial:");
-            let files: Vec<_> = output.tree.files.iter().filter(|_| !trial).collect();
-            let pages = files.iter().filter(|(path, _)| path.ends_with(".html"));
+            let mut files: Vec<(&str, u64, u64)> = output
+                .tree
+                .files
+                .iter()
+                .filter(|_| !trial)
+                .map(|(path, bytes)| (path.as_str(), bytes.len() as u64, Linked::sum_of(bytes)))
+                .chain(
+                    output
+                        .tree
+                        .linked
+                        .iter()
+                        .filter(|_| !trial)
+                        .map(|(path, linked)| (path.as_str(), linked.len, linked.sum)),
+                )
+                .collect();
+            files.sort_unstable_by_key(|(path, ..)| *path);
+            let pages: Vec<&str> = files
+                .iter()
+                .map(|(path, ..)| *path)
+                .filter(|path| path.ends_with(".html"))
+                .collect();
             let mut links: Vec<_> = output
                 .links
                 .iter()
@@ -535,15 +792,13 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
                 })
                 .collect();
             links.sort_by(|a: &(&(String, String), Vec<StoredDiagnostic>), b| a.0.cmp(b.0));
-            let job = StoringJob {
+            StoringJob {
                 key,
                 fingerprint: *fingerprint,
-                pages: pages.map(|(path, _)| path.as_str()).collect(),
+                pages,
                 finished: &output.finished,
-                files: files
-                    .iter()
-                    .map(|(path, bytes)| (path.as_str(), bytes.len() as u64))
-                    .collect(),
+                files,
+                restricted: output.restricted,
                 links,
                 diagnostics: output
                     .diagnostics
@@ -551,8 +806,7 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
                     .map(|d| store_diagnostic(site, d, &mut strings))
                     .collect(),
                 images: output.images.iter().map(String::as_str).collect(),
-            };
-            (job, output.as_ref())
+            }
         })
         .collect();
     let mut into = std::io::BufWriter::new(into);
@@ -564,7 +818,6 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
         checksum: crc32fast::Hasher::new(),
     };
     let (pages, finished): (Vec<_>, Vec<_>) = pages.into_iter().unzip();
-    let (jobs, outputs): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
     let mut alike: Vec<_> = cache
         .alike
         .iter()
@@ -583,17 +836,15 @@ fn encode(site: &Site, cache: &RenderCache, into: impl Write) -> std::io::Result
         alike,
         outlines,
         strings: strings.list,
+        links: checks,
+        sections,
     };
     serde_json::to_writer(&mut summed, &stored)?;
     summed.write_all(b"\n")?;
     for tags in finished {
         summed.write_all(&tags)?;
     }
-    for (job, output) in stored.jobs.iter().zip(outputs) {
-        for (path, _) in &job.files {
-            summed.write_all(&output.tree.files[*path])?;
-        }
-    }
+    summed.write_all(&reads)?;
     let Summed { mut into, checksum } = summed;
     into.write_all(&checksum.finalize().to_le_bytes())?;
     into.flush()
@@ -635,7 +886,13 @@ impl Pending {
     /// Writes the cache `cache` holds for the next build beside its place
     /// in the site root. A cache that cannot be written costs the next
     /// build its speed, nothing else: no error.
-    pub fn stage(site: &Site, cache: &RenderCache, loaded: &Loaded, outputs: &[&Path]) -> Pending {
+    pub fn stage(
+        site: &Site,
+        cache: &RenderCache,
+        links: &[Kept; 2],
+        loaded: &Loaded,
+        outputs: &[&Path],
+    ) -> Pending {
         let file = site.root.join(FILE);
         if loaded.unchanged(cache) || inside_any(&file, outputs) {
             return Pending::none();
@@ -644,7 +901,7 @@ impl Pending {
             let folder = file.parent()?;
             std::fs::create_dir_all(folder).ok()?;
             let mut staged = tempfile::NamedTempFile::new_in(folder).ok()?;
-            encode(site, cache, staged.as_file_mut()).ok()?;
+            encode(site, cache, links, staged.as_file_mut()).ok()?;
             Some(staged.into_temp_path())
         })();
         Pending {

@@ -17,7 +17,7 @@ mod data_rules;
 mod glossary;
 mod paper_copy;
 pub mod placeholders;
-mod section_reads;
+pub mod section_reads;
 mod sections;
 
 use chrono::NaiveDate;

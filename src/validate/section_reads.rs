@@ -5,14 +5,17 @@
 //! kept (`SectionReads`): `render` lays the section pages out from it
 //! instead of reading the Markdown again, `check` takes the external
 //! addresses from it, and `serve` reads again only the revisions an edit
-//! touched.
+//! touched. Between builds only each edition's problems are kept
+//! (`Stored`, in the render cache): a build reads again only the editions
+//! whose inputs changed, and render reads the others' Markdown itself for
+//! the few jobs it renders again.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::hash::hash_of;
 use crate::markdown::context::Edition;
 use crate::markdown::{self, Mode, Page, RenderedSection};
@@ -38,7 +41,26 @@ struct Read {
     /// approved (`Edition::trial`).
     trial: bool,
     fingerprint: u64,
-    sections: Arc<Vec<RenderedSection>>,
+    sections: Sections,
+}
+
+/// An edition's sections as read, or, kept from an earlier build, only
+/// the problems reading them found.
+#[derive(Clone)]
+enum Sections {
+    Read(Arc<Vec<RenderedSection>>),
+    Problems(Arc<Vec<Diagnostic>>),
+}
+
+/// One edition's reading as a build keeps it for the next: what it was of,
+/// the fingerprint of all it used, and the problems it found.
+pub struct Stored {
+    pub view: String,
+    pub revision: String,
+    pub base: String,
+    pub trial: bool,
+    pub fingerprint: u64,
+    pub problems: Vec<Diagnostic>,
 }
 
 /// What reading one revision's sections uses: its data, sections and
@@ -93,13 +115,13 @@ impl SectionReads {
             .iter()
             .map(|read| ((read.view.as_str(), read.revision.as_str()), read))
             .collect();
-        let reused: Vec<Option<Arc<Vec<RenderedSection>>>> = editions
+        let reused: Vec<Option<Sections>> = editions
             .iter()
             .map(|(edition, _, fingerprint)| {
                 let key = (edition.view.id.as_str(), edition.revision.id.as_str());
                 kept.get(&key)
                     .filter(|read| read.fingerprint == *fingerprint)
-                    .map(|read| Arc::clone(&read.sections))
+                    .map(|read| read.sections.clone())
             })
             .collect();
         // Each section is a task of its own, not each edition: an edit
@@ -133,8 +155,9 @@ impl SectionReads {
                 base: edition.base.clone(),
                 trial: *trial,
                 fingerprint: *fingerprint,
-                sections: reused
-                    .unwrap_or_else(|| Arc::new(read.by_ref().take(shown.len()).collect())),
+                sections: reused.unwrap_or_else(|| {
+                    Sections::Read(Arc::new(read.by_ref().take(shown.len()).collect()))
+                }),
             })
             .collect();
         SectionReads {
@@ -150,11 +173,54 @@ impl SectionReads {
     pub fn problems(&self) -> Diagnostics {
         let mut diagnostics = Diagnostics::default();
         for read in self.editions.iter().filter(|read| !read.trial) {
-            for section in read.sections.iter() {
-                diagnostics.extend(section.diagnostics.iter().cloned());
+            match &read.sections {
+                Sections::Read(sections) => {
+                    for section in sections.iter() {
+                        diagnostics.extend(section.diagnostics.iter().cloned());
+                    }
+                }
+                Sections::Problems(problems) => diagnostics.extend(problems.iter().cloned()),
             }
         }
         diagnostics
+    }
+
+    /// Each edition's reading as the next build keeps it (`Stored`).
+    pub fn stored(&self) -> Vec<Stored> {
+        self.editions
+            .iter()
+            .map(|read| Stored {
+                view: read.view.clone(),
+                revision: read.revision.clone(),
+                base: read.base.clone(),
+                trial: read.trial,
+                fingerprint: read.fingerprint,
+                problems: match &read.sections {
+                    Sections::Read(sections) => sections
+                        .iter()
+                        .flat_map(|s| s.diagnostics.iter().cloned())
+                        .collect(),
+                    Sections::Problems(problems) => problems.as_ref().clone(),
+                },
+            })
+            .collect()
+    }
+
+    /// An earlier build's readings (`stored`), for `read` to take the
+    /// problems of each edition whose inputs are the same from.
+    pub fn from_stored(stored: Vec<Stored>) -> SectionReads {
+        let editions = stored
+            .into_iter()
+            .map(|read| Read {
+                view: read.view,
+                revision: read.revision,
+                base: read.base,
+                trial: read.trial,
+                fingerprint: read.fingerprint,
+                sections: Sections::Problems(Arc::new(read.problems)),
+            })
+            .collect();
+        SectionReads { editions, site: 0 }
     }
 
     /// Whether these are the reads of `site` as it is.
@@ -163,7 +229,8 @@ impl SectionReads {
     }
 
     /// The sections of `edition` as read, in `Edition::shown` order; `None`
-    /// for an edition that was not read.
+    /// for an edition that was not read (or of which an earlier build kept
+    /// only the problems).
     pub fn of(&self, edition: &Edition) -> Option<&[RenderedSection]> {
         self.editions
             .iter()
@@ -172,7 +239,10 @@ impl SectionReads {
                     && read.revision == edition.revision.id
                     && read.base == edition.base
             })
-            .map(|read| read.sections.as_slice())
+            .and_then(|read| match &read.sections {
+                Sections::Read(sections) => Some(sections.as_slice()),
+                Sections::Problems(_) => None,
+            })
     }
 }
 
