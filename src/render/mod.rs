@@ -33,7 +33,7 @@ use crate::html::StartTag;
 use crate::links::internal::{LinkSources, PageTags};
 use crate::markdown;
 use crate::model::{Revision, Site, View};
-use crate::output::Tree;
+use crate::output::{Linked, Tree};
 use crate::urls;
 use crate::validate::SectionReads;
 use context::Edition;
@@ -174,7 +174,14 @@ pub fn render_cached(site: &Site, cache: &mut RenderCache) -> Rendered {
         .par_iter()
         .zip(&keyed)
         .map(|(job, (key, fingerprint))| match cache.jobs.get(key) {
-            Some((kept, output)) if kept == fingerprint => (Arc::clone(output), HashMap::new()),
+            // A job kept between builds is reused only if its files are
+            // still in the output being replaced as it wrote them (gone,
+            // edited by hand, another build's: it is rendered again).
+            Some((kept, output))
+                if kept == fingerprint && output.tree.linked.values().all(Linked::holds) =>
+            {
+                (Arc::clone(output), HashMap::new())
+            }
             _ => {
                 let mut output = job.run(site, &theme, reads, &comparisons, &outlines, memo);
                 output.restricted = job.view().restricted;

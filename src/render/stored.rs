@@ -344,22 +344,17 @@ fn decode(site: &Site, bytes: &[u8], previous: [&Path; 2]) -> Result<Decoded, &'
         return Err(damaged);
     }
     let paths = source_paths(site);
-    let restored = stored
+    // Whether a job's files are in the previous output as it wrote them
+    // is asked only of a job the render would reuse (`render_cached`).
+    let jobs = stored
         .jobs
         .par_iter()
         .map(|job| {
             let output = restore(job, previous, &pages, &stored.strings, &paths)?;
-            Some((job.key.clone(), (job.fingerprint, output)))
+            Some((job.key.clone(), (job.fingerprint, Arc::new(output))))
         })
-        .collect::<Option<Vec<_>>>()
+        .collect::<Option<Jobs>>()
         .ok_or(damaged)?;
-    // A job whose files are not in the previous output as it wrote them
-    // (gone, edited by hand, another build's) is rendered again.
-    let jobs = restored
-        .into_par_iter()
-        .filter(|(_, (_, output))| output.tree.linked.values().all(Linked::holds))
-        .map(|(key, (fingerprint, output))| (key, (fingerprint, Arc::new(output))))
-        .collect();
     let links = restore_links(&stored, &reads, &pages, &paths).ok_or(damaged)?;
     let alike = stored
         .alike
