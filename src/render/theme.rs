@@ -212,11 +212,13 @@ impl Memo {
         let kept = now().get(&key).or_else(|| self.before.get(&key)).cloned();
         let page = match kept {
             Some(page) => page,
-            None => {
-                let context = tera::Context::from_value(value)
-                    .expect("a context is an object, as into_json gives it");
-                Arc::new(theme.render(template, path, &context))
-            }
+            // `into_json` gives an object, which is always a context.
+            None => Arc::new(match tera::Context::from_value(value) {
+                Ok(context) => theme.render(template, path, &context),
+                Err(problem) => Err(Diagnostic::error(format!(
+                    "{path}: the page's context could not be read again ({problem})"
+                ))),
+            }),
         };
         now().insert(key, Arc::clone(&page));
         page.as_ref().clone()
