@@ -346,13 +346,11 @@ impl Comparisons {
     /// similarities it used (`into_alike`).
     pub fn into_kept(self) -> (Kept, text::Alike) {
         let (aligned, alike) = self.shared.diffs.into_kept();
-        let mut blocks = self.shared.blocks.into_inner();
-        let before = self.shared.blocks_before;
-        if before.len() + blocks.len() <= BLOCKS_KEPT_AT_MOST {
-            for (key, value) in before {
-                blocks.entry(key).or_insert(value);
-            }
-        }
+        let blocks = text::kept_for_next(
+            self.shared.blocks.into_inner(),
+            self.shared.blocks_before,
+            BLOCKS_KEPT_AT_MOST,
+        );
         (Kept { blocks, aligned }, alike)
     }
 

@@ -298,6 +298,23 @@ pub type TwoTexts<T> = (T, T);
 /// `align`'s blocks, kept.
 pub type Aligned = Arc<Vec<BlockChange>>;
 
+/// What a render leaves the next of something it keeps by key: all it
+/// asked for (`now`), and the last render's it did not ask again
+/// (`before`) while all together are no more than `at_most`, so that
+/// what an edit made again and again does not pile up.
+pub fn kept_for_next<K: Eq + std::hash::Hash, V>(
+    mut now: HashMap<K, V>,
+    before: HashMap<K, V>,
+    at_most: usize,
+) -> HashMap<K, V> {
+    if before.len() + now.len() <= at_most {
+        for (key, value) in before {
+            now.entry(key).or_insert(value);
+        }
+    }
+    now
+}
+
 /// Values made once for each key by whichever thread asks first, and
 /// given to every later ask. Made outside the lock, so that other threads
 /// do not wait: two asking at once may both make it, and either's is kept.
@@ -398,16 +415,14 @@ impl Diffs {
     }
 
     /// This render's alignments, and the last render's it did not ask
-    /// again while they are few (`KEPT_AT_MOST`), for the next render;
+    /// again while they are few (`KEPT_ALIGNED_AT_MOST`), for the next render;
     /// then what `into_alike` gives.
     pub fn into_kept(self) -> (KeptAligned, Alike) {
-        let mut aligned = self.aligned.into_inner();
-        let before = self.aligned_before;
-        if before.len() + aligned.len() <= KEPT_ALIGNED_AT_MOST {
-            for (key, value) in before {
-                aligned.entry(key).or_insert(value);
-            }
-        }
+        let aligned = kept_for_next(
+            self.aligned.into_inner(),
+            self.aligned_before,
+            KEPT_ALIGNED_AT_MOST,
+        );
         let alike = Diffs {
             alike: self.alike,
             ..Diffs::default()
@@ -419,18 +434,12 @@ impl Diffs {
     /// not ask again while they are few (`KEPT_AT_MOST`), for the next
     /// render.
     pub fn into_alike(self) -> Alike {
-        let mut now = self
+        let now = self
             .alike
             .now
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let before = self.alike.before;
-        if before.len() + now.len() <= KEPT_AT_MOST {
-            for (key, score) in before {
-                now.entry(key).or_insert(score);
-            }
-        }
-        now
+        kept_for_next(now, self.alike.before, KEPT_AT_MOST)
     }
 }
 

@@ -227,16 +227,11 @@ impl Memo {
     /// The pages this render asked for, and the last render's it did not
     /// while they are few (`PAGES_KEPT_AT_MOST`), for the next render.
     pub fn into_kept(self) -> KeptPages {
-        let mut now = self
+        let now = self
             .now
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if self.before.len() + now.len() <= PAGES_KEPT_AT_MOST {
-            for (key, page) in self.before {
-                now.entry(key).or_insert(page);
-            }
-        }
-        now
+        crate::changes::text::kept_for_next(now, self.before, PAGES_KEPT_AT_MOST)
     }
 }
 
