@@ -663,15 +663,16 @@ fn the_cache_holds_no_page() {
     );
 }
 
-/// Between builds each edition's reading of its sections is kept as the
-/// problems it found; a failed rebuild lists every problem, the
-/// Markdown's warnings of sections it did not read again among them,
-/// exactly as a cold build of the same site does.
+/// A rebuild that fails on an error in an older revision's data, before
+/// anything is rendered, still lists the warnings of the revision in
+/// force, whose reading it kept from the build before rather than reading
+/// its Markdown again: the same problems, in the same order, as a cold
+/// build of the edited site.
 #[test]
 fn a_failed_rebuild_lists_the_problems_a_cold_build_lists() {
-    let site = Site::copy_of("minimal");
+    let site = Site::copy_of("history");
     site.replace(
-        "content/020-reporting.md",
+        "content/020-raising-a-concern.md",
         "## Who is told",
         "## Who is told {.big}",
     );
@@ -682,12 +683,17 @@ fn a_failed_rebuild_lists_the_problems_a_cold_build_lists() {
         first.stderr
     );
     site.replace(
-        "data/people.yaml",
+        "versions/2024-25/data/people.yaml",
         "roles: [dsl, online-safety-group]",
         "roles: [dsl, no-such-role]",
     );
     let rebuild = site.run(&["build", "--today", TODAY]);
     assert_eq!(rebuild.code, 1, "{}", rebuild.stderr);
+    assert!(
+        rebuild.stderr.contains("no-such-role"),
+        "the older revision's error: {}",
+        rebuild.stderr
+    );
     let cold = Site::copy_from(site.root());
     let _ = std::fs::remove_dir_all(cold.path(".policyweb"));
     let _ = std::fs::remove_dir_all(cold.path("public"));
@@ -702,7 +708,7 @@ fn a_failed_rebuild_lists_the_problems_a_cold_build_lists() {
     );
     assert!(
         rebuild.stderr.contains("`.big` on this heading"),
-        "{}",
+        "the kept warning of the revision in force: {}",
         rebuild.stderr
     );
 }
