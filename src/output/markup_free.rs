@@ -48,20 +48,33 @@ pub fn escape_text_markup(page: &[u8]) -> Cow<'_, [u8]> {
         let name = &page[name_start..j];
         let mut quote: Option<u8> = None;
         while j < page.len() {
-            let byte = page[j];
             match quote {
-                Some(q) if byte == q => quote = None,
-                Some(_) if byte == b'<' => replace(&mut out, &mut copied, j, b"&lt;"),
-                Some(_) if byte == b'>' => replace(&mut out, &mut copied, j, b"&gt;"),
-                Some(_) => {}
-                None if byte == b'>' => break,
-                None if (byte == b'"' || byte == b'\'') && page[j - 1] == b'=' => {
-                    quote = Some(byte)
+                // In a quoted value only its quote, `<` and `>` matter:
+                // skipped to with memchr, values being most of a page's
+                // tags.
+                Some(q) => match memchr::memchr3(q, b'<', b'>', &page[j..]) {
+                    None => j = page.len(),
+                    Some(at) => {
+                        j += at;
+                        match page[j] {
+                            byte if byte == q => quote = None,
+                            b'<' => replace(&mut out, &mut copied, j, b"&lt;"),
+                            _ => replace(&mut out, &mut copied, j, b"&gt;"),
+                        }
+                        j += 1;
+                    }
+                },
+                None => {
+                    let byte = page[j];
+                    match byte {
+                        b'>' => break,
+                        b'"' | b'\'' if page[j - 1] == b'=' => quote = Some(byte),
+                        b'<' => replace(&mut out, &mut copied, j, b"&lt;"),
+                        _ => {}
+                    }
+                    j += 1;
                 }
-                None if byte == b'<' => replace(&mut out, &mut copied, j, b"&lt;"),
-                None => {}
             }
-            j += 1;
         }
         i = j + 1;
         // What the element holds until its end tag.
