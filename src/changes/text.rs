@@ -524,14 +524,15 @@ pub fn similarity(old: &str, new: &str) -> f32 {
 pub struct Words<'a> {
     tokens: Vec<&'a str>,
     /// For each distinct word, the positions it stands at, as bits.
-    positions: HashMap<&'a str, Vec<u64>>,
+    /// foldhash: every word of both texts is looked up here.
+    positions: crate::hash::Map<&'a str, Vec<u64>>,
 }
 
 impl<'a> Words<'a> {
     pub fn of(text: &'a str) -> Words<'a> {
         let tokens = similar::DiffableStr::tokenize_words(text);
         let blocks = tokens.len().div_ceil(64);
-        let mut positions: HashMap<&str, Vec<u64>> = HashMap::new();
+        let mut positions: crate::hash::Map<&str, Vec<u64>> = Default::default();
         for (i, token) in tokens.iter().enumerate() {
             positions.entry(token).or_insert_with(|| vec![0; blocks])[i / 64] |= 1 << (i % 64);
         }

@@ -100,6 +100,12 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// `text` of bytes the caller gives up: their buffer becomes the string's,
+/// with no copy.
+fn owned_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| text(e.as_bytes()))
+}
+
 impl Emitter for NamedTags<'_> {
     type Token = Infallible;
 
@@ -153,7 +159,7 @@ impl Emitter for NamedTags<'_> {
             let attributes = self
                 .attributes
                 .drain(..)
-                .map(|(i, value)| (self.only[i].to_owned(), text(&value)))
+                .map(|(i, value)| (self.only[i].to_owned(), owned_text(value)))
                 .collect();
             self.tags.push(StartTag {
                 name: text(&self.name),

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::hash::hash_of;
+use crate::hash::{Map, Set, hash_of};
 use crate::html;
 use crate::output::Tree;
 use crate::urls;
@@ -48,11 +48,12 @@ pub fn check(tree: &Tree, tags: &PageTags, sources: &LinkSources) -> Vec<Diagnos
     let pages = pages_of(tags);
     let ids = ids_of(&pages);
     let paths = in_order(&pages);
+    let written = written(tree);
     let problems: Vec<Diagnostic> = paths
         .par_iter()
         .flat_map_iter(|file| {
             let page = file.strip_suffix("index.html").unwrap_or(file);
-            problems_on(tree, &ids, sources, file, page, pages[**file], None)
+            problems_on(&written, &ids, sources, file, page, pages[**file], None)
         })
         .collect();
     once_each(problems)
@@ -120,10 +121,11 @@ pub fn check_kept(
     let ids = ids_of(&pages);
     let paths = in_order(&pages);
     let placed = sources_hash(sources);
-    let files: HashSet<u64> = tree.paths().into_iter().map(|f| file_key(f)).collect();
+    let written = written(tree);
+    let files: HashSet<u64> = written.iter().map(|f| file_key(f)).collect();
     // The files whose existence or ids changed since the last check.
-    let mut changed: HashSet<u64> = files.symmetric_difference(&kept.files).copied().collect();
-    let own_ids: HashMap<&str, u64> = pages
+    let mut changed: Set<u64> = files.symmetric_difference(&kept.files).copied().collect();
+    let own_ids: Map<&str, u64> = pages
         .iter()
         .map(|(path, page_tags)| {
             let id = match kept.pages.get(*path) {
@@ -165,7 +167,7 @@ pub fn check_kept(
             }
             let mut read = Vec::new();
             let problems = problems_on(
-                tree,
+                &written,
                 &ids,
                 sources,
                 file,
@@ -215,8 +217,8 @@ fn ids_hash(tags: &[html::StartTag]) -> u64 {
 /// Each page's links' places in content/, hashed, by the page's address
 /// as `problems_on` looks its links up. Summed, so that the order the
 /// links are met in does not matter.
-fn sources_hash(sources: &LinkSources) -> HashMap<&str, u64> {
-    let mut by_page: HashMap<&str, u64> = HashMap::new();
+fn sources_hash(sources: &LinkSources) -> Map<&str, u64> {
+    let mut by_page: Map<&str, u64> = Map::default();
     for ((page, href), placed) in sources {
         let sum = by_page.entry(page.as_str()).or_default();
         *sum = sum.wrapping_add(hash_of((href, placed)));
@@ -224,7 +226,13 @@ fn sources_hash(sources: &LinkSources) -> HashMap<&str, u64> {
     by_page
 }
 
-fn pages_of(tags: &PageTags) -> HashMap<&str, &[html::StartTag]> {
+/// Every file of the tree, in memory or linked, by its path: what a link
+/// may lead to.
+fn written(tree: &Tree) -> Set<&str> {
+    tree.paths().into_iter().map(String::as_str).collect()
+}
+
+fn pages_of(tags: &PageTags) -> Map<&str, &[html::StartTag]> {
     tags.iter()
         .map(|(path, tags)| (path.as_str(), tags.as_slice()))
         .collect()
@@ -234,7 +242,7 @@ fn is_heading(tag: &html::StartTag) -> bool {
     matches!(tag.name.as_str(), "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
-fn ids_of<'a>(pages: &HashMap<&'a str, &'a [html::StartTag]>) -> HashMap<&'a str, Ids<'a>> {
+fn ids_of<'a>(pages: &Map<&'a str, &'a [html::StartTag]>) -> Map<&'a str, Ids<'a>> {
     pages
         .iter()
         .map(|(path, tags)| {
@@ -251,7 +259,7 @@ fn ids_of<'a>(pages: &HashMap<&'a str, &'a [html::StartTag]>) -> HashMap<&'a str
 
 /// Section pages before print pages: a broken link is reported once, and
 /// reads best as its section page has it (no section-id prefixes).
-fn in_order<'a, 'b>(pages: &'b HashMap<&'a str, &'a [html::StartTag]>) -> Vec<&'b &'a str> {
+fn in_order<'a, 'b>(pages: &'b Map<&'a str, &'a [html::StartTag]>) -> Vec<&'b &'a str> {
     let mut paths: Vec<&&str> = pages.keys().collect();
     paths.sort_by_key(|p| (p.contains("/all/"), **p));
     paths
@@ -268,14 +276,14 @@ fn once_each(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The ids on a page: all of them, and its headings' in page order (what
 /// a lead can link to, named when a `#fragment` is wrong).
 struct Ids<'a> {
-    all: HashSet<&'a str>,
+    all: Set<&'a str>,
     headings: Vec<&'a str>,
 }
 
 /// The broken links among one page's tags.
 fn problems_on(
-    tree: &Tree,
-    ids: &HashMap<&str, Ids>,
+    written: &Set<&str>,
+    ids: &Map<&str, Ids>,
     sources: &LinkSources,
     file: &str,
     page: &str,
@@ -285,7 +293,10 @@ fn problems_on(
     let mut problems = Vec::new();
     // A link written many times on one page is judged once: its sources
     // already list every place it is written.
-    let mut judged = HashSet::new();
+    let mut judged = Set::default();
+    // Where a link is written in content/, looked up only for a link found
+    // wanting (the key is two owned strings: most links never need it).
+    let placed_of = |href: &str| sources.get(&(page.to_string(), href.to_string()));
     for tag in tags {
         let Some(href) = tag.attribute("href").or_else(|| tag.attribute("src")) else {
             continue;
@@ -301,15 +312,25 @@ fn problems_on(
         {
             continue;
         }
-        let placed = sources.get(&(page.to_string(), href.to_string()));
-        let Some(problem) = broken(tree, ids, page, href, read.as_deref_mut()).or_else(|| {
-            // A section's link lands on a section's heading, never on the
-            // page around it (`#main`, `#contents`, a notice).
-            let (_, fragment) = href.split_once('#')?;
-            (placed.is_some() && crate::markdown::PAGE_IDS.contains(&fragment))
-                .then(|| format!("`#{fragment}` is the page's own, not a heading of a section"))
-        }) else {
-            continue;
+        let (problem, placed) = match broken(written, ids, page, href, read.as_deref_mut()) {
+            Some(problem) => (problem, placed_of(href)),
+            None => {
+                // A section's link lands on a section's heading, never on
+                // the page around it (`#main`, `#contents`, a notice).
+                let Some((_, fragment)) = href.split_once('#') else {
+                    continue;
+                };
+                if !crate::markdown::PAGE_IDS.contains(&fragment) {
+                    continue;
+                }
+                let Some(placed) = placed_of(href) else {
+                    continue;
+                };
+                (
+                    format!("`#{fragment}` is the page's own, not a heading of a section"),
+                    Some(placed),
+                )
+            }
         };
         match placed {
             Some(placed) => problems.extend(placed.iter().map(|d| Diagnostic {
@@ -332,8 +353,8 @@ fn problems_on(
 /// Why `href` on `page` leads nowhere, or `None` if it is fine.
 /// The files it looks at are added to `read`, when given.
 fn broken(
-    tree: &Tree,
-    ids: &HashMap<&str, Ids>,
+    written: &Set<&str>,
+    ids: &Map<&str, Ids>,
     page: &str,
     href: &str,
     read: Option<&mut Vec<u64>>,
@@ -346,14 +367,15 @@ fn broken(
         return Some("points outside the site".into());
     };
     let file = urls::file_for(&target);
+    let index = format!("{target}/index.html");
     if let Some(read) = read {
         read.push(file_key(&file));
-        read.push(file_key(&format!("{target}/index.html")));
+        read.push(file_key(&index));
     }
-    let file = if tree.contains(&file) {
+    let file = if written.contains(file.as_str()) {
         file
-    } else if tree.contains(&format!("{target}/index.html")) {
-        format!("{target}/index.html")
+    } else if written.contains(index.as_str()) {
+        index
     } else {
         return Some(format!("leads to {target}, which the build does not write"));
     };

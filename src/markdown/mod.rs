@@ -14,7 +14,11 @@ pub mod highlight;
 pub mod references;
 pub mod sanitize;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+// foldhash, not SipHash: a section's words are looked up one by one in the
+// glossary's (`bare_uses`), 1.9% of a school's build with SipHash.
+use crate::hash::{Map as HashMap, Set as HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -180,13 +184,13 @@ pub fn render(page: &Page) -> RenderedSection {
         filtered: &filtered,
         out: RenderedSection::default(),
         used_ids: PAGE_IDS.iter().map(|s| s.to_string()).collect(),
-        id_suffixes: HashMap::new(),
+        id_suffixes: HashMap::default(),
         raw_html: false,
         citations: citations(&events),
         footnotes: Vec::new(),
         open_notes: Vec::new(),
         heading_ids: VecDeque::new(),
-        fragments: HashMap::new(),
+        fragments: HashMap::default(),
         terms_used: page.terms_seen.iter().cloned().collect(),
         in_link: 0,
         in_heading: false,
@@ -226,14 +230,14 @@ pub fn heading_fragments(page: &Page, section: &Section) -> Vec<(String, String)
         filtered: &filtered,
         out: RenderedSection::default(),
         used_ids: PAGE_IDS.iter().map(|s| s.to_string()).collect(),
-        id_suffixes: HashMap::new(),
+        id_suffixes: HashMap::default(),
         raw_html: false,
-        citations: HashMap::new(),
+        citations: HashMap::default(),
         footnotes: Vec::new(),
         open_notes: Vec::new(),
         heading_ids: VecDeque::new(),
-        fragments: HashMap::new(),
-        terms_used: HashSet::new(),
+        fragments: HashMap::default(),
+        terms_used: HashSet::default(),
         in_link: 0,
         in_heading: false,
         capitals: Vec::new(),
@@ -349,7 +353,7 @@ struct Footnote {
 /// publishes: a reference inside an image's alt text or a `[[...|label]]`
 /// is dropped with them, so it is not counted (see `Renderer::transform`).
 fn citations(events: &[(Event, Range<usize>)]) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
+    let mut counts = HashMap::default();
     let mut i = 0;
     while i < events.len() {
         match &events[i].0 {

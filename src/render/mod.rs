@@ -758,9 +758,13 @@ impl ViewOutput {
     }
 
     /// Keeps a section's diagnostics and where its links came from.
-    fn absorb(&mut self, path: &str, source: SourceId, rendered: &mut markdown::RenderedSection) {
-        self.diagnostics.append(&mut rendered.diagnostics);
-        self.images.extend(rendered.images.drain(..));
+    /// What a page's section brings besides its HTML: its problems, its
+    /// images and its links' places. Borrowed: a section page shows the
+    /// reading validation keeps, which is not copied for it.
+    fn absorb(&mut self, path: &str, source: SourceId, rendered: &markdown::RenderedSection) {
+        self.diagnostics
+            .extend(rendered.diagnostics.iter().cloned());
+        self.images.extend(rendered.images.iter().cloned());
         for link in &rendered.links {
             self.links
                 .entry((path.to_string(), link.href.clone()))
