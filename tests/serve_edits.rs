@@ -147,3 +147,61 @@ fn every_page_of_the_preview_after_each_kind_of_edit_is_the_page_a_build_makes()
     rebuilder.set_today(later);
     rebuilt_as_built(&mut rebuilder, &site, later, "a later day");
 }
+
+/// A section's reading is kept only while the headings it asks of other
+/// sections answer the same. Two headings added above the one a link
+/// names push that heading's id on (`actions-2` becomes `actions-2-2`,
+/// the added ones taking `actions` and `actions-2`): the unedited
+/// sections that link to it must link to its new id, not to the old one,
+/// which now names another heading. Then a heading renamed must show the
+/// broken links to it in the unedited sections, until it comes back.
+#[test]
+fn a_link_follows_a_heading_that_an_edit_to_its_section_renamed() {
+    let today = day("2024-06-01");
+    let site = Site::example();
+    let linked = "content/040-policy-and-leadership/030-policy/010-acceptable-use.md";
+    site.replace(
+        linked,
+        "## User actions {#user-actions}",
+        "## User actions {#actions-2}",
+    );
+    for linking in [
+        "020-reporting-concerns",
+        "030-responding-to-learner-actions",
+        "040-responding-to-staff-actions",
+    ] {
+        site.replace(
+            &format!("content/040-policy-and-leadership/030-policy/{linking}.md"),
+            "acceptable-use#user-actions",
+            "acceptable-use#actions-2",
+        );
+    }
+    let mut rebuilder = policyweb::serve::rebuild::Rebuilder::new(site.root().into(), today);
+    rebuilder.rebuild().expect("the example builds");
+    site.replace(
+        linked,
+        "## User actions {#actions-2}",
+        "## Actions\n\nWho may do what.\n\n## Actions\n\nAnd when.\n\n## User actions {#actions-2}",
+    );
+    let built = rebuilt_as_built(&mut rebuilder, &site, today, "two headings added");
+    let learner = page(
+        &built,
+        "versions/2025-26/governors/responding-to-learner-actions/index.html",
+    );
+    assert!(learner.contains("acceptable-use/#actions-2-2"));
+
+    site.replace(linked, "{#actions-2}", "{#what-users-do}");
+    let errors = rebuilder
+        .rebuild()
+        .err()
+        .expect("the links to the renamed heading are broken");
+    assert!(
+        errors.contains("030-responding-to-learner-actions.md")
+            && errors.contains(
+                "`[[section:acceptable-use#actions-2]]` is broken (there is no heading `#actions-2` there"
+            ),
+        "the unedited section's link to the renamed heading is not reported: {errors}"
+    );
+    site.replace(linked, "{#what-users-do}", "{#actions-2}");
+    rebuilt_as_built(&mut rebuilder, &site, today, "the heading put back");
+}

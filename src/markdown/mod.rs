@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod references;
 pub mod sanitize;
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 
 // foldhash, not SipHash: a section's words are looked up one by one in the
@@ -62,7 +63,15 @@ pub struct Page<'a> {
     /// page renders its sections one after another): only a term's first
     /// use on a page is marked and linked.
     pub terms_seen: &'a [String],
+    /// Where to note each section whose headings the reading asks for
+    /// (`[[section:x#y]]`), with the answer: what a kept reading must
+    /// find the same to be taken again (`validate::section_reads`).
+    pub headings_read: Option<&'a RefCell<Vec<HeadingsRead>>>,
 }
+
+/// The headings of another section a reading asked for: the section's id
+/// and what `heading_fragments` answered.
+pub type HeadingsRead = (String, Vec<(String, String)>);
 
 impl<'a> Page<'a> {
     /// The section `section` as the edition's view shows it, on the page
@@ -86,6 +95,7 @@ impl<'a> Page<'a> {
             path,
             mode,
             terms_seen: &[],
+            headings_read: None,
         }
     }
 }

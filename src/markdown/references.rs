@@ -565,6 +565,9 @@ fn section(page: &Page, target: &str, label: Option<&str>) -> Result<Resolved, U
         None => None,
         Some(fragment) => {
             let headings = super::heading_fragments(page, section);
+            if let Some(read) = page.headings_read {
+                read.borrow_mut().push((id.to_string(), headings.clone()));
+            }
             match headings.iter().find(|(wanted, _)| wanted == fragment) {
                 Some((_, got)) => Some(got.clone()),
                 None => return Err(no_such_heading(id, fragment, &headings)),

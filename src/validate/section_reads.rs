@@ -5,11 +5,16 @@
 //! kept (`SectionReads`): `render` lays the section pages out from it
 //! instead of reading the Markdown again, `check` takes the external
 //! addresses from it, and `serve` reads again only the revisions an edit
-//! touched. Between builds only each edition's problems are kept
+//! touched, and of those only the sections whose reading could differ:
+//! each section's reading is kept with a fingerprint of what it used (its
+//! file, its revision's data, every section's outline) and the headings it
+//! asked of other sections, with the answers, which are asked again
+//! before it is taken. Between builds only each edition's problems are kept
 //! (`Stored`, in the render cache): a build reads again only the editions
 //! whose inputs changed, and render reads the others' Markdown itself for
 //! the few jobs it renders again.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -18,8 +23,8 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::hash::hash_of;
 use crate::markdown::context::Edition;
-use crate::markdown::{self, Mode, Page, RenderedSection};
-use crate::model::Site;
+use crate::markdown::{self, HeadingsRead, Mode, Page, RenderedSection};
+use crate::model::{Revision, Section, Site};
 use crate::urls;
 
 /// Each edition's sections as read (`Mode::Section`, in the order
@@ -44,12 +49,33 @@ struct Read {
     sections: Sections,
 }
 
-/// An edition's sections as read, or, kept from an earlier build, only
-/// the problems reading them found.
+/// An edition's sections as read, each with what its reading used, or,
+/// kept from an earlier build, only the problems reading them found.
 #[derive(Clone)]
 enum Sections {
-    Read(Arc<Vec<RenderedSection>>),
+    Read(Arc<Vec<RenderedSection>>, Arc<Vec<Used>>),
     Problems(Arc<Vec<Diagnostic>>),
+}
+
+/// What one section's reading used, beyond what `key` fingerprints: the
+/// headings it asked of other sections, with the answers.
+#[derive(Clone)]
+struct Used {
+    id: String,
+    /// The section's file and front matter, its revision's data and
+    /// outline, the view and the place (`section_key`).
+    key: u64,
+    headings: Vec<Asked>,
+}
+
+/// The headings a reading asked of another section.
+#[derive(Clone)]
+struct Asked {
+    section: String,
+    /// The fingerprint of that section's own text then
+    /// (`own_fingerprint`): while it is the same, so is the answer.
+    own: u64,
+    answer: Vec<(String, String)>,
 }
 
 /// One edition's reading as a build keeps it for the next: what it was of,
@@ -81,10 +107,111 @@ fn revision_fingerprints(site: &Site) -> HashMap<&str, u64> {
         .collect()
 }
 
+/// What reading any one section of `revision` uses besides its own file:
+/// the settings, the revision's data, and what a reference reads of
+/// another section (its id, title, audiences and whether it has a body;
+/// its headings are asked for, and noted, by the reading itself). Every
+/// field is named, so that a field added to the model is not left out
+/// unseen.
+fn revision_data(settings: &str, revision: &Revision) -> u64 {
+    let Revision {
+        id,
+        approval,
+        next_review,
+        next_review_place,
+        source,
+        sections,
+        roles,
+        people,
+        organisations,
+        documents,
+        dates,
+        checks,
+        framework,
+        curriculum,
+        glossary,
+        assets,
+        unreadable,
+        template,
+        fills,
+    } = revision;
+    let outline: Vec<String> = sections
+        .iter()
+        .map(|section| {
+            let Section {
+                id,
+                title,
+                summary,
+                audiences,
+                owner,
+                strands,
+                parent,
+                depth,
+                source,
+                body,
+                blocks: _,
+                dir,
+                origin,
+            } = section;
+            format!(
+                "{:?}",
+                (
+                    id,
+                    title,
+                    summary,
+                    audiences,
+                    owner,
+                    strands,
+                    parent,
+                    depth,
+                    source,
+                    body.is_empty(),
+                    dir,
+                    origin
+                )
+            )
+        })
+        .collect();
+    let data = format!(
+        "{:?}",
+        (
+            (id, approval, next_review, next_review_place, source, roles),
+            (people, organisations, documents, dates, checks, framework),
+            (curriculum, glossary, assets, unreadable, template, fills),
+        )
+    );
+    hash_of((settings, data, outline))
+}
+
+/// A section's own part of what its reading uses: its front matter,
+/// where its body and audience blocks are, and its file's text.
+fn own_fingerprint(site: &Site, section: &Section) -> u64 {
+    hash_of((
+        format!("{section:?}"),
+        &site.sources.get(section.source).text,
+    ))
+}
+
+/// Everything a section's reading uses but the headings it asks of other
+/// sections: `data` (`revision_data`), the section itself, the view and
+/// the place its page is at.
+fn section_key(data: u64, own: u64, edition: &Edition) -> u64 {
+    hash_of((data, own, &edition.view.id, &edition.base))
+}
+
+/// A section to read for one edition, and the reading an earlier run
+/// kept of it, if any.
+struct Task<'a> {
+    edition: &'a Edition<'a>,
+    section: &'a Section,
+    key: u64,
+    kept: Option<(&'a RenderedSection, &'a Used)>,
+}
+
 impl SectionReads {
     /// Reads every section of every edition of `site`, in parallel, taking
     /// from `kept` (an earlier run's) each edition whose inputs are the
-    /// same.
+    /// same, and of the others each section whose reading used the same.
     pub fn read(site: &Site, kept: SectionReads) -> SectionReads {
         let fingerprints = revision_fingerprints(site);
         let mut seen = HashSet::new();
@@ -115,48 +242,86 @@ impl SectionReads {
             .iter()
             .map(|read| ((read.view.as_str(), read.revision.as_str()), read))
             .collect();
+        let kept_of = |edition: &Edition| {
+            kept.get(&(edition.view.id.as_str(), edition.revision.id.as_str()))
+                .copied()
+        };
         let reused: Vec<Option<Sections>> = editions
             .iter()
             .map(|(edition, _, fingerprint)| {
-                let key = (edition.view.id.as_str(), edition.revision.id.as_str());
-                kept.get(&key)
+                kept_of(edition)
                     .filter(|read| read.fingerprint == *fingerprint)
                     .map(|read| read.sections.clone())
             })
             .collect();
+        let settings = format!("{:?}", site.settings);
+        let mut data: HashMap<&str, u64> = HashMap::new();
+        let mut tasks: Vec<Vec<Task>> = Vec::new();
+        for ((edition, ..), reused) in editions.iter().zip(&reused) {
+            if reused.is_some() {
+                tasks.push(Vec::new());
+                continue;
+            }
+            let revision = edition.revision;
+            let data = *data
+                .entry(revision.id.as_str())
+                .or_insert_with(|| revision_data(&settings, revision));
+            // An earlier run's reading of this edition, each section by id.
+            let earlier: HashMap<&str, (&RenderedSection, &Used)> = match kept_of(edition) {
+                Some(Read {
+                    sections: Sections::Read(read, used),
+                    ..
+                }) if read.len() == used.len() => read
+                    .iter()
+                    .zip(used.iter())
+                    .map(|(read, used)| (used.id.as_str(), (read, used)))
+                    .collect(),
+                _ => HashMap::new(),
+            };
+            tasks.push(
+                edition
+                    .shown()
+                    .into_iter()
+                    .map(|section| {
+                        let key = section_key(data, own_fingerprint(site, section), edition);
+                        let kept = earlier
+                            .get(section.id.as_str())
+                            .copied()
+                            .filter(|(_, used)| used.key == key);
+                        Task {
+                            edition,
+                            section,
+                            key,
+                            kept,
+                        }
+                    })
+                    .collect(),
+            );
+        }
         // Each section is a task of its own, not each edition: an edit
         // reads again the three editions of the draft, and three tasks on
         // two cores left one waiting for the other two.
-        let shown: Vec<Vec<&crate::model::Section>> = editions
+        let mut read = tasks
             .iter()
-            .zip(&reused)
-            .map(|((edition, ..), reused)| match reused {
-                Some(_) => Vec::new(),
-                None => edition.shown(),
-            })
-            .collect();
-        let work: Vec<(&Edition, &crate::model::Section)> = editions
-            .iter()
-            .zip(&shown)
-            .flat_map(|((edition, ..), shown)| shown.iter().map(move |section| (edition, *section)))
-            .collect();
-        let mut read = work
+            .flatten()
+            .collect::<Vec<_>>()
             .par_iter()
-            .map(|(edition, section)| read_section(site, edition, section))
+            .map(|task| task.run(site))
             .collect::<Vec<_>>()
             .into_iter();
         let reads: Vec<Read> = editions
             .iter()
             .zip(reused)
-            .zip(&shown)
-            .map(|(((edition, trial, fingerprint), reused), shown)| Read {
+            .zip(&tasks)
+            .map(|(((edition, trial, fingerprint), reused), tasks)| Read {
                 view: edition.view.id.clone(),
                 revision: edition.revision.id.clone(),
                 base: edition.base.clone(),
                 trial: *trial,
                 fingerprint: *fingerprint,
                 sections: reused.unwrap_or_else(|| {
-                    Sections::Read(Arc::new(read.by_ref().take(shown.len()).collect()))
+                    let (read, used) = read.by_ref().take(tasks.len()).unzip();
+                    Sections::Read(Arc::new(read), Arc::new(used))
                 }),
             })
             .collect();
@@ -174,7 +339,7 @@ impl SectionReads {
         let mut diagnostics = Diagnostics::default();
         for read in self.editions.iter().filter(|read| !read.trial) {
             match &read.sections {
-                Sections::Read(sections) => {
+                Sections::Read(sections, _) => {
                     for section in sections.iter() {
                         diagnostics.extend(section.diagnostics.iter().cloned());
                     }
@@ -196,7 +361,7 @@ impl SectionReads {
                 trial: read.trial,
                 fingerprint: read.fingerprint,
                 problems: match &read.sections {
-                    Sections::Read(sections) => sections
+                    Sections::Read(sections, _) => sections
                         .iter()
                         .flat_map(|s| s.diagnostics.iter().cloned())
                         .collect(),
@@ -240,7 +405,7 @@ impl SectionReads {
                     && read.base == edition.base
             })
             .and_then(|read| match &read.sections {
-                Sections::Read(sections) => Some(sections.as_slice()),
+                Sections::Read(sections, _) => Some(sections.as_slice()),
                 Sections::Problems(_) => None,
             })
     }
@@ -252,12 +417,66 @@ fn site_fingerprint(fingerprints: &HashMap<&str, u64>) -> u64 {
     hash_of(all)
 }
 
-/// A section the edition shows, read as its own page shows it.
-fn read_section(
-    site: &Site,
-    edition: &Edition,
-    section: &crate::model::Section,
-) -> RenderedSection {
-    let path = urls::section(&edition.base, &section.id);
-    markdown::render(&Page::new(site, edition, section, &path, Mode::Section))
+impl Task<'_> {
+    /// The section as its own page shows it: the kept reading if every
+    /// heading it asked of another section is still what it was, else
+    /// read again, noting the headings it asks.
+    fn run(&self, site: &Site) -> (RenderedSection, Used) {
+        let (edition, section) = (self.edition, self.section);
+        let path = urls::section(&edition.base, &section.id);
+        let page = Page::new(site, edition, section, &path, Mode::Section);
+        if let Some((read, used)) = self.kept {
+            let revision = edition.revision;
+            let headings: Option<Vec<_>> = used
+                .headings
+                .iter()
+                .map(|asked| {
+                    let section = revision.section(&asked.section)?;
+                    let own = own_fingerprint(site, section);
+                    let same = own == asked.own
+                        || markdown::heading_fragments(&page, section) == asked.answer;
+                    same.then(|| Asked {
+                        own,
+                        ..asked.clone()
+                    })
+                })
+                .collect();
+            if let Some(headings) = headings {
+                let used = Used {
+                    headings,
+                    ..used.clone()
+                };
+                return (read.clone(), used);
+            }
+        }
+        let asked = RefCell::new(Vec::new());
+        let read = markdown::render(&Page {
+            headings_read: Some(&asked),
+            ..page
+        });
+        let headings = asked
+            .into_inner()
+            .into_iter()
+            .map(|(id, answer): HeadingsRead| Asked {
+                own: revision_section_own(site, edition.revision, &id),
+                section: id,
+                answer,
+            })
+            .collect();
+        let used = Used {
+            id: section.id.clone(),
+            key: self.key,
+            headings,
+        };
+        (read, used)
+    }
+}
+
+/// The fingerprint of the section `id` of `revision` (`own_fingerprint`),
+/// as a reference finds it; 0 for none.
+fn revision_section_own(site: &Site, revision: &Revision, id: &str) -> u64 {
+    revision
+        .section(id)
+        .map(|section| own_fingerprint(site, section))
+        .unwrap_or_default()
 }
