@@ -7,14 +7,16 @@
 //!
 //! foldhash (already compiled for gix), not the standard library's
 //! SipHash: SipHash was 4.7% of a 40-school trust's cold build, spread
-//! over the fingerprints of pages and the maps of the link check. The
-//! seed is fixed, so a map's order is the same on every run; none of
-//! these maps' orders reaches the output.
+//! over the fingerprints of pages and the maps of the link check.
+//! `hash_of`'s seed is fixed, as a fingerprint must be the same in the
+//! next build; the maps' seed is chosen per run, as the standard
+//! library's is, so that no input can be written against a known seed to
+//! make its words or links collide (no map's order reaches the output).
 
 use std::hash::{BuildHasher, Hash};
 
-/// The hasher of `hash_of` and of `Map` and `Set`.
-pub type Fast = foldhash::fast::FixedState;
+/// The hasher of `Map` and `Set`, seeded per run.
+pub type Fast = foldhash::fast::RandomState;
 
 /// A hash map with `Fast`.
 pub type Map<K, V> = std::collections::HashMap<K, V, Fast>;
