@@ -205,3 +205,42 @@ fn a_link_follows_a_heading_that_an_edit_to_its_section_renamed() {
     site.replace(linked, "{#what-users-do}", "{#actions-2}");
     rebuilt_as_built(&mut rebuilder, &site, today, "the heading put back");
 }
+
+/// A glossary term is marked at its first use on a page, so on the print
+/// page, which shows every section one after another, a section's reading
+/// depends on the sections above it. A term used first in an edited
+/// section higher up takes the mark from the unedited section that had
+/// it, and gives it back when it is taken out again.
+#[test]
+fn a_term_used_higher_up_the_print_page_takes_the_mark_from_an_unedited_section() {
+    let today = day("2024-06-01");
+    let site = Site::example();
+    let mut rebuilder = policyweb::serve::rebuild::Rebuilder::new(site.root().into(), today);
+    rebuilder.rebuild().expect("the example builds");
+    let print = "versions/2025-26/governors/all/index.html";
+    let marked = r#"<abbr title="Child Sexual Abuse Material">CSAM</abbr>"#;
+    // Where the one marked use is: before the reporting section (in the
+    // scope) or in it.
+    let marked_in_scope = |html: &str| {
+        assert_eq!(html.matches(marked).count(), 1, "CSAM is marked once");
+        html.find(marked) < html.find(r#"id="reporting-concerns""#)
+    };
+    let public = rebuilt_as_built(&mut rebuilder, &site, today, "nothing changed");
+    assert!(!marked_in_scope(&page(&public, print)));
+
+    site.replace(
+        "content/020-scope.md",
+        "applies to all members",
+        "applies, as it does to [[term:csam]], to all members",
+    );
+    let public = rebuilt_as_built(&mut rebuilder, &site, today, "a term used higher up");
+    assert!(marked_in_scope(&page(&public, print)));
+
+    site.replace(
+        "content/020-scope.md",
+        "applies, as it does to [[term:csam]], to all members",
+        "applies to all members",
+    );
+    let public = rebuilt_as_built(&mut rebuilder, &site, today, "the term taken out");
+    assert!(!marked_in_scope(&page(&public, print)));
+}

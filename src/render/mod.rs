@@ -98,10 +98,12 @@ impl RenderCache {
     }
 
     /// A cache for a live preview: it keeps also the pages Tera rendered,
-    /// which a render's next job may ask for again.
+    /// which a render's next job may ask for again, and each print page's
+    /// reading of every section (`SectionReads::preview`).
     pub fn preview() -> RenderCache {
         RenderCache {
             tera_pages: Some(theme::KeptPages::default()),
+            sections: SectionReads::preview(),
             ..RenderCache::default()
         }
     }
@@ -652,7 +654,11 @@ impl Job<'_> {
             memo: memo.map(|(memo, site)| (Arc::clone(memo), site)),
             ..ViewOutput::default()
         };
-        let read = |edition: &Edition| reads.and_then(|reads| reads.of(edition));
+        let read = |edition: &Edition| {
+            reads.map_or((None, None), |reads| {
+                (reads.of(edition), reads.print_of(edition))
+            })
+        };
         match self {
             Job::Edition(edition) => {
                 pages::edition_pages(

@@ -71,12 +71,13 @@ fn contents(edition: &Edition, from: &str, parent: Option<usize>) -> Vec<Content
 /// one) is never published with this one. A governance view's reviews and
 /// links pages come later (`link_pages`).
 /// `read` is each section as validation read it, in the order `shown`
-/// gives, when it was read for this edition.
+/// gives, when it was read for this edition: for its own page, and for
+/// the print page when a preview keeps that too.
 pub fn edition_pages(
     site: &Site,
     theme: &Theme,
     edition: &Edition,
-    read: Option<&[RenderedSection]>,
+    (read, printed): (Option<&[RenderedSection]>, Option<&[RenderedSection]>),
     comparisons: &Comparisons,
     output: &mut ViewOutput,
 ) {
@@ -92,7 +93,7 @@ pub fn edition_pages(
             )
         })
         .collect();
-    all_page(site, theme, edition, &sections, output);
+    all_page(site, theme, edition, &sections, printed, output);
     people_page(site, theme, edition, output);
     organisations_page(site, theme, edition, output);
     super::glossary::page(site, theme, edition, output);
@@ -352,37 +353,42 @@ fn section_page(
 }
 
 #[derive(Serialize)]
-struct PrintSection {
-    id: String,
-    title: String,
+struct PrintSection<'a> {
+    id: &'a str,
+    title: &'a str,
     level: usize,
-    body: String,
+    body: &'a str,
     origin: Option<String>,
 }
 
+/// The print page; `kept` is each section as it reads there, when a
+/// preview kept that (`validate::SectionReads::print_of`).
 fn all_page(
     site: &Site,
     theme: &Theme,
     edition: &Edition,
     sections: &[&Section],
+    kept: Option<&[RenderedSection]>,
     output: &mut ViewOutput,
 ) {
     let view = edition.view;
     let path = urls::all_sections(&edition.base);
+    let read: Vec<RenderedSection>;
+    let read = match kept.filter(|kept| kept.len() == sections.len()) {
+        Some(kept) => kept,
+        None => {
+            read = read_for_print(site, edition, sections, &path);
+            &read
+        }
+    };
     let mut printed = Vec::new();
-    // A term is marked at its first use on the page, not in each section.
-    let mut terms_seen: Vec<String> = Vec::new();
-    for section in sections {
-        let mut page = Page::new(site, edition, section, &path, Mode::All);
-        page.terms_seen = &terms_seen;
-        let mut rendered = markdown::render(&page);
-        terms_seen.append(&mut rendered.terms);
-        output.absorb(&path, section.source, &rendered);
+    for (section, rendered) in sections.iter().zip(read) {
+        output.absorb(&path, section.source, rendered);
         printed.push(PrintSection {
-            id: section.id.clone(),
-            title: section.title.clone(),
+            id: &section.id,
+            title: &section.title,
             level: (2 + section.depth).min(6),
-            body: rendered.html,
+            body: &rendered.html,
             origin: origin_mark(edition, section),
         });
     }
@@ -405,6 +411,28 @@ fn all_page(
         &super::paper_copy::printed(site, edition.revision),
     );
     output.page(theme, "all.html", &path, context);
+}
+
+/// Each section as the print page at `path` shows it, one after another:
+/// a glossary term is marked at its first use on the page, not in each
+/// section.
+fn read_for_print(
+    site: &Site,
+    edition: &Edition,
+    sections: &[&Section],
+    path: &str,
+) -> Vec<RenderedSection> {
+    let mut terms_seen: Vec<String> = Vec::new();
+    sections
+        .iter()
+        .map(|section| {
+            let mut page = Page::new(site, edition, section, path, Mode::All);
+            page.terms_seen = &terms_seen;
+            let rendered = markdown::render(&page);
+            terms_seen.extend(rendered.terms.iter().cloned());
+            rendered
+        })
+        .collect()
 }
 
 /// The contents list of the print page, linking within the page.

@@ -12,7 +12,10 @@
 //! before it is taken. Between builds only each edition's problems are kept
 //! (`Stored`, in the render cache): a build reads again only the editions
 //! whose inputs changed, and render reads the others' Markdown itself for
-//! the few jobs it renders again.
+//! the few jobs it renders again. A preview (`SectionReads::preview`) also
+//! keeps each print page's reading of every section, by the same key and
+//! the glossary terms already used above it on the page, so that an edit
+//! reads again for the print page only the sections it touched.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -35,6 +38,8 @@ pub struct SectionReads {
     /// A fingerprint of the whole site as the reading saw it, so that a
     /// reader with another site (or another version of it) finds nothing.
     site: u64,
+    /// Whether each edition's print page is read (and kept) too.
+    print: bool,
 }
 
 #[derive(Clone)]
@@ -53,8 +58,17 @@ struct Read {
 /// kept from an earlier build, only the problems reading them found.
 #[derive(Clone)]
 enum Sections {
-    Read(Arc<Vec<RenderedSection>>, Arc<Vec<Used>>),
+    Read(Arc<Vec<RenderedSection>>, Arc<Vec<Used>>, Arc<Print>),
     Problems(Arc<Vec<Diagnostic>>),
+}
+
+/// An edition's sections as its print page reads them (`Mode::All`), in
+/// the same order, each with what its reading used; none when the print
+/// page is not read with the rest (`SectionReads::print`).
+#[derive(Default)]
+struct Print {
+    read: Vec<RenderedSection>,
+    used: Vec<Used>,
 }
 
 /// What one section's reading used, beyond what `key` fingerprints: the
@@ -63,7 +77,8 @@ enum Sections {
 struct Used {
     id: String,
     /// The section's file and front matter, its revision's data and
-    /// outline, the view and the place (`section_key`).
+    /// outline, the view and the place (`section_key`); on the print page,
+    /// with the glossary terms used above it (`print_key`).
     key: u64,
     headings: Vec<Asked>,
 }
@@ -199,6 +214,13 @@ fn section_key(data: u64, own: u64, edition: &Edition) -> u64 {
     hash_of((data, own, &edition.view.id, &edition.base))
 }
 
+/// Everything a section's reading on the print page uses but the headings
+/// it asks: what its own page's reading uses (`section_key`) and the
+/// glossary terms the sections above it used first.
+fn print_key(section_key: u64, terms_seen: &[String]) -> u64 {
+    hash_of((section_key, terms_seen))
+}
+
 /// A section to read for one edition, and the reading an earlier run
 /// kept of it, if any.
 struct Task<'a> {
@@ -209,11 +231,22 @@ struct Task<'a> {
 }
 
 impl SectionReads {
+    /// For a live preview: every edition's print page is read with the
+    /// rest, and kept, so that the next rebuild reads it again only for
+    /// the sections an edit touched.
+    pub fn preview() -> SectionReads {
+        SectionReads {
+            print: true,
+            ..SectionReads::default()
+        }
+    }
+
     /// Reads every section of every edition of `site`, in parallel, taking
     /// from `kept` (an earlier run's) each edition whose inputs are the
     /// same, and of the others each section whose reading used the same.
     pub fn read(site: &Site, kept: SectionReads) -> SectionReads {
         let fingerprints = revision_fingerprints(site);
+        let print = kept.print;
         let mut seen = HashSet::new();
         // Trials are read too, for render and for `check`, though their
         // problems are render's to report (`problems`).
@@ -269,7 +302,7 @@ impl SectionReads {
             // An earlier run's reading of this edition, each section by id.
             let earlier: HashMap<&str, (&RenderedSection, &Used)> = match kept_of(edition) {
                 Some(Read {
-                    sections: Sections::Read(read, used),
+                    sections: Sections::Read(read, used, _),
                     ..
                 }) if read.len() == used.len() => read
                     .iter()
@@ -309,6 +342,27 @@ impl SectionReads {
             .map(|task| task.run(site))
             .collect::<Vec<_>>()
             .into_iter();
+        // The print pages, each edition's in order (a glossary term is
+        // marked at its first use on the page), the editions in parallel.
+        let mut printed = editions
+            .par_iter()
+            .zip(&reused)
+            .zip(&tasks)
+            .map(|(((edition, ..), reused), tasks)| {
+                if !print || reused.is_some() {
+                    return Print::default();
+                }
+                let earlier = match kept_of(edition) {
+                    Some(Read {
+                        sections: Sections::Read(_, _, earlier),
+                        ..
+                    }) => Some(earlier.as_ref()),
+                    _ => None,
+                };
+                read_print(site, edition, tasks, earlier)
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
         let reads: Vec<Read> = editions
             .iter()
             .zip(reused)
@@ -319,15 +373,19 @@ impl SectionReads {
                 base: edition.base.clone(),
                 trial: *trial,
                 fingerprint: *fingerprint,
-                sections: reused.unwrap_or_else(|| {
-                    let (read, used) = read.by_ref().take(tasks.len()).unzip();
-                    Sections::Read(Arc::new(read), Arc::new(used))
-                }),
+                sections: {
+                    let printed = printed.next().unwrap_or_default();
+                    reused.unwrap_or_else(|| {
+                        let (read, used) = read.by_ref().take(tasks.len()).unzip();
+                        Sections::Read(Arc::new(read), Arc::new(used), Arc::new(printed))
+                    })
+                },
             })
             .collect();
         SectionReads {
             site: site_fingerprint(&fingerprints),
             editions: reads,
+            print,
         }
     }
 
@@ -339,7 +397,7 @@ impl SectionReads {
         let mut diagnostics = Diagnostics::default();
         for read in self.editions.iter().filter(|read| !read.trial) {
             match &read.sections {
-                Sections::Read(sections, _) => {
+                Sections::Read(sections, ..) => {
                     for section in sections.iter() {
                         diagnostics.extend(section.diagnostics.iter().cloned());
                     }
@@ -361,7 +419,7 @@ impl SectionReads {
                 trial: read.trial,
                 fingerprint: read.fingerprint,
                 problems: match &read.sections {
-                    Sections::Read(sections, _) => sections
+                    Sections::Read(sections, ..) => sections
                         .iter()
                         .flat_map(|s| s.diagnostics.iter().cloned())
                         .collect(),
@@ -385,7 +443,11 @@ impl SectionReads {
                 sections: Sections::Problems(Arc::new(read.problems)),
             })
             .collect();
-        SectionReads { editions, site: 0 }
+        SectionReads {
+            editions,
+            site: 0,
+            print: false,
+        }
     }
 
     /// Whether these are the reads of `site` as it is.
@@ -397,6 +459,24 @@ impl SectionReads {
     /// for an edition that was not read (or of which an earlier build kept
     /// only the problems).
     pub fn of(&self, edition: &Edition) -> Option<&[RenderedSection]> {
+        match self.sections_of(edition)? {
+            Sections::Read(sections, ..) => Some(sections.as_slice()),
+            Sections::Problems(_) => None,
+        }
+    }
+
+    /// The sections of `edition` as its print page reads them, in
+    /// `Edition::shown` order; `None` unless they were read (`preview`).
+    pub fn print_of(&self, edition: &Edition) -> Option<&[RenderedSection]> {
+        match self.sections_of(edition)? {
+            Sections::Read(sections, _, print) if print.read.len() == sections.len() => {
+                Some(print.read.as_slice())
+            }
+            _ => None,
+        }
+    }
+
+    fn sections_of(&self, edition: &Edition) -> Option<&Sections> {
         self.editions
             .iter()
             .find(|read| {
@@ -404,10 +484,7 @@ impl SectionReads {
                     && read.revision == edition.revision.id
                     && read.base == edition.base
             })
-            .and_then(|read| match &read.sections {
-                Sections::Read(sections, _) => Some(sections.as_slice()),
-                Sections::Problems(_) => None,
-            })
+            .map(|read| &read.sections)
     }
 }
 
@@ -418,58 +495,97 @@ fn site_fingerprint(fingerprints: &HashMap<&str, u64>) -> u64 {
 }
 
 impl Task<'_> {
-    /// The section as its own page shows it: the kept reading if every
-    /// heading it asked of another section is still what it was, else
-    /// read again, noting the headings it asks.
+    /// The section as its own page shows it (`read_or_keep`).
     fn run(&self, site: &Site) -> (RenderedSection, Used) {
         let (edition, section) = (self.edition, self.section);
         let path = urls::section(&edition.base, &section.id);
         let page = Page::new(site, edition, section, &path, Mode::Section);
-        if let Some((read, used)) = self.kept {
-            let revision = edition.revision;
-            let headings: Option<Vec<_>> = used
-                .headings
+        read_or_keep(site, page, self.key, self.kept)
+    }
+}
+
+/// An edition's sections as its print page reads them, one after another,
+/// each taken from `earlier` (the last run's) when its key, with the terms
+/// used above it, is the same (`read_or_keep`).
+fn read_print(site: &Site, edition: &Edition, tasks: &[Task], earlier: Option<&Print>) -> Print {
+    let path = urls::all_sections(&edition.base);
+    let earlier: HashMap<&str, (&RenderedSection, &Used)> = earlier
+        .map(|print| {
+            print
+                .read
                 .iter()
-                .map(|asked| {
-                    let section = revision.section(&asked.section)?;
-                    let own = own_fingerprint(site, section);
-                    let same = own == asked.own
-                        || markdown::heading_fragments(&page, section) == asked.answer;
-                    same.then(|| Asked {
-                        own,
-                        ..asked.clone()
-                    })
+                .zip(&print.used)
+                .map(|(read, used)| (used.id.as_str(), (read, used)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut terms_seen: Vec<String> = Vec::new();
+    let mut print = Print::default();
+    for task in tasks {
+        let key = print_key(task.key, &terms_seen);
+        let kept = earlier
+            .get(task.section.id.as_str())
+            .copied()
+            .filter(|(_, used)| used.key == key);
+        let mut page = Page::new(site, edition, task.section, &path, Mode::All);
+        page.terms_seen = &terms_seen;
+        let (read, used) = read_or_keep(site, page, key, kept);
+        terms_seen.extend(read.terms.iter().cloned());
+        print.read.push(read);
+        print.used.push(used);
+    }
+    print
+}
+
+/// `page`'s section as read: the kept reading (made with the same `key`)
+/// if every heading it asked of another section is still what it was,
+/// else read again, noting the headings it asks.
+fn read_or_keep(
+    site: &Site,
+    page: Page,
+    key: u64,
+    kept: Option<(&RenderedSection, &Used)>,
+) -> (RenderedSection, Used) {
+    let revision = page.revision;
+    if let Some((read, used)) = kept {
+        let headings: Option<Vec<_>> = used
+            .headings
+            .iter()
+            .map(|asked| {
+                let section = revision.section(&asked.section)?;
+                let own = own_fingerprint(site, section);
+                let same =
+                    own == asked.own || markdown::heading_fragments(&page, section) == asked.answer;
+                same.then(|| Asked {
+                    own,
+                    ..asked.clone()
                 })
-                .collect();
-            if let Some(headings) = headings {
-                let used = Used {
-                    headings,
-                    ..used.clone()
-                };
-                return (read.clone(), used);
-            }
-        }
-        let asked = RefCell::new(Vec::new());
-        let read = markdown::render(&Page {
-            headings_read: Some(&asked),
-            ..page
-        });
-        let headings = asked
-            .into_inner()
-            .into_iter()
-            .map(|(id, answer): HeadingsRead| Asked {
-                own: revision_section_own(site, edition.revision, &id),
-                section: id,
-                answer,
             })
             .collect();
-        let used = Used {
-            id: section.id.clone(),
-            key: self.key,
-            headings,
-        };
-        (read, used)
+        if let Some(headings) = headings {
+            let used = Used {
+                headings,
+                ..used.clone()
+            };
+            return (read.clone(), used);
+        }
     }
+    let id = page.section.id.clone();
+    let asked = RefCell::new(Vec::new());
+    let read = markdown::render(&Page {
+        headings_read: Some(&asked),
+        ..page
+    });
+    let headings = asked
+        .into_inner()
+        .into_iter()
+        .map(|(id, answer): HeadingsRead| Asked {
+            own: revision_section_own(site, revision, &id),
+            section: id,
+            answer,
+        })
+        .collect();
+    (read, Used { id, key, headings })
 }
 
 /// The fingerprint of the section `id` of `revision` (`own_fingerprint`),
