@@ -320,9 +320,11 @@ impl BuildCache {
         self.render.sections = sections;
     }
 
-    /// The sections last read, for the next validation to reuse.
+    /// The sections last read, for the next validation to reuse; the
+    /// cache goes on reading as they were read (`empty_like`).
     pub fn take_sections(&mut self) -> validate::SectionReads {
-        std::mem::take(&mut self.render.sections)
+        let left = self.render.sections.empty_like();
+        std::mem::replace(&mut self.render.sections, left)
     }
 }
 
@@ -377,4 +379,19 @@ pub fn generate_cached(site: &Site, cache: &mut BuildCache) -> (Generated, Diagn
         restricted: rendered.restricted,
     };
     (generated, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BuildCache;
+
+    /// A preview whose rebuild fails takes its readings and does not give
+    /// them back: the next rebuild must still read (and keep) the print
+    /// pages, or every edit after the first error reads them all again.
+    #[test]
+    fn a_preview_goes_on_keeping_print_pages_after_its_readings_are_taken() {
+        let mut cache = BuildCache::preview();
+        assert!(cache.take_sections().reads_print());
+        assert!(cache.take_sections().reads_print());
+    }
 }

@@ -241,6 +241,22 @@ impl SectionReads {
         }
     }
 
+    /// None read, to be read as these were (with or without the print
+    /// pages): what a cache holds while its readings are taken, so that a
+    /// rebuild that fails before it gives them back loses the readings but
+    /// not how the next one reads.
+    pub fn empty_like(&self) -> SectionReads {
+        SectionReads {
+            print: self.print,
+            ..SectionReads::default()
+        }
+    }
+
+    /// Whether the print pages are read (and kept) with the rest.
+    pub fn reads_print(&self) -> bool {
+        self.print
+    }
+
     /// Reads every section of every edition of `site`, in parallel, taking
     /// from `kept` (an earlier run's) each edition whose inputs are the
     /// same, and of the others each section whose reading used the same.
